@@ -1,0 +1,59 @@
+// Package capture runs a command behind a per-run MITM HTTP(S) proxy and
+// records every request the command makes as an [Exchange].
+//
+// The package owns the proxy (built on github.com/elazarl/goproxy), the
+// per-run certificate authority, the child's environment, running and
+// signalling the child, the streaming hashes of response bodies, and the
+// capture log format (depaudit.capture/v1) with its reader and writer.
+// It knows nothing about package ecosystems.
+package capture
+
+import "time"
+
+// Exchange is one HTTP request made by the child and the response it got,
+// recorded when the response body has ended (or the exchange failed).
+// It is plain data: the JSON field names are the capture log contract.
+type Exchange struct {
+	// ID numbers exchanges in the order they started, from 1.
+	ID int64 `json:"id"`
+	// Start is when the request reached the proxy.
+	Start time.Time `json:"start"`
+	// DurationMS is the time from Start until the body ended, in milliseconds.
+	DurationMS float64 `json:"duration_ms"`
+	// Method is the HTTP method; "CONNECT" for a tunnel that carried no
+	// request (for example a TLS handshake the client aborted).
+	Method string `json:"method"`
+	// URL is the absolute request URL with credentials redacted (see Redact).
+	URL string `json:"url"`
+	// Host is the request's host, with a port only when it is not the
+	// scheme's default.
+	Host string `json:"host"`
+	// Status is the response status code; 0 when no response was received.
+	Status int `json:"status"`
+	// Location is the redacted Location header of a 3xx response.
+	Location string `json:"location,omitempty"`
+	// ContentType is the response Content-Type header.
+	ContentType string `json:"content_type,omitempty"`
+	// ContentEncoding is the response Content-Encoding header; the hashes
+	// are over the encoded bytes as served.
+	ContentEncoding string `json:"content_encoding,omitempty"`
+	// ContentLength is the announced response length, -1 when unknown.
+	ContentLength int64 `json:"content_length"`
+	// Bytes is the number of response body bytes received from upstream.
+	Bytes int64 `json:"bytes"`
+	// Complete is true when the body was read to its end and its length
+	// matched ContentLength (when one was announced), and nothing failed.
+	Complete bool `json:"complete"`
+	// SHA256, SHA512 and SHA1 are lower-case hex digests of the body bytes
+	// as served (after transfer decoding, before any content decoding).
+	SHA256 string `json:"sha256,omitempty"`
+	SHA512 string `json:"sha512,omitempty"`
+	SHA1   string `json:"sha1,omitempty"`
+	// UserAgent is the request's User-Agent header.
+	UserAgent string `json:"user_agent,omitempty"`
+	// Authenticated records that the request carried credentials
+	// (Authorization, Cookie or URL userinfo); their values are never kept.
+	Authenticated bool `json:"authenticated,omitempty"`
+	// Error describes what went wrong, empty when nothing did.
+	Error string `json:"error,omitempty"`
+}

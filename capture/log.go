@@ -1,0 +1,239 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// LogFormat is the format identifier written in every capture log header.
+const LogFormat = "depaudit.capture/v1"
+
+// Record kinds, the value of the "record" field of each log line.
+const (
+	RecordHeader   = "header"
+	RecordExchange = "exchange"
+	RecordTrailer  = "trailer"
+)
+
+// Header is the first line of a capture log.
+type Header struct {
+	Record  string    `json:"record"`
+	Format  string    `json:"format"`
+	Version string    `json:"version"`
+	Start   time.Time `json:"start"`
+	// Command is the child's argument vector with secrets redacted.
+	Command []string `json:"command"`
+	// Dir is the working directory the command ran in.
+	Dir string `json:"dir,omitempty"`
+}
+
+// Trailer is the last line of a capture log, written when the run ended.
+type Trailer struct {
+	Record   string    `json:"record"`
+	End      time.Time `json:"end"`
+	ExitCode int       `json:"exit_code"`
+	// Signal names the signal that killed the child, if one did.
+	Signal string `json:"signal,omitempty"`
+	// Exchanges is the number of exchange lines written before the trailer.
+	Exchanges int64 `json:"exchanges"`
+}
+
+// exchangeLine is an Exchange as it appears in the log.
+type exchangeLine struct {
+	Record string `json:"record"`
+	Exchange
+}
+
+// LogWriter writes a capture log. Each line is written and flushed as soon
+// as it is given, so a crash loses at most the line being written.
+// It is safe for concurrent use.
+type LogWriter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	flush func() error
+	n     int64
+	err   error
+}
+
+// NewLogWriter writes the header to w and returns a writer for the rest of
+// the log. If w has a Sync method (an *os.File) it is not called: lines are
+// written with one Write each, which the kernel keeps even if the process dies.
+func NewLogWriter(w io.Writer, h Header) (*LogWriter, error) {
+	lw := &LogWriter{w: w}
+	h.Record = RecordHeader
+	h.Format = LogFormat
+	if err := lw.writeLine(h); err != nil {
+		return nil, fmt.Errorf("write capture log header: %w", err)
+	}
+	return lw, nil
+}
+
+func (lw *LogWriter) writeLine(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = lw.w.Write(b)
+	return err
+}
+
+// WriteExchange appends one exchange. After a write error every later call
+// returns that error.
+func (lw *LogWriter) WriteExchange(x *Exchange) error {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if lw.err != nil {
+		return lw.err
+	}
+	if err := lw.writeLine(exchangeLine{Record: RecordExchange, Exchange: *x}); err != nil {
+		lw.err = fmt.Errorf("write capture log: %w", err)
+		return lw.err
+	}
+	lw.n++
+	return nil
+}
+
+// Count returns the number of exchanges written so far.
+func (lw *LogWriter) Count() int64 {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.n
+}
+
+// Close writes the trailer. It does not close the underlying writer.
+func (lw *LogWriter) Close(t Trailer) error {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if lw.err != nil {
+		return lw.err
+	}
+	t.Record = RecordTrailer
+	t.Exchanges = lw.n
+	if err := lw.writeLine(t); err != nil {
+		lw.err = fmt.Errorf("write capture log trailer: %w", err)
+		return lw.err
+	}
+	return nil
+}
+
+// Log is a capture log read back into memory.
+type Log struct {
+	Header    Header
+	Exchanges []Exchange
+	// Trailer is nil when the log has none (the run crashed or was killed).
+	Trailer *Trailer
+	// Damage describes where reading stopped early, empty when the whole
+	// log was read. Exchanges holds everything before the damage.
+	Damage string
+}
+
+// Truncated reports whether the log lacks a trailer or ended in damage.
+func (l *Log) Truncated() bool { return l.Trailer == nil || l.Damage != "" }
+
+// ErrNotCaptureLog is returned by ReadLog when the first line is not a
+// depaudit capture log header.
+var ErrNotCaptureLog = errors.New("not a depaudit capture log")
+
+// maxLine bounds one log line; exchange lines are far smaller.
+const maxLine = 1 << 20
+
+// ReadLog reads a capture log. A log whose header is missing or of another
+// format is an error. A log that is cut short or damaged after the header
+// is returned up to the damage, with Damage saying what was wrong and
+// where, and a nil error: callers should warn.
+func ReadLog(r io.Reader) (*Log, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	l := &Log{}
+	lineNo := 0
+	readLine := func() ([]byte, error) {
+		var line []byte
+		for {
+			chunk, isPrefix, err := br.ReadLine()
+			if err != nil {
+				if err == io.EOF && len(line) > 0 {
+					return line, errNoNewline
+				}
+				return nil, err
+			}
+			line = append(line, chunk...)
+			if len(line) > maxLine {
+				return nil, fmt.Errorf("line longer than %d bytes", maxLine)
+			}
+			if !isPrefix {
+				return line, nil
+			}
+		}
+	}
+	first, err := readLine()
+	lineNo++
+	if err != nil && !errors.Is(err, errNoNewline) {
+		if err == io.EOF {
+			return nil, fmt.Errorf("%w: empty", ErrNotCaptureLog)
+		}
+		return nil, fmt.Errorf("read capture log header: %w", err)
+	}
+	if err := json.Unmarshal(first, &l.Header); err != nil || l.Header.Record != RecordHeader {
+		return nil, fmt.Errorf("%w: line 1 is not a header", ErrNotCaptureLog)
+	}
+	if l.Header.Format != LogFormat {
+		return nil, fmt.Errorf("%w: format %q, want %q", ErrNotCaptureLog, l.Header.Format, LogFormat)
+	}
+	for {
+		line, err := readLine()
+		lineNo++
+		if err == io.EOF {
+			return l, nil
+		}
+		if err != nil && !errors.Is(err, errNoNewline) {
+			l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
+			return l, nil
+		}
+		partial := errors.Is(err, errNoNewline)
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if l.Trailer != nil {
+			l.Damage = fmt.Sprintf("line %d: data after the trailer", lineNo)
+			return l, nil
+		}
+		var kind struct {
+			Record string `json:"record"`
+		}
+		if err := json.Unmarshal(line, &kind); err != nil {
+			if partial {
+				l.Damage = fmt.Sprintf("line %d: cut short", lineNo)
+			} else {
+				l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
+			}
+			return l, nil
+		}
+		switch kind.Record {
+		case RecordExchange:
+			var x exchangeLine
+			if err := json.Unmarshal(line, &x); err != nil {
+				l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
+				return l, nil
+			}
+			l.Exchanges = append(l.Exchanges, x.Exchange)
+		case RecordTrailer:
+			var t Trailer
+			if err := json.Unmarshal(line, &t); err != nil {
+				l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
+				return l, nil
+			}
+			l.Trailer = &t
+		default:
+			l.Damage = fmt.Sprintf("line %d: unknown record %q", lineNo, kind.Record)
+			return l, nil
+		}
+	}
+}
+
+var errNoNewline = errors.New("last line has no newline")

@@ -1,0 +1,139 @@
+// Command depaudit records what a build fetches from the network.
+//
+//	depaudit build -- npm ci
+//
+// runs the command behind a MITM HTTP(S) proxy that exists only for that run,
+// records every request, classifies downloads into package URLs with the
+// hashes of the bytes received, and writes a CycloneDX SBOM plus the list of
+// calls to no known registry. See `depaudit --help`.
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is depaudit's version, set at link time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// Exit codes of depaudit's own failures. A build otherwise exits with the
+// child's code (128+N when the child died of signal N).
+const (
+	exitOK    = 0
+	exitError = 2
+)
+
+// appEnv is everything a command may touch outside its arguments, so that
+// tests can run the CLI in-process.
+type appEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// getenv reads depaudit's own environment.
+	getenv func(string) string
+	// environ is depaudit's own environment (for the child's).
+	environ func() []string
+	// signals, when set, receives the signals a build forwards to its child;
+	// nil means the process's own signals.
+	signals <-chan os.Signal
+	// hooks are test-only overrides; nil in the real binary.
+	hooks *testHooks
+}
+
+// testHooks let tests route upstream connections to fake registries served
+// on loopback under the registries' public hostnames. No flag sets them.
+type testHooks struct {
+	upstreamDial  func(ctx context.Context, network, addr string) (net.Conn, error)
+	upstreamRoots *x509.CertPool
+}
+
+func main() {
+	env := &appEnv{
+		stdin:   os.Stdin,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		getenv:  os.Getenv,
+		environ: os.Environ,
+	}
+	os.Exit(run(context.Background(), env, os.Args))
+}
+
+// run executes the CLI and returns the process exit code.
+func run(ctx context.Context, env *appEnv, args []string) int {
+	app := newApp(env)
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(env.stderr, "depaudit: "+msg)
+		}
+		return ec.ExitCode()
+	}
+	fmt.Fprintln(env.stderr, "depaudit: "+err.Error())
+	return exitError
+}
+
+// exitCode is an error that carries an exit code and, optionally, nothing to
+// print (the child's own exit status).
+type exitCode struct {
+	code int
+	msg  string
+}
+
+func (e exitCode) Error() string { return e.msg }
+func (e exitCode) ExitCode() int { return e.code }
+
+// usageError reports a depaudit misuse: exit code 2 with one line.
+func usageError(format string, a ...any) error {
+	return exitCode{code: exitError, msg: fmt.Sprintf(format, a...)}
+}
+
+func newApp(env *appEnv) *cli.App {
+	app := &cli.App{
+		Name:    "depaudit",
+		Usage:   "record what a build fetches from the network, as a CycloneDX SBOM",
+		Version: version,
+		Description: "depaudit runs a build behind a MITM HTTP(S) proxy that exists only for that run,\n" +
+			"records every request, maps downloads to package URLs with the hashes of the bytes\n" +
+			"received, and writes a CycloneDX SBOM plus the calls that match no known registry.\n\n" +
+			"Flags come before positional arguments; `--` ends depaudit's flags.",
+		Reader:    env.stdin,
+		Writer:    env.stdout,
+		ErrWriter: env.stderr,
+		Commands: []*cli.Command{
+			buildCommand(env),
+			reportCommand(env),
+			classifyCommand(env),
+			diffCommand(env),
+			uploadCommand(env),
+		},
+		HideHelpCommand:      false,
+		EnableBashCompletion: false,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError("%v", err)
+		},
+	}
+	return app
+}
+
+// processSignals returns the channel of signals a build forwards to its child.
+func processSignals(env *appEnv) (<-chan os.Signal, func()) {
+	if env.signals != nil {
+		return env.signals, func() {}
+	}
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	return ch, func() { signal.Stop(ch) }
+}
