@@ -1,0 +1,138 @@
+package sbom
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+)
+
+// Format is a CycloneDX file format.
+type Format string
+
+// The formats Encode writes and Decode reads.
+const (
+	// FormatAuto lets Decode tell JSON from XML by the first
+	// non-space byte; Encode does not accept it.
+	FormatAuto Format = ""
+	// FormatJSON is CycloneDX JSON, the default.
+	FormatJSON Format = "json"
+	// FormatXML is CycloneDX XML.
+	FormatXML Format = "xml"
+)
+
+// ParseFormat parses a --format value: "json" or "xml".
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case FormatJSON, FormatXML:
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("unknown SBOM format %q (want json or xml)", s)
+}
+
+// DefaultSpecVersion is the CycloneDX version written unless asked
+// otherwise; Dependency-Track v4 accepts it.
+const DefaultSpecVersion = cdx.SpecVersion1_6
+
+// ParseSpecVersion parses a --spec-version value: "1.6" or "1.5".
+func ParseSpecVersion(s string) (cdx.SpecVersion, error) {
+	switch s {
+	case cdx.SpecVersion1_6.String():
+		return cdx.SpecVersion1_6, nil
+	case cdx.SpecVersion1_5.String():
+		return cdx.SpecVersion1_5, nil
+	}
+	return 0, fmt.Errorf("unsupported CycloneDX spec version %q (want 1.6 or 1.5)", s)
+}
+
+// Encode writes bom to w, pretty-printed, as CycloneDX version spec in the
+// given format. Fields that version lacks are dropped; bom is not modified.
+func Encode(w io.Writer, bom *cdx.BOM, format Format, spec cdx.SpecVersion) error {
+	var enc cdx.BOMEncoder
+	switch format {
+	case FormatJSON:
+		enc = cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON).SetEscapeHTML(false)
+	case FormatXML:
+		enc = cdx.NewBOMEncoder(w, cdx.BOMFileFormatXML)
+	default:
+		return fmt.Errorf("encode SBOM: unknown format %q", format)
+	}
+	if err := enc.SetPretty(true).EncodeVersion(bom, spec); err != nil {
+		return fmt.Errorf("encode SBOM as CycloneDX %s %s: %w", spec, format, err)
+	}
+	if format == FormatXML {
+		// The XML encoder ends without a newline; the JSON one ends with one.
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return fmt.Errorf("encode SBOM: %w", err)
+		}
+	}
+	return nil
+}
+
+// ErrNotBOM is returned by Decode for input that is not a CycloneDX BOM.
+var ErrNotBOM = errors.New("not a CycloneDX BOM")
+
+// Decode reads a CycloneDX BOM (any spec version cyclonedx-go knows) in
+// the given format; with FormatAuto it tells JSON from XML by the first
+// byte that is not white space (or a UTF-8 byte order mark). It checks
+// that the document is a CycloneDX BOM but does not validate it against
+// the schema.
+func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
+	br := bufio.NewReader(r)
+	if format == FormatAuto {
+		f, err := sniffFormat(br)
+		if err != nil {
+			return nil, err
+		}
+		format = f
+	}
+	var bom cdx.BOM
+	switch format {
+	case FormatJSON:
+		if err := cdx.NewBOMDecoder(br, cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
+			return nil, fmt.Errorf("decode CycloneDX JSON: %w", err)
+		}
+		if bom.BOMFormat != cdx.BOMFormat {
+			return nil, fmt.Errorf("%w: bomFormat is %q", ErrNotBOM, bom.BOMFormat)
+		}
+	case FormatXML:
+		if err := cdx.NewBOMDecoder(br, cdx.BOMFileFormatXML).Decode(&bom); err != nil {
+			return nil, fmt.Errorf("decode CycloneDX XML: %w", err)
+		}
+		if bom.SpecVersion == 0 {
+			return nil, fmt.Errorf("%w: unknown XML namespace %q", ErrNotBOM, bom.XMLNS)
+		}
+	default:
+		return nil, fmt.Errorf("decode SBOM: unknown format %q", format)
+	}
+	return &bom, nil
+}
+
+// sniffFormat peeks at the first significant byte of br.
+func sniffFormat(br *bufio.Reader) (Format, error) {
+	for n := 1; ; n++ {
+		b, err := br.Peek(n)
+		rest := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+		if len(rest) > 0 {
+			switch rest[0] {
+			case '{':
+				return FormatJSON, nil
+			case '<':
+				return FormatXML, nil
+			}
+			return "", fmt.Errorf("%w: starts with %q, neither JSON nor XML", ErrNotBOM, rest[:1])
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", fmt.Errorf("%w: empty input", ErrNotBOM)
+			}
+			if errors.Is(err, bufio.ErrBufferFull) {
+				return "", fmt.Errorf("%w: only white space in the first %d bytes", ErrNotBOM, n-1)
+			}
+			return "", fmt.Errorf("read SBOM: %w", err)
+		}
+	}
+}

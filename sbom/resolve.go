@@ -1,0 +1,123 @@
+package sbom
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
+
+// Classifier is what Assemble needs of the classifiers: a finding for every
+// request, KindUnclassified when nothing recognises it.
+type Classifier interface {
+	Classify(classify.Request) classify.Finding
+}
+
+// ecosystemGeneric is the ecosystem of downloads from unknown hosts.
+const ecosystemGeneric = "generic"
+
+// observation is one exchange with the finding it is attributed to.
+type observation struct {
+	x *capture.Exchange
+	// f is the effective finding: the exchange's own, or the one inherited
+	// from the redirect that led to it.
+	f classify.Finding
+	// redirectedFrom is the URL of the first exchange of the redirect
+	// chain whose finding f is, empty when f is the exchange's own.
+	redirectedFrom string
+}
+
+// tunnel reports whether the observation is a CONNECT that carried no request.
+func (o *observation) tunnel() bool { return o.x.Method == http.MethodConnect }
+
+// unclassified reports whether the call goes among the unclassified calls:
+// nothing recognised it, or it is a generic download from an unknown host.
+func (o *observation) unclassified() bool {
+	return !o.tunnel() && (o.f.Kind == classify.KindUnclassified || o.f.Ecosystem == ecosystemGeneric)
+}
+
+// redirectSource is a classified redirect waiting for its target.
+type redirectSource struct {
+	f      classify.Finding
+	origin string
+}
+
+// resolve classifies the exchanges in the order they started and attributes
+// the target of a classified redirect to the redirecting request's finding
+// when the target's own finding says less (unclassified or generic). Chains
+// are followed: each hop passes on the finding it got.
+func resolve(xs []capture.Exchange, c Classifier) []observation {
+	order := make([]*capture.Exchange, len(xs))
+	for i := range xs {
+		order[i] = &xs[i]
+	}
+	slices.SortStableFunc(order, func(a, b *capture.Exchange) int { return cmp.Compare(a.ID, b.ID) })
+
+	redirects := make(map[string]redirectSource)
+	obs := make([]observation, 0, len(order))
+	for _, x := range order {
+		o := observation{x: x}
+		if o.tunnel() {
+			o.f = classify.Finding{URL: x.URL, Kind: classify.KindUnclassified}
+			obs = append(obs, o)
+			continue
+		}
+		o.f = c.Classify(classify.Request{
+			Method:      x.Method,
+			URL:         x.URL,
+			Status:      x.Status,
+			ContentType: x.ContentType,
+			Location:    x.Location,
+		})
+		if o.f.Kind == "" {
+			o.f.Kind = classify.KindUnclassified
+		}
+		o.f.URL = x.URL
+		if src, ok := redirects[x.URL]; ok && inherits(o.f, src.f) {
+			o.f = src.f
+			o.f.URL = x.URL
+			o.redirectedFrom = src.origin
+		}
+		if x.Status >= 300 && x.Status < 400 && x.Location != "" && o.f.Kind != classify.KindUnclassified {
+			origin := o.redirectedFrom
+			if origin == "" {
+				origin = x.URL
+			}
+			redirects[resolveLocation(x.URL, x.Location)] = redirectSource{f: o.f, origin: origin}
+		}
+		obs = append(obs, o)
+	}
+	return obs
+}
+
+// inherits reports whether a request whose own finding is own should take
+// the finding from of the redirect that led to it.
+func inherits(own, from classify.Finding) bool {
+	if from.Kind == classify.KindUnclassified {
+		return false
+	}
+	if own.Kind == classify.KindUnclassified {
+		return true
+	}
+	return own.Ecosystem == ecosystemGeneric && from.Ecosystem != ecosystemGeneric
+}
+
+// resolveLocation makes a Location header absolute against the URL of the
+// request that received it.
+func resolveLocation(base, loc string) string {
+	l, err := url.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	if l.IsAbs() {
+		return loc
+	}
+	b, err := url.Parse(base)
+	if err != nil {
+		return loc
+	}
+	return b.ResolveReference(l).String()
+}
