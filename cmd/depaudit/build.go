@@ -1,13 +1,157 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/urfave/cli/v2"
+)
 
 func buildCommand(env *appEnv) *cli.Command {
 	return &cli.Command{
-		Name:  "build",
-		Usage: "not implemented yet",
-		Action: func(*cli.Context) error {
-			return usageError("build: not implemented yet")
+		Name:      "build",
+		Usage:     "run a command behind a recording proxy and write an SBOM of what it fetched",
+		ArgsUsage: "-- COMMAND [ARGS...]",
+		Description: "Runs COMMAND (executed directly, no shell) with every HTTP(S) request sent through a\n" +
+			"MITM proxy on 127.0.0.1 that exists only for this run. The child trusts a per-run CA\n" +
+			"through environment variables (SSL_CERT_FILE, npm_config_cafile, REQUESTS_CA_BUNDLE,\n" +
+			"GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, a PKCS#12 trust store in MAVEN_OPTS/GRADLE_OPTS, …);\n" +
+			"nothing is installed. Upstream TLS is always verified.\n\n" +
+			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
+			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found.\n" +
+			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
+		Flags: append(buildFlags(), []cli.Flag{}...),
+		Action: func(c *cli.Context) error {
+			return runBuild(c, env)
 		},
 	}
+}
+
+func buildFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "capture", Value: "depaudit.capture.jsonl", Usage: "write the capture log (JSON Lines) to `FILE`"},
+		&cli.StringFlag{Name: "ca-cert", Usage: "use the CA certificate in `FILE` (PEM) instead of a fresh per-run CA; needs --ca-key"},
+		&cli.StringFlag{Name: "ca-key", Usage: "private key (PEM) of --ca-cert, read from `FILE`"},
+		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
+		&cli.BoolFlag{Name: "java-tool-options", Usage: "also set JAVA_TOOL_OPTIONS, for JVM tools that read neither MAVEN_OPTS nor GRADLE_OPTS (every JVM then prints a notice)"},
+		&cli.BoolFlag{Name: "debug", Usage: "print the proxy's diagnostics on stderr"},
+	}
+}
+
+func runBuild(c *cli.Context, env *appEnv) error {
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		return usageError("build: no command given; usage: depaudit build [flags] -- COMMAND [ARGS...]")
+	}
+	if (c.String("ca-cert") == "") != (c.String("ca-key") == "") {
+		return usageError("build: --ca-cert and --ca-key go together")
+	}
+	var ca *capture.CA
+	if c.String("ca-cert") != "" {
+		var err error
+		if ca, err = capture.LoadCA(c.String("ca-cert"), c.String("ca-key")); err != nil {
+			return usageError("build: %v", err)
+		}
+	}
+	var noProxy []string
+	for _, h := range c.StringSlice("no-proxy") {
+		for _, part := range strings.Split(h, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				noProxy = append(noProxy, part)
+			}
+		}
+	}
+	capturePath := c.String("capture")
+	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return usageError("build: capture log: %v", err)
+	}
+	defer logFile.Close()
+
+	signals, stop := processSignals(env)
+	defer stop()
+	cfg := capture.RunConfig{
+		Command:         args,
+		Environ:         env.environ(),
+		Getenv:          env.getenv,
+		Stdin:           env.stdin,
+		Stdout:          env.stdout,
+		Stderr:          env.stderr,
+		Log:             logFile,
+		Version:         version,
+		CA:              ca,
+		NoProxy:         noProxy,
+		JavaToolOptions: c.Bool("java-tool-options"),
+		Signals:         signals,
+	}
+	if c.Bool("debug") {
+		cfg.Warnf = func(format string, a ...any) { fmt.Fprintf(env.stderr, "depaudit: proxy: "+format+"\n", a...) }
+	}
+	if h := env.hooks; h != nil {
+		cfg.UpstreamDial = h.upstreamDial
+		cfg.UpstreamRootCAs = h.upstreamRoots
+	}
+	res, err := capture.Run(c.Context, cfg)
+	if err != nil {
+		if errors.Is(err, capture.ErrCommandNotFound) {
+			return exitCode{code: 127, msg: "build: " + err.Error()}
+		}
+		return usageError("build: %v", err)
+	}
+	if err := logFile.Close(); err != nil && res.LogErr == nil {
+		res.LogErr = err
+	}
+	if res.LogErr != nil {
+		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
+	}
+	if err := finishBuild(c, env, capturePath, res); err != nil {
+		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
+		if res.ExitCode == 0 {
+			return exitCode{code: exitError}
+		}
+	}
+	if res.ExitCode != 0 {
+		return exitCode{code: res.ExitCode}
+	}
+	if res.LogErr != nil {
+		return exitCode{code: exitError}
+	}
+	return nil
+}
+
+// finishBuild turns the capture log of a finished run into the build's
+// outputs and prints the summary.
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, res *capture.RunResult) error {
+	f, err := os.Open(capturePath)
+	if err != nil {
+		return fmt.Errorf("read back capture log: %w", err)
+	}
+	defer f.Close()
+	log, err := capture.ReadLog(f)
+	if err != nil {
+		return fmt.Errorf("read back capture log %s: %w", capturePath, err)
+	}
+	var bytes int64
+	hosts := map[string]bool{}
+	failures := 0
+	var untrusted []string
+	for _, x := range log.Exchanges {
+		bytes += x.Bytes
+		hosts[x.Host] = true
+		if x.Error != "" {
+			failures++
+			if x.Method == "CONNECT" && x.Status == 0 {
+				untrusted = append(untrusted, x.Host)
+			}
+		}
+	}
+	fmt.Fprintf(env.stderr, "depaudit: %d requests, %d bytes, %d hosts, %d failed; capture log %s\n",
+		len(log.Exchanges), bytes, len(hosts), failures, capturePath)
+	for _, h := range untrusted {
+		fmt.Fprintf(env.stderr, "depaudit: a client did not trust depaudit's CA for %s: its traffic there was not recorded\n", h)
+	}
+	return nil
 }

@@ -1,0 +1,510 @@
+package capture
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/elazarl/goproxy"
+	"golang.org/x/net/http/httpproxy"
+)
+
+// ProxyConfig configures a Proxy.
+type ProxyConfig struct {
+	// CA signs the certificates presented to clients. Required.
+	CA *CA
+	// Record receives each finished exchange. It is called from many
+	// goroutines, once per exchange, in the order exchanges finish. Required.
+	Record func(*Exchange)
+	// Getenv reads depaudit's own environment: HTTPS_PROXY, HTTP_PROXY and
+	// NO_PROXY there chain upstream requests through the user's proxy.
+	// Nil means no upstream proxy.
+	Getenv func(string) string
+	// UpstreamRootCAs verifies upstream servers; nil means the system roots.
+	UpstreamRootCAs *x509.CertPool
+	// UpstreamDial, when set, replaces the dialer for upstream connections.
+	// It exists for tests that route public host names to local servers.
+	UpstreamDial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// IdleTimeout drops client connections that send nothing for this long
+	// (default 2 minutes); HeaderTimeout bounds reading a request's headers on
+	// the proxy connection (default 30 seconds); StallTimeout drops clients
+	// that stop reading a response (default 2 minutes).
+	IdleTimeout, HeaderTimeout, StallTimeout time.Duration
+	// Warnf receives diagnostics; nil discards them.
+	Warnf func(format string, args ...any)
+}
+
+// Proxy is a MITM HTTP(S) proxy on loopback that records every exchange.
+type Proxy struct {
+	cfg       ProxyConfig
+	gp        *goproxy.ProxyHttpServer
+	transport *http.Transport
+	listener  *trackingListener
+	server    *http.Server
+	user      string
+	token     string
+	authValue string // expected Proxy-Authorization value
+
+	nextID atomic.Int64
+
+	// ctx is cancelled when Close gives up waiting: every upstream request
+	// still in flight is aborted and recorded.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	pending pendingCount
+	served  chan struct{}
+	closing atomic.Bool
+}
+
+// tunnelMark is the goproxy UserData of an authenticated CONNECT tunnel;
+// goproxy copies it into every request read from the tunnel.
+type tunnelMark struct{ host string }
+
+// NewProxy listens on 127.0.0.1 on a random port and starts serving.
+func NewProxy(cfg ProxyConfig) (*Proxy, error) {
+	if cfg.CA == nil || cfg.Record == nil {
+		return nil, errors.New("capture: ProxyConfig needs CA and Record")
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 2 * time.Minute
+	}
+	if cfg.HeaderTimeout == 0 {
+		cfg.HeaderTimeout = 30 * time.Second
+	}
+	if cfg.StallTimeout == 0 {
+		cfg.StallTimeout = 2 * time.Minute
+	}
+	token := make([]byte, 16)
+	if _, err := rand.Read(token); err != nil {
+		return nil, fmt.Errorf("proxy credential: %w", err)
+	}
+	p := &Proxy{
+		cfg:    cfg,
+		user:   "depaudit",
+		token:  hex.EncodeToString(token),
+		served: make(chan struct{}),
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.authValue = "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.token))
+	p.transport = newUpstreamTransport(cfg)
+
+	gp := goproxy.NewProxyHttpServer()
+	gp.Tr = p.transport
+	gp.KeepAcceptEncoding = true
+	gp.KeepDestinationHeaders = true
+	gp.Logger = goproxyLogger{p}
+	gp.ConnectDial = func(network, addr string) (net.Conn, error) {
+		return nil, errors.New("capture: CONNECT without MITM is not allowed")
+	}
+	gp.OnRequest().HandleConnectFunc(p.handleConnect)
+	gp.OnRequest().DoFunc(p.handleRequest)
+	p.gp = gp
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("proxy listen on 127.0.0.1: %w", err)
+	}
+	p.listener = newTrackingListener(l, cfg.IdleTimeout, cfg.StallTimeout)
+	p.server = &http.Server{
+		Handler:           gp,
+		ReadHeaderTimeout: cfg.HeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          nil,
+	}
+	go func() {
+		defer close(p.served)
+		p.server.Serve(p.listener)
+	}()
+	return p, nil
+}
+
+// Addr returns the proxy's host:port.
+func (p *Proxy) Addr() string { return p.listener.Addr().String() }
+
+// URL returns the proxy URL with the run's credential, for the child.
+func (p *Proxy) URL() string {
+	return (&url.URL{Scheme: "http", User: url.UserPassword(p.user, p.token), Host: p.Addr()}).String()
+}
+
+// Credential returns the user name and token the proxy requires.
+func (p *Proxy) Credential() (user, token string) { return p.user, p.token }
+
+// newUpstreamTransport builds the transport for upstream requests: verified
+// TLS, bytes passed through unchanged, pooled connections.
+func newUpstreamTransport(cfg ProxyConfig) *http.Transport {
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		DialContext:           dialer.DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   20 * time.Second,
+		ResponseHeaderTimeout: 5 * time.Minute,
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		DisableCompression:    true,
+		WriteBufferSize:       64 << 10,
+		ReadBufferSize:        64 << 10,
+	}
+	if cfg.UpstreamDial != nil {
+		tr.DialContext = cfg.UpstreamDial
+	}
+	if cfg.Getenv != nil {
+		pc := &httpproxy.Config{
+			HTTPProxy:  firstEnv(cfg.Getenv, "HTTP_PROXY", "http_proxy"),
+			HTTPSProxy: firstEnv(cfg.Getenv, "HTTPS_PROXY", "https_proxy"),
+			NoProxy:    firstEnv(cfg.Getenv, "NO_PROXY", "no_proxy"),
+		}
+		if pc.HTTPProxy != "" || pc.HTTPSProxy != "" {
+			f := pc.ProxyFunc()
+			tr.Proxy = func(r *http.Request) (*url.URL, error) { return f(r.URL) }
+		}
+	}
+	return tr
+}
+
+func firstEnv(getenv func(string) string, names ...string) string {
+	for _, n := range names {
+		if v := getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// authorized reports whether h carries the run's proxy credential.
+func (p *Proxy) authorized(h http.Header) bool {
+	got := h.Get("Proxy-Authorization")
+	return subtle.ConstantTimeCompare([]byte(got), []byte(p.authValue)) == 1
+}
+
+func (p *Proxy) proxyAuthRequired(req *http.Request) *http.Response {
+	resp := goproxy.NewResponse(req, goproxy.ContentTypeText, http.StatusProxyAuthRequired,
+		"depaudit: proxy authentication required\n")
+	resp.Header.Set("Proxy-Authenticate", `Basic realm="depaudit"`)
+	return resp
+}
+
+func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.ConnectAction, string) {
+	if !p.authorized(ctx.Req.Header) {
+		ctx.Resp = p.proxyAuthRequired(ctx.Req)
+		p.recordRejected(ctx.Req, "CONNECT", "https://"+host+"/")
+		return goproxy.RejectConnect, host
+	}
+	ctx.UserData = &tunnelMark{host: host}
+	return &goproxy.ConnectAction{
+		Action: goproxy.ConnectMitm,
+		TLSConfig: func(h string, _ *goproxy.ProxyCtx) (*tls.Config, error) {
+			return p.cfg.CA.TLSConfig(h), nil
+		},
+	}, host
+}
+
+func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Request, *http.Response) {
+	if _, ok := ctx.UserData.(*tunnelMark); !ok && !p.authorized(req.Header) {
+		p.recordRejected(req, req.Method, req.URL.String())
+		return req, p.proxyAuthRequired(req)
+	}
+	ctx.RoundTripper = goproxy.RoundTripperFunc(p.roundTrip)
+	return req, nil
+}
+
+// recordRejected records a request refused for want of the credential: a
+// client in the build that could not authenticate shows up in the log.
+func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
+	u, _ := RedactURL(rawURL)
+	x := &Exchange{
+		ID:            p.nextID.Add(1),
+		Start:         time.Now(),
+		Method:        method,
+		URL:           u,
+		Host:          hostOf(req.URL, req.Host),
+		Status:        http.StatusProxyAuthRequired,
+		ContentLength: -1,
+		UserAgent:     req.Header.Get("User-Agent"),
+		Error:         "refused: the request did not carry depaudit's proxy credential",
+	}
+	p.cfg.Record(x)
+}
+
+// roundTrip sends req upstream and wraps the response body so that the
+// exchange is hashed as it streams and recorded when it ends.
+func (p *Proxy) roundTrip(req *http.Request, _ *goproxy.ProxyCtx) (*http.Response, error) {
+	start := time.Now()
+	redacted, _ := RedactURL(req.URL.String())
+	x := &Exchange{
+		ID:            p.nextID.Add(1),
+		Start:         start,
+		Method:        req.Method,
+		URL:           redacted,
+		Host:          hostOf(req.URL, req.Host),
+		ContentLength: -1,
+		UserAgent:     req.Header.Get("User-Agent"),
+		Authenticated: req.Header.Get("Authorization") != "" || req.Header.Get("Cookie") != "" || req.URL.User != nil,
+	}
+	p.pending.add()
+	rctx, rcancel := context.WithCancel(req.Context())
+	stop := context.AfterFunc(p.ctx, rcancel)
+	release := func() { stop(); rcancel() }
+	resp, err := p.transport.RoundTrip(req.WithContext(rctx))
+	if err != nil {
+		release()
+		if p.ctx.Err() != nil {
+			x.Error = "depaudit stopped before the response arrived"
+		} else {
+			x.Error = upstreamError(err)
+		}
+		p.finish(x, start)
+		return badGateway(req, x.Error), nil
+	}
+	x.Status = resp.StatusCode
+	x.ContentType = resp.Header.Get("Content-Type")
+	x.ContentEncoding = resp.Header.Get("Content-Encoding")
+	x.ContentLength = resp.ContentLength
+	if loc := resp.Header.Get("Location"); loc != "" {
+		if lu, err := req.URL.Parse(loc); err == nil {
+			loc = lu.String()
+		}
+		x.Location, _ = RedactURL(loc)
+	}
+	if !hasBody(req, resp) {
+		x.Complete = true
+		if resp.StatusCode != http.StatusSwitchingProtocols {
+			// An upgraded connection lives on after this exchange; closing
+			// the proxy still ends it through p.ctx.
+			release()
+		}
+		p.finish(x, start)
+		return resp, nil
+	}
+	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release}
+	resp.Body = rb
+	return resp, nil
+}
+
+// hasBody reports whether resp carries a body the proxy should hash:
+// not for HEAD, 1xx, 204, 304, or an empty body.
+func hasBody(req *http.Request, resp *http.Response) bool {
+	switch {
+	case req.Method == http.MethodHead,
+		resp.StatusCode < 200,
+		resp.StatusCode == http.StatusNoContent,
+		resp.StatusCode == http.StatusNotModified,
+		resp.Body == nil, resp.Body == http.NoBody:
+		return false
+	}
+	return true
+}
+
+// finish completes x and hands it to the recorder.
+func (p *Proxy) finish(x *Exchange, start time.Time) {
+	x.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+	if x.Complete && x.Bytes == 0 && x.SHA256 == "" && x.Status >= 200 && x.Status != http.StatusNoContent &&
+		x.Status != http.StatusNotModified && x.Method != http.MethodHead && x.Status != http.StatusSwitchingProtocols {
+		d := NewMultiHasher().Sum()
+		x.SHA256, x.SHA512, x.SHA1 = d.SHA256, d.SHA512, d.SHA1
+	}
+	p.cfg.Record(x)
+	p.pending.done()
+}
+
+// recordingBody hashes a response body as the client reads it and records
+// the exchange when the body ends, fails, or is closed early.
+type recordingBody struct {
+	rc      io.ReadCloser
+	h       *MultiHasher
+	x       *Exchange
+	p       *Proxy
+	start   time.Time
+	release func()
+
+	once    sync.Once
+	eof     bool
+	readErr error
+}
+
+func (b *recordingBody) Read(buf []byte) (int, error) {
+	n, err := b.rc.Read(buf)
+	if n > 0 {
+		b.h.Write(buf[:n])
+	}
+	if err != nil {
+		if err == io.EOF {
+			b.eof = true
+		} else {
+			b.readErr = err
+		}
+		b.done("")
+	}
+	return n, err
+}
+
+func (b *recordingBody) Close() error {
+	b.done("the client closed the connection before the body ended")
+	return b.rc.Close()
+}
+
+// done finishes the exchange once; why explains an early end when the
+// body neither reached EOF nor failed upstream.
+func (b *recordingBody) done(why string) {
+	b.once.Do(func() {
+		x := b.x
+		x.Bytes = b.h.Written()
+		lengthOK := x.ContentLength < 0 || x.Bytes == x.ContentLength
+		switch {
+		case b.readErr != nil && b.p.ctx.Err() != nil:
+			x.Error = "depaudit stopped before the body ended"
+		case b.readErr != nil:
+			x.Error = "upstream body: " + upstreamError(b.readErr)
+		case !b.eof && !(x.ContentLength >= 0 && x.Bytes == x.ContentLength):
+			x.Error = why
+		case !lengthOK:
+			x.Error = fmt.Sprintf("body length %d does not match Content-Length %d", x.Bytes, x.ContentLength)
+		}
+		if x.Error == "" {
+			x.Complete = true
+			d := b.h.Sum()
+			x.SHA256, x.SHA512, x.SHA1 = d.SHA256, d.SHA512, d.SHA1
+		} else {
+			b.h.Abort()
+		}
+		b.release()
+		b.p.finish(x, b.start)
+	})
+}
+
+// upstreamError describes an upstream failure for the log and the client.
+func upstreamError(err error) string {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &cv), errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
+		return "upstream TLS certificate verification failed: " + err.Error()
+	}
+	return err.Error()
+}
+
+func badGateway(req *http.Request, msg string) *http.Response {
+	return goproxy.NewResponse(req, goproxy.ContentTypeText, http.StatusBadGateway, "depaudit: "+msg+"\n")
+}
+
+// hostOf returns the host of u (or fallback), keeping the port only when
+// it is not the scheme's default.
+func hostOf(u *url.URL, fallback string) string {
+	h := fallback
+	if u != nil && u.Host != "" {
+		h = u.Host
+	}
+	h = strings.ToLower(h)
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if (port == "443" && (u == nil || u.Scheme != "http")) || (port == "80" && u != nil && u.Scheme == "http") {
+			return host
+		}
+	}
+	return h
+}
+
+// goproxyLogger turns goproxy's log lines into diagnostics, and records a
+// failed client handshake inside a CONNECT: the sign of a client that did
+// not trust the run's CA.
+type goproxyLogger struct{ p *Proxy }
+
+func (l goproxyLogger) Printf(format string, args ...any) {
+	if strings.Contains(format, "Cannot handshake client") && len(args) >= 3 {
+		host := fmt.Sprint(args[1])
+		x := &Exchange{
+			ID:            l.p.nextID.Add(1),
+			Start:         time.Now(),
+			Method:        http.MethodConnect,
+			URL:           "https://" + stripPort(host) + "/",
+			Host:          hostOf(&url.URL{Scheme: "https", Host: host}, host),
+			ContentLength: -1,
+			Error:         fmt.Sprintf("TLS handshake with the client failed (%v): the client did not trust depaudit's CA, or pins certificates", args[2]),
+		}
+		l.p.cfg.Record(x)
+		return
+	}
+	if l.p.cfg.Warnf != nil {
+		l.p.cfg.Warnf(strings.TrimSuffix(format, "\n"), args...)
+	}
+}
+
+// Close stops accepting connections, closes every client connection, waits
+// up to grace for exchanges still in flight, then aborts their upstream
+// requests so that they are recorded as incomplete. Every exchange that
+// started is recorded exactly once before Close returns.
+func (p *Proxy) Close(grace time.Duration) {
+	if !p.closing.CompareAndSwap(false, true) {
+		return
+	}
+	p.server.SetKeepAlivesEnabled(false)
+	p.listener.closeAll()
+	<-p.served
+	done := make(chan struct{})
+	go func() { p.pending.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		p.cancel()
+		<-done
+	}
+	p.cancel()
+	p.transport.CloseIdleConnections()
+}
+
+// pendingCount counts exchanges in flight. Unlike sync.WaitGroup it allows
+// new exchanges to start while Close waits for the count to reach zero.
+type pendingCount struct {
+	mu   sync.Mutex
+	n    int
+	cond *sync.Cond
+}
+
+func (c *pendingCount) init() {
+	if c.cond == nil {
+		c.cond = sync.NewCond(&c.mu)
+	}
+}
+
+func (c *pendingCount) add() {
+	c.mu.Lock()
+	c.init()
+	c.n++
+	c.mu.Unlock()
+}
+
+func (c *pendingCount) done() {
+	c.mu.Lock()
+	c.init()
+	c.n--
+	if c.n == 0 {
+		c.cond.Broadcast()
+	}
+	c.mu.Unlock()
+}
+
+func (c *pendingCount) wait() {
+	c.mu.Lock()
+	c.init()
+	for c.n > 0 {
+		c.cond.Wait()
+	}
+	c.mu.Unlock()
+}

@@ -1,0 +1,317 @@
+package capture
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// RunConfig describes one recorded run of a command.
+type RunConfig struct {
+	// Command is the argument vector, executed directly (no shell).
+	Command []string
+	// Dir is the working directory; empty means the current one.
+	Dir string
+	// Environ is depaudit's own environment, from which the child's is made.
+	Environ []string
+	// Getenv reads depaudit's own environment (upstream proxy, SSL_CERT_FILE).
+	Getenv func(string) string
+	// Stdin, Stdout and Stderr are given to the child unchanged.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Log receives the capture log, one line per exchange as it finishes.
+	Log io.Writer
+	// Version is depaudit's version, written in the log header.
+	Version string
+	// CA signs the leaf certificates; nil makes a fresh per-run CA.
+	CA *CA
+	// NoProxy lists hosts the child may reach without the proxy.
+	NoProxy []string
+	// JavaToolOptions also puts the JVM options in JAVA_TOOL_OPTIONS.
+	JavaToolOptions bool
+	// Signals delivers the signals to forward to the child. A second SIGINT
+	// kills it.
+	Signals <-chan os.Signal
+	// ShutdownGrace is how long exchanges still in flight when the child
+	// exits (a daemon it left behind) may take to finish; default 5 s.
+	ShutdownGrace time.Duration
+	// UpstreamRootCAs and UpstreamDial are passed to the proxy (tests).
+	UpstreamRootCAs *x509.CertPool
+	UpstreamDial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Warnf receives diagnostics; nil discards them.
+	Warnf func(format string, args ...any)
+}
+
+// RunResult is how a run ended.
+type RunResult struct {
+	// ExitCode is the child's exit code, 128+N when it died of signal N.
+	ExitCode int
+	// Signal names the signal that killed the child, if one did.
+	Signal     string
+	Start, End time.Time
+	// Exchanges is the number of exchanges recorded.
+	Exchanges int64
+	// LogErr is the first error writing the capture log, if any: the log is
+	// then incomplete even though the run went on.
+	LogErr error
+}
+
+// ErrCommandNotFound wraps a failure to find the command to run.
+var ErrCommandNotFound = errors.New("command not found")
+
+// Run starts the proxy, runs the command behind it, forwards signals, and
+// writes the capture log. The child is only started once the proxy is
+// serving; if anything before that fails, Run returns an error and the child
+// is never started. Once the child has started, Run always writes the
+// trailer and returns a RunResult, with any log write error in LogErr.
+func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
+	if len(cfg.Command) == 0 {
+		return nil, errors.New("no command to run")
+	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = func(string) string { return "" }
+	}
+	if cfg.ShutdownGrace == 0 {
+		cfg.ShutdownGrace = 5 * time.Second
+	}
+	start := time.Now()
+	path, err := lookPath(cfg.Command[0], cfg.Environ, cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ca := cfg.CA
+	if ca == nil {
+		if ca, err = NewCA(start); err != nil {
+			return nil, err
+		}
+	}
+	dir, err := os.MkdirTemp("", "depaudit-")
+	if err != nil {
+		return nil, fmt.Errorf("create private temp dir: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	files, err := writeTrustFiles(dir, ca, cfg.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	wd := cfg.Dir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	lw, err := NewLogWriter(cfg.Log, Header{
+		Version: cfg.Version,
+		Start:   start.UTC(),
+		Command: RedactArgs(cfg.Command),
+		Dir:     wd,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var closed atomic.Bool
+	var logErr error
+	var logErrOnce sync.Once
+	record := func(x *Exchange) {
+		if closed.Load() {
+			return
+		}
+		if err := lw.WriteExchange(x); err != nil {
+			logErrOnce.Do(func() { logErr = err })
+		}
+	}
+	proxy, err := NewProxy(ProxyConfig{
+		CA:              ca,
+		Record:          record,
+		Getenv:          cfg.Getenv,
+		UpstreamRootCAs: cfg.UpstreamRootCAs,
+		UpstreamDial:    cfg.UpstreamDial,
+		Warnf:           cfg.Warnf,
+	})
+	if err != nil {
+		return nil, err
+	}
+	env := ChildEnv(cfg.Environ, EnvOptions{
+		ProxyURL:        proxy.URL(),
+		CABundle:        files.bundle,
+		TrustStore:      files.trustStore,
+		WgetRC:          files.wgetrc,
+		AptConfig:       files.aptConfig,
+		NoProxy:         cfg.NoProxy,
+		JavaToolOptions: cfg.JavaToolOptions,
+	})
+	cmd := exec.Command(path, cfg.Command[1:]...)
+	cmd.Args[0] = cfg.Command[0]
+	cmd.Env = env
+	cmd.Dir = cfg.Dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
+	if err := cmd.Start(); err != nil {
+		proxy.Close(0)
+		return nil, fmt.Errorf("start %s: %w", cfg.Command[0], err)
+	}
+	res := &RunResult{Start: start}
+	waitErr := waitForwarding(ctx, cmd, cfg.Signals)
+	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
+	proxy.Close(cfg.ShutdownGrace)
+	closed.Store(true)
+	res.End = time.Now()
+	res.Exchanges = lw.Count()
+	if err := lw.Close(Trailer{End: res.End.UTC(), ExitCode: res.ExitCode, Signal: res.Signal}); err != nil && logErr == nil {
+		logErr = err
+	}
+	res.LogErr = logErr
+	return res, nil
+}
+
+// waitForwarding waits for the child, forwarding signals to it. A second
+// SIGINT, or ctx being cancelled, kills it.
+func waitForwarding(ctx context.Context, cmd *exec.Cmd, signals <-chan os.Signal) error {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	interrupts := 0
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			cmd.Process.Kill()
+			return <-done
+		case sig := <-signals:
+			if sig == os.Interrupt || sig == syscall.SIGINT {
+				interrupts++
+				if interrupts > 1 {
+					cmd.Process.Kill()
+					continue
+				}
+			}
+			cmd.Process.Signal(sig)
+		}
+	}
+}
+
+// exitStatus maps how the child ended to a shell-style exit code.
+func exitStatus(ps *os.ProcessState, waitErr error) (int, string) {
+	if ps == nil {
+		return 1, ""
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal()), ws.Signal().String()
+	}
+	if code := ps.ExitCode(); code >= 0 {
+		return code, ""
+	}
+	return 1, ""
+}
+
+// lookPath finds the command as a shell would, using the PATH of environ
+// (and dir for relative paths).
+func lookPath(name string, environ []string, dir string) (string, error) {
+	if strings.Contains(name, "/") {
+		p := name
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("%w: %s", ErrCommandNotFound, name)
+		}
+		return name, nil
+	}
+	pathEnv := ""
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathEnv = v
+		}
+	}
+	for _, d := range filepath.SplitList(pathEnv) {
+		if d == "" {
+			d = "."
+		}
+		p := filepath.Join(d, name)
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p)
+		}
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s (not in PATH)", ErrCommandNotFound, name)
+}
+
+// trustFiles are the files written into the run's private temp dir.
+type trustFiles struct {
+	caCert, bundle, trustStore, wgetrc, aptConfig string
+}
+
+// writeTrustFiles writes the CA certificate, the PEM bundle (system roots
+// plus the CA), the JVM's PKCS#12 trust store and the wget/apt settings.
+// Nothing secret is written: the CA key stays in memory.
+func writeTrustFiles(dir string, ca *CA, getenv func(string) string) (*trustFiles, error) {
+	roots, err := SystemRootsPEM(getenv)
+	if err != nil {
+		return nil, err
+	}
+	f := &trustFiles{
+		caCert:     filepath.Join(dir, "ca.pem"),
+		bundle:     filepath.Join(dir, "ca-bundle.pem"),
+		trustStore: filepath.Join(dir, "truststore.p12"),
+		wgetrc:     filepath.Join(dir, "wgetrc"),
+		aptConfig:  filepath.Join(dir, "apt.conf"),
+	}
+	bundle := append(append([]byte{}, roots...), ca.CertPEM...)
+	store, err := TrustStore(append(ParsePEMCerts(roots), ca.Cert))
+	if err != nil {
+		return nil, err
+	}
+	wgetrc := wgetConfig(getenv) + "ca_certificate = " + f.bundle + "\n"
+	apt := aptConfig(getenv) + "Acquire::https::CAInfo \"" + f.bundle + "\";\n"
+	for _, w := range []struct {
+		path string
+		data []byte
+	}{
+		{f.caCert, ca.CertPEM}, {f.bundle, bundle}, {f.trustStore, store},
+		{f.wgetrc, []byte(wgetrc)}, {f.aptConfig, []byte(apt)},
+	} {
+		if err := os.WriteFile(w.path, w.data, 0o600); err != nil {
+			return nil, fmt.Errorf("write %s: %w", filepath.Base(w.path), err)
+		}
+	}
+	return f, nil
+}
+
+// wgetConfig returns the user's own wgetrc, which WGETRC would otherwise
+// replace.
+func wgetConfig(getenv func(string) string) string {
+	p := getenv("WGETRC")
+	if p == "" && getenv("HOME") != "" {
+		p = filepath.Join(getenv("HOME"), ".wgetrc")
+	}
+	if p == "" {
+		return ""
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s
+}
+
+// aptConfig includes the user's own APT_CONFIG file, if any.
+func aptConfig(getenv func(string) string) string {
+	if p := getenv("APT_CONFIG"); p != "" {
+		return "#include \"" + p + "\";\n"
+	}
+	return ""
+}
