@@ -1,0 +1,119 @@
+package fakeregistry
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MavenProjectPOM is a project pom that makes `mvn -B validate` download,
+// with no plugin, the fake repository's parent pom (empty relativePath), a
+// build extension, the extension's dependency and
+// org.codehaus.plexus:plexus-utils:1.1 (which Maven's extension mechanism
+// pulls itself).
+const MavenProjectPOM = `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.example.fixture</groupId>
+    <artifactId>fixture-parent</artifactId>
+    <version>1.0.0</version>
+    <relativePath/>
+  </parent>
+  <artifactId>app</artifactId>
+  <build>
+    <extensions>
+      <extension>
+        <groupId>org.example.fixture</groupId>
+        <artifactId>fixture-ext</artifactId>
+        <version>1.0.0</version>
+      </extension>
+    </extensions>
+  </build>
+</project>
+`
+
+// mavenGAV is one fake Maven artifact version.
+type mavenGAV struct {
+	group, artifact, version string
+	packaging                string // "pom" or "jar"
+	deps                     []mavenGAV
+	extra                    string
+}
+
+func (g mavenGAV) dir() string {
+	return "/maven2/" + strings.ReplaceAll(g.group, ".", "/") + "/" + g.artifact + "/" + g.version + "/"
+}
+
+func (g mavenGAV) pom() []byte {
+	var deps strings.Builder
+	if len(g.deps) > 0 {
+		deps.WriteString("  <dependencies>\n")
+		for _, d := range g.deps {
+			fmt.Fprintf(&deps, "    <dependency>\n      <groupId>%s</groupId>\n      <artifactId>%s</artifactId>\n      <version>%s</version>\n    </dependency>\n", d.group, d.artifact, d.version)
+		}
+		deps.WriteString("  </dependencies>\n")
+	}
+	return []byte(fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>%s</groupId>
+  <artifactId>%s</artifactId>
+  <version>%s</version>
+  <packaging>%s</packaging>
+  <description>depaudit fixture</description>
+%s</project>
+`, g.group, g.artifact, g.version, g.packaging, deps.String()))
+}
+
+func (g mavenGAV) jar() ([]byte, error) {
+	return zipBytes([]entry{
+		{name: "META-INF/MANIFEST.MF", body: []byte("Manifest-Version: 1.0\r\nCreated-By: depaudit-fakeregistry\r\n\r\n")},
+		{name: "META-INF/maven/" + g.group + "/" + g.artifact + "/pom.properties",
+			body: []byte(fmt.Sprintf("groupId=%s\nartifactId=%s\nversion=%s\n# depaudit fixture%s\n", g.group, g.artifact, g.version, g.extra))},
+	})
+}
+
+func mavenPURL(g mavenGAV, typ string) string {
+	p := "pkg:maven/" + g.group + "/" + g.artifact + "@" + g.version
+	if typ != "jar" {
+		p += "?type=" + typ
+	}
+	return p
+}
+
+func addMaven(b *builder) error {
+	libVersion := "1.0.0"
+	if b.opts.Upgrade {
+		libVersion = "1.1.0"
+	}
+	extra := ""
+	if b.opts.Republish {
+		extra = " (republished)"
+	}
+	lib := mavenGAV{group: "org.example.fixture", artifact: "fixture-lib", version: libVersion, packaging: "jar", extra: extra}
+	gavs := []mavenGAV{
+		{group: "org.example.fixture", artifact: "fixture-parent", version: "1.0.0", packaging: "pom"},
+		{group: "org.example.fixture", artifact: "fixture-ext", version: "1.0.0", packaging: "jar", deps: []mavenGAV{lib}},
+		lib,
+		{group: "org.codehaus.plexus", artifact: "plexus-utils", version: "1.1", packaging: "jar"},
+	}
+	for _, host := range []string{HostMaven, HostMaven1} {
+		for _, g := range gavs {
+			base := "https://" + host + g.dir() + g.artifact + "-" + g.version
+			pom := b.file(File{URL: base + ".pom", Ecosystem: "maven", Kind: KindMetadata, PURL: mavenPURL(g, "pom"),
+				ContentType: "text/xml", Body: g.pom()})
+			b.file(File{URL: base + ".pom.sha1", Ecosystem: "maven", Kind: KindSidecar, ContentType: "text/plain", Body: []byte(pom.SHA1)})
+			if g.packaging != "jar" {
+				continue
+			}
+			body, err := g.jar()
+			if err != nil {
+				return fmt.Errorf("maven jar %s:%s: %w", g.group, g.artifact, err)
+			}
+			jar := b.file(File{URL: base + ".jar", Ecosystem: "maven", Kind: KindArtifact, PURL: mavenPURL(g, "jar"),
+				ContentType: "application/java-archive", Body: body})
+			b.file(File{URL: base + ".jar.sha1", Ecosystem: "maven", Kind: KindSidecar, ContentType: "text/plain", Body: []byte(jar.SHA1)})
+		}
+	}
+	return nil
+}

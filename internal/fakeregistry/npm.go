@@ -1,0 +1,207 @@
+package fakeregistry
+
+import (
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// npmVersion is one published version of a fake npm package.
+type npmVersion struct {
+	version string
+	deps    map[string]string
+	tarball []byte
+}
+
+// npmPackage is a fake npm package.
+type npmPackage struct {
+	name     string // "hello-lib" or "@fixture/scoped"
+	distTags map[string]string
+	versions []*npmVersion
+}
+
+// basename is the package name without its scope, as in tarball names.
+func (p *npmPackage) basename() string {
+	if i := strings.LastIndex(p.name, "/"); i >= 0 {
+		return p.name[i+1:]
+	}
+	return p.name
+}
+
+// npmPURL is the canonical purl of an npm package version.
+func npmPURL(name, version string) string {
+	if strings.HasPrefix(name, "@") {
+		return "pkg:npm/%40" + name[1:] + "@" + version
+	}
+	return "pkg:npm/" + name + "@" + version
+}
+
+func npmTarball(name, version string, deps map[string]string, extra string) ([]byte, error) {
+	pj := map[string]any{"name": name, "version": version, "main": "index.js", "license": "MIT"}
+	if len(deps) > 0 {
+		pj["dependencies"] = deps
+	}
+	pjb, err := json.MarshalIndent(pj, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("npm package.json: %w", err)
+	}
+	js := fmt.Sprintf("// %s@%s fixture%s\nmodule.exports = %q;\n", name, version, extra, name+"@"+version)
+	return tarGz([]entry{{name: "package/package.json", body: pjb}, {name: "package/index.js", body: []byte(js)}})
+}
+
+func addNPM(b *builder) error {
+	mk := func(name string, tags map[string]string, vs ...*npmVersion) (*npmPackage, error) {
+		p := &npmPackage{name: name, distTags: tags, versions: vs}
+		for _, v := range vs {
+			extra := ""
+			if b.opts.Republish && name == "hello-lib" && v.version == "1.2.0" {
+				extra = " (republished)"
+			}
+			tgz, err := npmTarball(name, v.version, v.deps, extra)
+			if err != nil {
+				return nil, err
+			}
+			v.tarball = tgz
+		}
+		return p, nil
+	}
+	depTags := map[string]string{"latest": "2.0.1"}
+	depVersions := []*npmVersion{{version: "2.0.1"}}
+	if b.opts.Upgrade {
+		depTags["latest"] = "2.1.0"
+		depVersions = append(depVersions, &npmVersion{version: "2.1.0"})
+	}
+	var pkgs []*npmPackage
+	for _, spec := range []struct {
+		name string
+		tags map[string]string
+		vs   []*npmVersion
+	}{
+		{"hello-lib", map[string]string{"latest": "1.2.0"}, []*npmVersion{{version: "1.2.0", deps: map[string]string{"hello-dep": "^2.0.0"}}}},
+		{"hello-dep", depTags, depVersions},
+		{"@fixture/scoped", map[string]string{"latest": "3.1.0"}, []*npmVersion{{version: "3.1.0"}}},
+		{"multi-part-name", map[string]string{"latest": "1.9.0", "next": "2.0.0-rc.1"}, []*npmVersion{{version: "1.9.0"}, {version: "2.0.0-rc.1"}}},
+	} {
+		p, err := mk(spec.name, spec.tags, spec.vs...)
+		if err != nil {
+			return err
+		}
+		pkgs = append(pkgs, p)
+	}
+	for _, host := range []string{HostNPM, HostYarn} {
+		for _, p := range pkgs {
+			if err := addNPMPackage(b, host, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// npmTarballURL is where host serves a version's tarball.
+func npmTarballURL(host string, p *npmPackage, version string) string {
+	return "https://" + host + "/" + p.name + "/-/" + p.basename() + "-" + version + ".tgz"
+}
+
+func addNPMPackage(b *builder, host string, p *npmPackage) error {
+	full := map[string]any{}
+	corgi := map[string]any{}
+	fullVersions := map[string]any{}
+	corgiVersions := map[string]any{}
+	times := map[string]string{"created": fixtureTime.Format("2006-01-02T15:04:05.000Z"), "modified": fixtureTime.Format("2006-01-02T15:04:05.000Z")}
+	for _, v := range p.versions {
+		f := b.file(File{
+			URL:         npmTarballURL(host, p, v.version),
+			Ecosystem:   "npm",
+			Kind:        KindArtifact,
+			PURL:        npmPURL(p.name, v.version),
+			ContentType: "application/octet-stream",
+			Body:        v.tarball,
+		})
+		sum := sha512.Sum512(v.tarball)
+		dist := map[string]any{
+			"shasum":    f.SHA1,
+			"integrity": "sha512-" + base64.StdEncoding.EncodeToString(sum[:]),
+			"tarball":   f.URL,
+			"fileCount": 2,
+		}
+		deps := v.deps
+		if deps == nil {
+			deps = map[string]string{}
+		}
+		fullVersions[v.version] = map[string]any{
+			"name": p.name, "version": v.version, "main": "index.js", "license": "MIT",
+			"dependencies": deps, "_id": p.name + "@" + v.version, "dist": dist,
+			"description": "depaudit fixture " + p.name,
+		}
+		cv := map[string]any{"name": p.name, "version": v.version, "dist": dist}
+		if len(v.deps) > 0 {
+			cv["dependencies"] = v.deps
+		}
+		corgiVersions[v.version] = cv
+		times[v.version] = fixtureTime.Format("2006-01-02T15:04:05.000Z")
+	}
+	full["_id"] = p.name
+	full["name"] = p.name
+	full["description"] = "depaudit fixture " + p.name
+	full["dist-tags"] = p.distTags
+	full["versions"] = fullVersions
+	full["time"] = times
+	full["license"] = "MIT"
+	corgi["name"] = p.name
+	corgi["dist-tags"] = p.distTags
+	corgi["versions"] = corgiVersions
+	corgi["modified"] = times["modified"]
+	fullBody, err := json.Marshal(full)
+	if err != nil {
+		return fmt.Errorf("npm packument %s: %w", p.name, err)
+	}
+	corgiBody, err := json.Marshal(corgi)
+	if err != nil {
+		return fmt.Errorf("npm packument %s: %w", p.name, err)
+	}
+	escaped := "/" + strings.Replace(p.name, "/", "%2f", 1)
+	pf := newFile(File{
+		URL:         "https://" + host + escaped,
+		Ecosystem:   "npm",
+		Kind:        KindMetadata,
+		PURL:        "",
+		ContentType: "application/json",
+		Body:        fullBody,
+	})
+	b.m.add(pf)
+	// Decoded path: /@scope/name for %2f, %2F and a literal slash alike.
+	b.serveFunc(host, "/"+p.name, func(w http.ResponseWriter, r *http.Request) {
+		if accepts(r, "application/vnd.npm.install-v1+json") {
+			writeBody(w, r, "application/vnd.npm.install-v1+json", corgiBody)
+			return
+		}
+		writeBody(w, r, "application/json", fullBody)
+	})
+	// Version documents: /name/version and /name/latest.
+	vers := make([]string, 0, len(fullVersions))
+	for v := range fullVersions {
+		vers = append(vers, v)
+	}
+	sort.Strings(vers)
+	for tag, v := range p.distTags {
+		vb, err := json.Marshal(fullVersions[v])
+		if err != nil {
+			return fmt.Errorf("npm version doc: %w", err)
+		}
+		b.serveFunc(host, "/"+p.name+"/"+tag, func(w http.ResponseWriter, r *http.Request) { writeBody(w, r, "application/json", vb) })
+	}
+	for _, v := range vers {
+		vb, err := json.Marshal(fullVersions[v])
+		if err != nil {
+			return fmt.Errorf("npm version doc: %w", err)
+		}
+		b.serveFunc(host, "/"+p.name+"/"+url.PathEscape(v), func(w http.ResponseWriter, r *http.Request) { writeBody(w, r, "application/json", vb) })
+	}
+	return nil
+}
