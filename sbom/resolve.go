@@ -25,8 +25,9 @@ type observation struct {
 	// f is the effective finding: the exchange's own, or the one inherited
 	// from the redirect that led to it.
 	f classify.Finding
-	// redirectedFrom is the URL of the first exchange of the redirect
-	// chain whose finding f is, empty when f is the exchange's own.
+	// redirectedFrom is the URL of the first exchange of the classified
+	// redirect chain that led here, when f came from it or names the same
+	// purl; empty otherwise.
 	redirectedFrom string
 }
 
@@ -76,10 +77,15 @@ func resolve(xs []capture.Exchange, c Classifier) []observation {
 			o.f.Kind = classify.KindUnclassified
 		}
 		o.f.URL = x.URL
-		if src, ok := redirects[x.URL]; ok && inherits(o.f, src.f) {
-			o.f = src.f
-			o.f.URL = x.URL
-			o.redirectedFrom = src.origin
+		if src, ok := redirects[x.URL]; ok {
+			switch {
+			case inherits(o.f, src.f):
+				o.f = src.f
+				o.f.URL = x.URL
+				o.redirectedFrom = src.origin
+			case o.f.PURL != "" && o.f.PURL == src.f.PURL:
+				o.redirectedFrom = src.origin
+			}
 		}
 		if x.Status >= 300 && x.Status < 400 && x.Location != "" && o.f.Kind != classify.KindUnclassified {
 			origin := o.redirectedFrom
