@@ -1,0 +1,181 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/depaudit/depaudit/internal/fakeregistry"
+)
+
+func TestE2ECurl(t *testing.T) {
+	t.Parallel()
+	curl := requireClient(t, "curl")
+	e := newE2E(t, fakeregistry.Options{})
+	bin := fakeregistry.GenericBinaryURL(fakeregistry.Options{})
+	res := e.build(curl, "-fsS", "-o", filepath.Join(e.dir, "toolbox"), bin,
+		"-L", "-o", filepath.Join(e.dir, "tool.tar.gz"), fakeregistry.GitHubReleaseAssetURL)
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log, bin, fakeregistry.GitHubAssetObjectURL)
+	for _, x := range res.log.Exchanges {
+		if strings.Contains(x.URL, "X-Amz-Signature=0123") {
+			t.Errorf("capture log keeps a signature: %s", x.URL)
+		}
+	}
+}
+
+func TestE2ENpm(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	e := newE2E(t, fakeregistry.Options{})
+	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
+	e.env["npm_config_fetch_retries"] = "0"
+	e.env["npm_config_audit"] = "false"
+	e.env["npm_config_fund"] = "false"
+	e.env["npm_config_update_notifier"] = "false"
+	res := e.build(npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
+		"--no-audit", "--no-fund", "--loglevel=error",
+		"hello-lib", "@fixture/scoped", "multi-part-name@2.0.0-rc.1")
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log,
+		"https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz",
+		"https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz",
+		"https://registry.npmjs.org/@fixture/scoped/-/scoped-3.1.0.tgz",
+		"https://registry.npmjs.org/multi-part-name/-/multi-part-name-2.0.0-rc.1.tgz")
+	if _, err := os.Stat(filepath.Join(e.dir, "node_modules", "@fixture", "scoped", "package.json")); err != nil {
+		t.Errorf("npm did not install the scoped package: %v", err)
+	}
+}
+
+// pythonExecutable resolves the real interpreter behind a version-manager
+// shim (pyenv shims need the user's HOME, which the tests replace).
+func pythonExecutable(t *testing.T) string {
+	t.Helper()
+	py := requireClient(t, "python3")
+	out, err := exec.Command(py, "-c", "import sys, pip; print(sys.executable)").Output()
+	if err != nil {
+		missingClient(t, "pip", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestE2EPip(t *testing.T) {
+	t.Parallel()
+	py := pythonExecutable(t)
+	e := newE2E(t, fakeregistry.Options{})
+	e.env["PIP_RETRIES"] = "0"
+	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+	e.env["PIP_NO_INPUT"] = "1"
+	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
+	dest := filepath.Join(e.dir, "dist")
+	res := e.build(py, "-m", "pip", "download", "--no-cache-dir", "--quiet", "-d", dest, "tiny-wheel")
+	checkServedWereCaptured(t, e.reg, res.log)
+	var urls []string
+	for _, f := range e.reg.Manifest().Artifacts("pypi") {
+		if strings.HasSuffix(f.URL, ".whl") {
+			urls = append(urls, f.URL)
+		}
+	}
+	if len(urls) != 2 {
+		t.Fatalf("want 2 wheels in the base manifest, got %v", urls)
+	}
+	checkArtifacts(t, e.reg, res.log, urls...)
+}
+
+func TestE2EGo(t *testing.T) {
+	t.Parallel()
+	goBin := requireClient(t, "go")
+	e := newE2E(t, fakeregistry.Options{})
+	e.env["GOMODCACHE"] = filepath.Join(e.home, "gomodcache")
+	e.env["GOPATH"] = filepath.Join(e.home, "gopath")
+	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
+	e.env["GOFLAGS"] = "-modcacherw"
+	e.env["GOSUMDB"] = "off"
+	e.env["GOTOOLCHAIN"] = "local"
+	e.env["GOENV"] = "off"
+	e.env["GO111MODULE"] = "on"
+	res := e.build(goBin, "-C", e.dir, "mod", "download", "-json",
+		"github.com/Example/Upper@v1.0.0", "github.com/example/mod/v2@v2.1.0")
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log,
+		"https://proxy.golang.org/github.com/!example/!upper/@v/v1.0.0.zip",
+		"https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip")
+	if !strings.Contains(res.stdout, `"Path": "github.com/Example/Upper"`) {
+		t.Errorf("go mod download printed:\n%s", res.stdout)
+	}
+}
+
+// cargoBinDir returns the directory of the real cargo and rustc behind a
+// rustup proxy, which needs the user's HOME.
+func cargoBinDir(t *testing.T) string {
+	t.Helper()
+	cargo := requireClient(t, "cargo")
+	if rustup, err := exec.LookPath("rustup"); err == nil {
+		if out, err := exec.Command(rustup, "which", "cargo").Output(); err == nil {
+			return filepath.Dir(strings.TrimSpace(string(out)))
+		}
+	}
+	return filepath.Dir(cargo)
+}
+
+func TestE2ECargo(t *testing.T) {
+	t.Parallel()
+	bin := cargoBinDir(t)
+	e := newE2E(t, fakeregistry.Options{})
+	e.path = []string{bin}
+	e.env["CARGO_HOME"] = filepath.Join(e.home, "cargo")
+	e.env["CARGO_NET_RETRY"] = "0"
+	e.env["CARGO_TERM_COLOR"] = "never"
+	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
+	e.writeFile("src/lib.rs", "")
+	res := e.build(filepath.Join(bin, "cargo"), "fetch", "--quiet", "--manifest-path", filepath.Join(e.dir, "Cargo.toml"))
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log,
+		"https://static.crates.io/crates/fixture-crate/0.1.0/download",
+		"https://static.crates.io/crates/dep/0.2.0/download")
+}
+
+func TestE2EMaven(t *testing.T) {
+	t.Parallel()
+	mvn := requireClient(t, "mvn")
+	e := newE2E(t, fakeregistry.Options{})
+	e.writeFile("pom.xml", fakeregistry.MavenProjectPOM)
+	res := e.build(mvn, "-B", "-q", "-f", filepath.Join(e.dir, "pom.xml"),
+		"-Dmaven.repo.local="+filepath.Join(e.home, "m2"), "validate")
+	checkServedWereCaptured(t, e.reg, res.log)
+	base := "https://repo.maven.apache.org/maven2/"
+	checkArtifacts(t, e.reg, res.log,
+		base+"org/example/fixture/fixture-parent/1.0.0/fixture-parent-1.0.0.pom",
+		base+"org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar",
+		base+"org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar.sha1",
+		base+"org/example/fixture/fixture-lib/1.0.0/fixture-lib-1.0.0.jar",
+		base+"org/codehaus/plexus/plexus-utils/1.1/plexus-utils-1.1.jar")
+}
+
+func TestE2EGit(t *testing.T) {
+	t.Parallel()
+	git := requireClient(t, "git")
+	e := newE2E(t, fakeregistry.Options{})
+	if e.reg.GitCommit() == "" {
+		t.Fatal("the fake registry has no git repository although git is installed")
+	}
+	e.env["GIT_CONFIG_NOSYSTEM"] = "1"
+	e.env["GIT_TERMINAL_PROMPT"] = "0"
+	dest := filepath.Join(e.dir, "tool")
+	res := e.build(git, "clone", "--quiet", fakeregistry.GitRepoURL, dest)
+	checkServedWereCaptured(t, e.reg, res.log)
+	var sawRefs, sawPack bool
+	for _, x := range res.log.Exchanges {
+		sawRefs = sawRefs || (x.Method == "GET" && strings.HasSuffix(strings.SplitN(x.URL, "?", 2)[0], "/info/refs"))
+		sawPack = sawPack || (x.Method == "POST" && strings.HasSuffix(x.URL, "/git-upload-pack") && x.Complete && x.Bytes > 0)
+	}
+	if !sawRefs || !sawPack {
+		t.Errorf("capture lacks the smart-HTTP exchanges (info/refs %v, upload-pack %v):\n%s", sawRefs, sawPack, describeLog(res.log))
+	}
+	out, err := exec.Command(git, "-C", dest, "rev-parse", "HEAD").Output()
+	if err != nil || strings.TrimSpace(string(out)) != e.reg.GitCommit() {
+		t.Errorf("cloned HEAD = %q (%v), want %s", out, err, e.reg.GitCommit())
+	}
+}

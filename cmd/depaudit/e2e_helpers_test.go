@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/internal/fakeregistry"
+)
+
+// End-to-end tests run real package-manager clients under `depaudit build`
+// against internal/fakeregistry, which serves the registries' public
+// hostnames on loopback; the proxy's upstream dialer (a test hook) routes
+// those names to it. Nothing leaves the machine.
+//
+// A missing client skips its test, unless DEPAUDIT_REQUIRE_CLIENTS=1 (CI),
+// which makes it fail.
+
+// e2eTimeout bounds one client run, so that a hung client fails its test
+// instead of the whole suite.
+const e2eTimeout = 3 * time.Minute
+
+// requireClient returns the path of a client binary, skipping (or failing
+// under DEPAUDIT_REQUIRE_CLIENTS=1) when it is not installed.
+func requireClient(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		missingClient(t, name, err)
+	}
+	return p
+}
+
+func missingClient(t *testing.T, name string, err error) {
+	t.Helper()
+	if os.Getenv("DEPAUDIT_REQUIRE_CLIENTS") == "1" {
+		t.Fatalf("client %s is required (DEPAUDIT_REQUIRE_CLIENTS=1) but unavailable: %v", name, err)
+	}
+	t.Skipf("client %s not available (%v); set DEPAUDIT_REQUIRE_CLIENTS=1 to make this a failure", name, err)
+}
+
+// e2eRun is one client run under depaudit build against a fake registry.
+type e2eRun struct {
+	t    *testing.T
+	reg  *fakeregistry.Server
+	home string // HOME and the root of every cache
+	dir  string // the project directory commands are pointed at
+	env  map[string]string
+	path []string // PATH entries put in front of the inherited PATH
+}
+
+// newE2E starts a fake registry and prepares a controlled environment: a
+// fresh HOME, the inherited PATH, and nothing else from the test process.
+func newE2E(t *testing.T, opts fakeregistry.Options) *e2eRun {
+	t.Helper()
+	reg, err := fakeregistry.Start(opts)
+	if err != nil {
+		t.Fatalf("fake registry: %v", err)
+	}
+	t.Cleanup(func() { reg.Close() })
+	home := t.TempDir()
+	dir := filepath.Join(home, "work")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &e2eRun{t: t, reg: reg, home: home, dir: dir, env: map[string]string{
+		"HOME":   home,
+		"TMPDIR": home,
+		"LANG":   "C.UTF-8",
+	}}
+}
+
+// environ is the environment depaudit gets (and passes on to the child,
+// with the proxy and CA variables added).
+func (e *e2eRun) environ() []string {
+	path := append(append([]string(nil), e.path...), os.Getenv("PATH"))
+	out := []string{"PATH=" + strings.Join(path, string(os.PathListSeparator))}
+	for k, v := range e.env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// writeFile writes a file into the working directory.
+func (e *e2eRun) writeFile(name, content string) {
+	e.t.Helper()
+	p := filepath.Join(e.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// e2eResult is what one depaudit build run left behind.
+type e2eResult struct {
+	code           int
+	stdout, stderr string
+	capturePath    string
+	log            *capture.Log
+}
+
+// build runs `depaudit build --capture … -- command…` in-process with the
+// fake registry as the only upstream. The process's working directory is
+// not changed (tests run in parallel): commands name e.dir themselves.
+func (e *e2eRun) build(command ...string) *e2eResult {
+	e.t.Helper()
+	out := filepath.Join(e.home, "out")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	capturePath := filepath.Join(out, "depaudit.capture.jsonl")
+	e.reg.ResetServed()
+	var stdout, stderr bytes.Buffer
+	environ := e.environ()
+	env := &appEnv{
+		stdin:  strings.NewReader(""),
+		stdout: &stdout,
+		stderr: &stderr,
+		getenv: func(k string) string {
+			for _, kv := range environ {
+				if key, v, _ := strings.Cut(kv, "="); key == k {
+					return v
+				}
+			}
+			return ""
+		},
+		environ: func() []string { return environ },
+		signals: make(chan os.Signal),
+		hooks:   &testHooks{upstreamDial: e.reg.DialContext, upstreamRoots: e.reg.RootCAs()},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
+	defer cancel()
+	args := append([]string{"depaudit", "build", "--capture", capturePath, "--"}, command...)
+	code := run(ctx, env, args)
+	res := &e2eResult{code: code, stdout: stdout.String(), stderr: stderr.String(), capturePath: capturePath}
+	f, err := os.Open(capturePath)
+	if err != nil {
+		e.t.Fatalf("%s: no capture log: %v\nstderr:\n%s", strings.Join(command, " "), err, res.stderr)
+	}
+	defer f.Close()
+	res.log, err = capture.ReadLog(f)
+	if err != nil {
+		e.t.Fatalf("read capture log: %v", err)
+	}
+	if code != 0 {
+		e.t.Fatalf("depaudit build -- %s: exit %d\nstdout:\n%s\nstderr:\n%s\ncapture:\n%s",
+			strings.Join(command, " "), code, res.stdout, res.stderr, describeLog(res.log))
+	}
+	if res.log.Truncated() {
+		e.t.Errorf("capture log is truncated: %s", res.log.Damage)
+	}
+	return res
+}
+
+func describeLog(l *capture.Log) string {
+	var b strings.Builder
+	for _, x := range l.Exchanges {
+		fmt.Fprintf(&b, "  %s %s -> %d %dB complete=%v %s\n", x.Method, x.URL, x.Status, x.Bytes, x.Complete, x.Error)
+	}
+	return b.String()
+}
+
+// exchangeKey identifies a request independently of query redaction and
+// percent-encoding: method, scheme, host and decoded path.
+func exchangeKey(method, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return method + " " + rawURL
+	}
+	return method + " " + u.Scheme + "://" + strings.ToLower(u.Hostname()) + u.Path
+}
+
+// checkServedWereCaptured checks that every response the fake registry sent
+// during the run is in the capture log: same status, and for a body the
+// same length and digests with complete:true. It also checks that no
+// exchange failed. It returns the exchanges by key.
+func checkServedWereCaptured(t *testing.T, reg *fakeregistry.Server, l *capture.Log) {
+	t.Helper()
+	byKey := map[string][]*capture.Exchange{}
+	for i := range l.Exchanges {
+		x := &l.Exchanges[i]
+		if x.Error != "" {
+			t.Errorf("exchange %s %s failed: %s", x.Method, x.URL, x.Error)
+		}
+		k := exchangeKey(x.Method, x.URL)
+		byKey[k] = append(byKey[k], x)
+	}
+	served := reg.Served()
+	if len(served) == 0 {
+		t.Fatalf("the fake registry served nothing; capture:\n%s", describeLog(l))
+	}
+	used := map[*capture.Exchange]bool{}
+	for _, sv := range served {
+		k := exchangeKey(sv.Method, sv.URL)
+		var match *capture.Exchange
+		for _, x := range byKey[k] {
+			if !used[x] && x.Status == sv.Status && x.SHA256 == sv.SHA256 {
+				match = x
+				break
+			}
+		}
+		if match == nil {
+			t.Errorf("served %s %s (%d, %d bytes, sha256 %s) is not in the capture log with the same status and sha256; capture has %d exchange(s) for it",
+				sv.Method, sv.URL, sv.Status, sv.Bytes, sv.SHA256, len(byKey[k]))
+			continue
+		}
+		used[match] = true
+		if sv.Method == "HEAD" || sv.Status == 304 || sv.Status == 204 {
+			continue
+		}
+		if !match.Complete || match.Bytes != sv.Bytes || match.SHA512 != sv.SHA512 || match.SHA1 != sv.SHA1 {
+			t.Errorf("%s %s: captured complete=%v bytes=%d sha512=%.16s… sha1=%s, served %d bytes sha512=%.16s… sha1=%s",
+				sv.Method, sv.URL, match.Complete, match.Bytes, match.SHA512, match.SHA1, sv.Bytes, sv.SHA512, sv.SHA1)
+		}
+	}
+	for i := range l.Exchanges {
+		x := &l.Exchanges[i]
+		if !used[x] {
+			t.Errorf("captured %s %s (%d) was never served by the fake registry", x.Method, x.URL, x.Status)
+		}
+	}
+}
+
+// checkArtifacts checks that each listed artifact of the manifest was
+// downloaded in the run with complete:true and the manifest's digests.
+// urls name the files by the URL (or alias) the client requested.
+func checkArtifacts(t *testing.T, reg *fakeregistry.Server, l *capture.Log, urls ...string) {
+	t.Helper()
+	for _, u := range urls {
+		f, ok := reg.Manifest().Lookup(u)
+		if !ok {
+			t.Fatalf("%s is not in the fake registry's manifest", u)
+		}
+		found := false
+		for _, x := range l.Exchanges {
+			if x.Status != 200 || exchangeKey(x.Method, x.URL) != exchangeKey("GET", u) {
+				continue
+			}
+			found = true
+			if !x.Complete || x.SHA256 != f.SHA256 || x.SHA512 != f.SHA512 || x.SHA1 != f.SHA1 || x.Bytes != int64(len(f.Body)) {
+				t.Errorf("%s: captured complete=%v bytes=%d sha256=%s, manifest %d bytes sha256=%s",
+					u, x.Complete, x.Bytes, x.SHA256, len(f.Body), f.SHA256)
+			}
+		}
+		if !found {
+			t.Errorf("artifact %s (%s) was not downloaded; capture:\n%s", u, f.PURL, describeLog(l))
+		}
+	}
+}
