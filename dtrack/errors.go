@@ -162,7 +162,7 @@ func describeNetError(e *Error, base string, err error) (retry bool) {
 	case errors.As(err, &invalidCert):
 		e.Summary = "TLS error: the server's certificate is not valid (" + shorten(invalidCert.Error(), 200) + ")"
 		e.Hint = "check the server's certificate (expiry, chain) and this machine's clock"
-	case errors.As(err, &recordErr):
+	case errors.As(err, &recordErr) || errors.Is(err, http.ErrSchemeMismatch):
 		e.Summary = "TLS error: the server does not speak TLS on this port"
 		e.Hint = "use an http:// URL in --url / DEPAUDIT_DTRACK_URL, or the server's HTTPS port"
 	case errors.As(err, &certVerify):
