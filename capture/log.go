@@ -155,20 +155,23 @@ func ReadLog(r io.Reader) (*Log, error) {
 	readLine := func() ([]byte, error) {
 		var line []byte
 		for {
-			chunk, isPrefix, err := br.ReadLine()
-			if err != nil {
-				if err == io.EOF && len(line) > 0 {
-					return line, errNoNewline
-				}
-				return nil, err
-			}
+			chunk, err := br.ReadSlice('\n')
 			line = append(line, chunk...)
 			if len(line) > maxLine {
 				return nil, fmt.Errorf("line longer than %d bytes", maxLine)
 			}
-			if !isPrefix {
-				return line, nil
+			switch {
+			case err == bufio.ErrBufferFull:
+				continue
+			case err == io.EOF:
+				if len(line) > 0 {
+					return line, errNoNewline
+				}
+				return nil, io.EOF
+			case err != nil:
+				return nil, err
 			}
+			return bytes.TrimRight(line, "\r\n"), nil
 		}
 	}
 	first, err := readLine()

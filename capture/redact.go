@@ -45,13 +45,27 @@ func RedactURL(raw string) (string, bool) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		if i := strings.Index(raw, "@"); i >= 0 && strings.Contains(raw[:i], ":") {
+			cut := Redacted + raw[i:]
 			if j := strings.Index(raw, "://"); j >= 0 && j < i {
-				return raw[:j+3] + Redacted + raw[i:], true
+				cut = raw[:j+3] + Redacted + raw[i:]
 			}
-			return Redacted + raw[i:], true
+			if u, err := url.Parse(cut); err == nil {
+				if out, ok := redactParsed(u); ok {
+					return out, true
+				}
+			}
+			return cut, true
 		}
 		return raw, false
 	}
+	if out, ok := redactParsed(u); ok {
+		return out, true
+	}
+	return raw, false
+}
+
+// redactParsed redacts a parsed URL, reporting whether anything changed.
+func redactParsed(u *url.URL) (string, bool) {
 	changed := false
 	if u.User != nil {
 		u.User = url.User(Redacted)
@@ -88,7 +102,7 @@ func RedactURL(raw string) (string, bool) {
 		}
 	}
 	if !changed {
-		return raw, false
+		return "", false
 	}
 	return u.String(), true
 }

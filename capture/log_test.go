@@ -1,0 +1,154 @@
+package capture
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func writeTestLog(t *testing.T, n int, trailer bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	lw, err := NewLogWriter(&b, Header{Version: "test", Start: time.Unix(0, 0).UTC(), Command: []string{"make"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= n; i++ {
+		lw.WriteExchange(&Exchange{ID: int64(i), Method: "GET", URL: "https://e.com/" + strings.Repeat("x", i), Status: 200, Complete: true})
+	}
+	if trailer {
+		if err := lw.Close(Trailer{ExitCode: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.Bytes()
+}
+
+func TestLogRoundTrip(t *testing.T) {
+	data := writeTestLog(t, 3, true)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 5 || !strings.Contains(lines[0], `"format":"depaudit.capture/v1"`) {
+		t.Fatalf("log layout:\n%s", data)
+	}
+	l, err := ReadLog(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Truncated() || len(l.Exchanges) != 3 || l.Trailer.ExitCode != 3 || l.Trailer.Exchanges != 3 || l.Header.Command[0] != "make" {
+		t.Errorf("read back %+v", l)
+	}
+	if l.Exchanges[2].URL != "https://e.com/xxx" || !l.Exchanges[0].Complete {
+		t.Errorf("exchange fields lost: %+v", l.Exchanges)
+	}
+}
+
+func TestReadLogDamage(t *testing.T) {
+	full := writeTestLog(t, 3, true)
+	noTrailer := writeTestLog(t, 3, false)
+	cut := noTrailer[:len(noTrailer)-10]
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		exchanges int
+		damage    string
+		trailer   bool
+	}{
+		{"complete", full, 3, "", true},
+		{"no trailer (crash)", noTrailer, 3, "", false},
+		{"last line cut", cut, 2, "line 4: cut short", false},
+		{"garbage line", append(append([]byte{}, noTrailer...), "not json\n{}\n"...), 3, "line 5", false},
+		{"unknown record", append(append([]byte{}, noTrailer...), `{"record":"x"}`+"\n"...), 3, `unknown record "x"`, false},
+		{"data after trailer", append(append([]byte{}, full...), `{"record":"exchange"}`+"\n"...), 3, "after the trailer", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := ReadLog(bytes.NewReader(tc.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Exchanges) != tc.exchanges || (l.Trailer != nil) != tc.trailer || !strings.Contains(l.Damage, tc.damage) ||
+				(tc.damage == "" && l.Damage != "") {
+				t.Errorf("got %d exchanges, trailer %v, damage %q", len(l.Exchanges), l.Trailer != nil, l.Damage)
+			}
+			if !l.Truncated() && tc.name != "complete" {
+				t.Error("damaged log not reported as truncated")
+			}
+		})
+	}
+}
+
+func TestReadLogRejectsOtherFiles(t *testing.T) {
+	for _, in := range []string{"", "{}\n", `{"record":"header","format":"other/v9"}` + "\n", "PK\x03\x04 zip", `{"bomFormat":"CycloneDX"}`} {
+		if _, err := ReadLog(strings.NewReader(in)); !errors.Is(err, ErrNotCaptureLog) {
+			t.Errorf("ReadLog(%q) error = %v, want ErrNotCaptureLog", in, err)
+		}
+	}
+}
+
+func TestLogWriterConcurrentLinesStayWhole(t *testing.T) {
+	var b bytes.Buffer
+	lw, _ := NewLogWriter(&b, Header{})
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			lw.WriteExchange(&Exchange{ID: int64(i), URL: strings.Repeat("u", 1000)})
+		}(i)
+	}
+	wg.Wait()
+	lw.Close(Trailer{})
+	l, err := ReadLog(&b)
+	if err != nil || l.Damage != "" || len(l.Exchanges) != 50 || l.Trailer.Exchanges != 50 {
+		t.Fatalf("err %v damage %q n %d", err, l.Damage, len(l.Exchanges))
+	}
+}
+
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n <= 0 {
+		return 0, errors.New("disk full")
+	}
+	w.n--
+	return len(p), nil
+}
+
+func TestLogWriterReportsWriteErrors(t *testing.T) {
+	lw, err := NewLogWriter(&failingWriter{n: 2}, Header{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lw.WriteExchange(&Exchange{ID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lw.WriteExchange(&Exchange{ID: 2}); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("write error not reported: %v", err)
+	}
+	if err := lw.Close(Trailer{}); err == nil {
+		t.Error("Close after a failed write succeeded")
+	}
+	if _, err := NewLogWriter(&failingWriter{}, Header{}); err == nil {
+		t.Error("header write error not reported")
+	}
+}
+
+func FuzzReadLog(f *testing.F) {
+	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exchange","id":1}` + "\n"))
+	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"trailer","exit_code":1}`))
+	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exch`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := ReadLog(bytes.NewReader(data))
+		if err != nil {
+			if l != nil {
+				t.Error("log returned with an error")
+			}
+			return
+		}
+		if l.Header.Format != LogFormat {
+			t.Errorf("accepted format %q", l.Header.Format)
+		}
+	})
+}
