@@ -24,6 +24,28 @@ func TestE2ECurl(t *testing.T) {
 			t.Errorf("capture log keeps a signature: %s", x.URL)
 		}
 	}
+
+	// Plain HTTP goes through the proxy too (curl reads lowercase http_proxy).
+	plain := strings.Replace(bin, "https://", "http://", 1)
+	res = e.build(curl, "-fsS", "-o", filepath.Join(e.dir, "toolbox-plain"), plain)
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log, plain)
+}
+
+// TestE2ECurlPipeSh runs the `curl | sh` installer pattern: the script's
+// own download, made by a grandchild process, is recorded as well.
+func TestE2ECurlPipeSh(t *testing.T) {
+	t.Parallel()
+	curl := requireClient(t, "curl")
+	sh := requireClient(t, "sh")
+	e := newE2E(t, fakeregistry.Options{})
+	e.env["TMPDIR"] = e.dir
+	res := e.build(sh, "-c", curl+" -fsSL "+fakeregistry.GenericInstallScriptURL+" | sh")
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log, fakeregistry.GenericInstallScriptURL, fakeregistry.GenericTarballURL(fakeregistry.Options{}))
+	if !strings.Contains(res.stdout, "toolbox 1.4.0 downloaded") {
+		t.Errorf("installer output: %q", res.stdout)
+	}
 }
 
 func TestE2ENpm(t *testing.T) {
@@ -82,6 +104,17 @@ func TestE2EPip(t *testing.T) {
 		t.Fatalf("want 2 wheels in the base manifest, got %v", urls)
 	}
 	checkArtifacts(t, e.reg, res.log, urls...)
+
+	// An sdist: pip prepares its metadata through the sdist's in-tree
+	// PEP 517 backend, which needs nothing from the index.
+	res = e.build(py, "-m", "pip", "download", "--no-cache-dir", "--quiet", "--no-deps", "--no-binary", ":all:",
+		"-d", filepath.Join(e.dir, "sdist"), "tiny-wheel")
+	checkServedWereCaptured(t, e.reg, res.log)
+	for _, f := range e.reg.Manifest().Artifacts("pypi") {
+		if strings.HasSuffix(f.URL, ".tar.gz") {
+			checkArtifacts(t, e.reg, res.log, f.URL)
+		}
+	}
 }
 
 func TestE2EGo(t *testing.T) {

@@ -158,6 +158,9 @@ func (e *e2eRun) build(command ...string) *e2eResult {
 		e.t.Fatalf("depaudit build -- %s: exit %d\nstdout:\n%s\nstderr:\n%s\ncapture:\n%s",
 			strings.Join(command, " "), code, res.stdout, res.stderr, describeLog(res.log))
 	}
+	if testing.Verbose() {
+		e.t.Logf("depaudit build -- %s: %d exchanges\n%s", strings.Join(command, " "), len(res.log.Exchanges), describeLog(res.log))
+	}
 	if res.log.Truncated() {
 		e.t.Errorf("capture log is truncated: %s", res.log.Damage)
 	}

@@ -80,23 +80,47 @@ func pypiWheel(dist, name, version, build string, requires []string, extra strin
 	return whl, []byte(md.String()), filename, nil
 }
 
-// pypiSdist builds a PEP 625 sdist with a setuptools pyproject.toml.
+// pypiSdist builds a PEP 625 sdist whose pyproject.toml names an in-tree
+// PEP 517 backend with no build requirements, so that pip can prepare its
+// metadata offline, without setuptools or wheel.
 func pypiSdist(dist, name, version string, requires []string) ([]byte, string, error) {
 	root := dist + "-" + version
-	var deps []string
+	var md strings.Builder
+	fmt.Fprintf(&md, "Metadata-Version: 2.1\nName: %s\nVersion: %s\nRequires-Python: >=3.7\n", name, version)
 	for _, r := range requires {
-		deps = append(deps, fmt.Sprintf("%q", r))
+		fmt.Fprintf(&md, "Requires-Dist: %s\n", r)
 	}
-	pyproject := fmt.Sprintf("[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = %q\nversion = %q\ndependencies = [%s]\nrequires-python = \">=3.7\"\n\n[tool.setuptools]\npackages = [%q]\n",
-		name, version, strings.Join(deps, ", "), dist)
-	var pkgInfo strings.Builder
-	fmt.Fprintf(&pkgInfo, "Metadata-Version: 2.1\nName: %s\nVersion: %s\nRequires-Python: >=3.7\n", name, version)
-	for _, r := range requires {
-		fmt.Fprintf(&pkgInfo, "Requires-Dist: %s\n", r)
-	}
+	pyproject := "[build-system]\nrequires = []\nbuild-backend = \"fixture_backend\"\nbackend-path = [\".\"]\n"
+	backend := fmt.Sprintf(`"""In-tree PEP 517 backend of a depaudit fixture: metadata only."""
+import os
+
+METADATA = %q
+DIST_INFO = %q
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    path = os.path.join(metadata_directory, DIST_INFO)
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "METADATA"), "w") as f:
+        f.write(METADATA)
+    return DIST_INFO
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise RuntimeError("depaudit fixture: building is not supported")
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    raise RuntimeError("depaudit fixture: building is not supported")
+`, md.String(), dist+"-"+version+".dist-info")
 	body, err := tarGz([]entry{
-		{name: root + "/PKG-INFO", body: []byte(pkgInfo.String())},
+		{name: root + "/PKG-INFO", body: []byte(md.String())},
 		{name: root + "/pyproject.toml", body: []byte(pyproject)},
+		{name: root + "/fixture_backend.py", body: []byte(backend)},
 		{name: root + "/" + dist + "/__init__.py", body: []byte(fmt.Sprintf("__version__ = %q\n", version))},
 	})
 	if err != nil {
