@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"sort"
+	"strings"
 )
 
 // File kinds, matching depaudit's classification kinds.
@@ -91,13 +92,18 @@ func (m *Manifest) Artifacts(ecosystem string) []File {
 
 // Lookup finds the file served at rawURL, which may be the file's URL or one
 // of its aliases. A URL whose query string was redacted or dropped still
-// matches on scheme, host and path.
+// matches on scheme, host and path, and an http:// URL matches the file
+// served at the same https:// URL (the plain-HTTP listener serves the same
+// files).
 func (m *Manifest) Lookup(rawURL string) (File, bool) {
 	if f, ok := m.byURL[rawURL]; ok {
 		return *f, true
 	}
 	if f, ok := m.byURL[stripQuery(rawURL)]; ok {
 		return *f, true
+	}
+	if rest, ok := strings.CutPrefix(rawURL, "http://"); ok {
+		return m.Lookup("https://" + rest)
 	}
 	return File{}, false
 }
