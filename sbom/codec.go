@@ -1,7 +1,6 @@
 package sbom
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -81,9 +80,13 @@ var ErrNotBOM = errors.New("not a CycloneDX BOM")
 // that the document is a CycloneDX BOM but does not validate it against
 // the schema.
 func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
-	br := bufio.NewReader(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read SBOM: %w", err)
+	}
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	if format == FormatAuto {
-		f, err := sniffFormat(br)
+		f, err := sniffFormat(data)
 		if err != nil {
 			return nil, err
 		}
@@ -92,14 +95,17 @@ func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
 	var bom cdx.BOM
 	switch format {
 	case FormatJSON:
-		if err := cdx.NewBOMDecoder(br, cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
+		if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
 			return nil, fmt.Errorf("decode CycloneDX JSON: %w", err)
 		}
 		if bom.BOMFormat != cdx.BOMFormat {
 			return nil, fmt.Errorf("%w: bomFormat is %q", ErrNotBOM, bom.BOMFormat)
 		}
+		if bom.SpecVersion == 0 {
+			return nil, fmt.Errorf("%w: no specVersion", ErrNotBOM)
+		}
 	case FormatXML:
-		if err := cdx.NewBOMDecoder(br, cdx.BOMFileFormatXML).Decode(&bom); err != nil {
+		if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatXML).Decode(&bom); err != nil {
 			return nil, fmt.Errorf("decode CycloneDX XML: %w", err)
 		}
 		if bom.SpecVersion == 0 {
@@ -111,28 +117,20 @@ func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
 	return &bom, nil
 }
 
-// sniffFormat peeks at the first significant byte of br.
-func sniffFormat(br *bufio.Reader) (Format, error) {
-	for n := 1; ; n++ {
-		b, err := br.Peek(n)
-		rest := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
-		if len(rest) > 0 {
-			switch rest[0] {
-			case '{':
-				return FormatJSON, nil
-			case '<':
-				return FormatXML, nil
-			}
-			return "", fmt.Errorf("%w: starts with %q, neither JSON nor XML", ErrNotBOM, rest[:1])
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return "", fmt.Errorf("%w: empty input", ErrNotBOM)
-			}
-			if errors.Is(err, bufio.ErrBufferFull) {
-				return "", fmt.Errorf("%w: only white space in the first %d bytes", ErrNotBOM, n-1)
-			}
-			return "", fmt.Errorf("read SBOM: %w", err)
-		}
+// utf8BOM is the UTF-8 byte order mark some editors put in front of text.
+const utf8BOM = "\xef\xbb\xbf"
+
+// sniffFormat tells JSON from XML by the first byte that is not white space.
+func sniffFormat(data []byte) (Format, error) {
+	rest := bytes.TrimLeft(data, " \t\r\n")
+	if len(rest) == 0 {
+		return "", fmt.Errorf("%w: empty input", ErrNotBOM)
 	}
+	switch rest[0] {
+	case '{':
+		return FormatJSON, nil
+	case '<':
+		return FormatXML, nil
+	}
+	return "", fmt.Errorf("%w: starts with %q, neither JSON nor XML", ErrNotBOM, rest[:1])
 }
