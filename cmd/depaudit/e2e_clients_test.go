@@ -212,3 +212,43 @@ func TestE2EGit(t *testing.T) {
 		t.Errorf("cloned HEAD = %q (%v), want %s", out, err, e.reg.GitCommit())
 	}
 }
+
+// TestE2EVariantRegistry runs npm and cargo against the variant fixtures
+// diff tests rely on: a newer dependency is resolved and a re-published
+// artifact arrives with its new bytes.
+func TestE2EVariantRegistry(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	opts := fakeregistry.Options{Upgrade: true, Republish: true}
+	base, err := fakeregistry.Start(fakeregistry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base.Close()
+	e := newE2E(t, opts)
+	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
+	e.env["npm_config_fetch_retries"] = "0"
+	e.env["npm_config_update_notifier"] = "false"
+	res := e.build(npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
+		"--no-audit", "--no-fund", "--loglevel=error", "hello-lib")
+	checkServedWereCaptured(t, e.reg, res.log)
+	lib := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	checkArtifacts(t, e.reg, res.log, lib, "https://registry.npmjs.org/hello-dep/-/hello-dep-2.1.0.tgz")
+	was, _ := base.Manifest().Lookup(lib)
+	now, _ := e.reg.Manifest().Lookup(lib)
+	if was.SHA256 == now.SHA256 {
+		t.Errorf("the re-published %s has the base bytes", lib)
+	}
+
+	bin := cargoBinDir(t)
+	e.path = []string{bin}
+	e.env["CARGO_HOME"] = filepath.Join(e.home, "cargo")
+	e.env["CARGO_NET_RETRY"] = "0"
+	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
+	e.writeFile("src/lib.rs", "")
+	res = e.build(filepath.Join(bin, "cargo"), "fetch", "--quiet", "--manifest-path", filepath.Join(e.dir, "Cargo.toml"))
+	checkServedWereCaptured(t, e.reg, res.log)
+	checkArtifacts(t, e.reg, res.log,
+		"https://static.crates.io/crates/fixture-crate/0.1.0/download",
+		"https://static.crates.io/crates/dep/0.2.1/download")
+}
