@@ -12,6 +12,10 @@ import (
 type trackingListener struct {
 	net.Listener
 	idle, stall time.Duration
+	// admit, when set, decides whether an accepted connection may stay;
+	// refused ones are closed at once. onClose is told of every close.
+	admit   func(net.Conn) bool
+	onClose func(net.Conn)
 
 	mu     sync.Mutex
 	conns  map[*timeoutConn]struct{}
@@ -26,6 +30,12 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
+	}
+	for l.admit != nil && !l.admit(c) {
+		c.Close()
+		if c, err = l.Listener.Accept(); err != nil {
+			return nil, err
+		}
 	}
 	tc := &timeoutConn{Conn: c, idle: l.idle, stall: l.stall, l: l}
 	l.mu.Lock()
@@ -55,6 +65,9 @@ func (l *trackingListener) closeAll() {
 }
 
 func (l *trackingListener) forget(c *timeoutConn) {
+	if l.onClose != nil {
+		l.onClose(c)
+	}
 	l.mu.Lock()
 	delete(l.conns, c)
 	l.mu.Unlock()

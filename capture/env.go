@@ -36,6 +36,9 @@ var jvmVars = []string{"MAVEN_OPTS", "GRADLE_OPTS"}
 type EnvOptions struct {
 	// ProxyURL is the proxy's URL with its credential.
 	ProxyURL string
+	// JVMProxyURL is the proxy port for JVM clients (see Proxy.JVMURL);
+	// empty means ProxyURL.
+	JVMProxyURL string
 	// CABundle is the path of the PEM bundle: system roots plus the run's CA.
 	CABundle string
 	// TrustStore is the path of the PKCS#12 trust store for the JVM (system
@@ -125,16 +128,19 @@ func ChildEnv(parent []string, opts EnvOptions) []string {
 }
 
 // JVMOptions returns the Java system properties that send a JVM's HTTP(S)
-// traffic through the proxy and make it trust the run's CA. The JDK refuses
-// Basic proxy authentication for tunnels unless
-// jdk.http.auth.tunneling.disabledSchemes is emptied; the credential itself
-// is passed as http(s).proxyUser/proxyPassword, which Apache HttpClient
-// (Maven's transport) reads.
+// traffic through the proxy's JVM port and make it trust the run's CA.
+// The credential is also passed as http(s).proxyUser/proxyPassword with
+// Basic re-enabled for tunnels (jdk.http.auth.tunneling.disabledSchemes),
+// for clients that read them; the JVM port does not depend on it.
 func JVMOptions(opts EnvOptions) string {
-	if opts.TrustStore == "" || opts.ProxyURL == "" {
+	proxyURL := opts.JVMProxyURL
+	if proxyURL == "" {
+		proxyURL = opts.ProxyURL
+	}
+	if opts.TrustStore == "" || proxyURL == "" {
 		return ""
 	}
-	u, err := url.Parse(opts.ProxyURL)
+	u, err := url.Parse(proxyURL)
 	if err != nil {
 		return ""
 	}

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,10 +55,16 @@ type Proxy struct {
 	gp        *goproxy.ProxyHttpServer
 	transport *http.Transport
 	listener  *trackingListener
-	server    *http.Server
-	user      string
-	token     string
-	authValue string // expected Proxy-Authorization value
+	// jvmListener admits connections without the credential when the
+	// connecting socket is owned by depaudit's own user (see peer.go).
+	jvmListener *trackingListener
+	// sameUserPeers holds the remote addresses of connections admitted that
+	// way, until they close.
+	sameUserPeers sync.Map
+	server        *http.Server
+	user          string
+	token         string
+	authValue     string // expected Proxy-Authorization value
 
 	nextID atomic.Int64
 
@@ -120,16 +127,25 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 		return nil, fmt.Errorf("proxy listen on 127.0.0.1: %w", err)
 	}
 	p.listener = newTrackingListener(l, cfg.IdleTimeout, cfg.StallTimeout)
+	jl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("proxy listen on 127.0.0.1: %w", err)
+	}
+	p.jvmListener = newTrackingListener(jl, cfg.IdleTimeout, cfg.StallTimeout)
+	p.jvmListener.admit = p.admitSameUser
+	p.jvmListener.onClose = func(c net.Conn) { p.sameUserPeers.Delete(c.RemoteAddr().String()) }
 	p.server = &http.Server{
 		Handler:           gp,
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          nil,
 	}
-	go func() {
-		defer close(p.served)
-		p.server.Serve(p.listener)
-	}()
+	var serving sync.WaitGroup
+	serving.Add(2)
+	go func() { defer serving.Done(); p.server.Serve(p.listener) }()
+	go func() { defer serving.Done(); p.server.Serve(p.jvmListener) }()
+	go func() { serving.Wait(); close(p.served) }()
 	return p, nil
 }
 
@@ -139,6 +155,33 @@ func (p *Proxy) Addr() string { return p.listener.Addr().String() }
 // URL returns the proxy URL with the run's credential, for the child.
 func (p *Proxy) URL() string {
 	return (&url.URL{Scheme: "http", User: url.UserPassword(p.user, p.token), Host: p.Addr()}).String()
+}
+
+// JVMURL returns the URL of the port for JVM clients, which cannot send
+// the credential for HTTPS tunnels: it admits only connections from
+// sockets owned by depaudit's own user.
+func (p *Proxy) JVMURL() string {
+	return (&url.URL{Scheme: "http", User: url.UserPassword(p.user, p.token), Host: p.jvmListener.Addr().String()}).String()
+}
+
+// admitSameUser lets a connection to the JVM port in when its socket
+// belongs to depaudit's own user.
+func (p *Proxy) admitSameUser(c net.Conn) bool {
+	local, ok1 := c.LocalAddr().(*net.TCPAddr)
+	remote, ok2 := c.RemoteAddr().(*net.TCPAddr)
+	if !ok1 || !ok2 {
+		return false
+	}
+	// The client's socket has the client's address as its local end.
+	uid, err := socketOwner(remote, local)
+	if err != nil || uid != os.Getuid() {
+		if p.cfg.Warnf != nil {
+			p.cfg.Warnf("refused a connection to the JVM port from %s (uid %d, %v)", remote, uid, err)
+		}
+		return false
+	}
+	p.sameUserPeers.Store(remote.String(), true)
+	return true
 }
 
 // Credential returns the user name and token the proxy requires.
@@ -188,9 +231,13 @@ func firstEnv(getenv func(string) string, names ...string) string {
 }
 
 // authorized reports whether h carries the run's proxy credential.
-func (p *Proxy) authorized(h http.Header) bool {
-	got := h.Get("Proxy-Authorization")
-	return subtle.ConstantTimeCompare([]byte(got), []byte(p.authValue)) == 1
+func (p *Proxy) authorized(req *http.Request) bool {
+	got := req.Header.Get("Proxy-Authorization")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(p.authValue)) == 1 {
+		return true
+	}
+	_, sameUser := p.sameUserPeers.Load(req.RemoteAddr)
+	return sameUser
 }
 
 func (p *Proxy) proxyAuthRequired(req *http.Request) *http.Response {
@@ -201,7 +248,7 @@ func (p *Proxy) proxyAuthRequired(req *http.Request) *http.Response {
 }
 
 func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.ConnectAction, string) {
-	if !p.authorized(ctx.Req.Header) {
+	if !p.authorized(ctx.Req) {
 		ctx.Resp = p.proxyAuthRequired(ctx.Req)
 		p.recordRejected(ctx.Req, "CONNECT", "https://"+host+"/")
 		return goproxy.RejectConnect, host
@@ -216,7 +263,7 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 }
 
 func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Request, *http.Response) {
-	if _, ok := ctx.UserData.(*tunnelMark); !ok && !p.authorized(req.Header) {
+	if _, ok := ctx.UserData.(*tunnelMark); !ok && !p.authorized(req) {
 		p.recordRejected(req, req.Method, req.URL.String())
 		return req, p.proxyAuthRequired(req)
 	}
@@ -456,6 +503,7 @@ func (p *Proxy) Close(grace time.Duration) {
 	}
 	p.server.SetKeepAlivesEnabled(false)
 	p.listener.closeAll()
+	p.jvmListener.closeAll()
 	<-p.served
 	done := make(chan struct{})
 	go func() { p.pending.wait(); close(done) }()

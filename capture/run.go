@@ -142,6 +142,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	}
 	env := ChildEnv(cfg.Environ, EnvOptions{
 		ProxyURL:        proxy.URL(),
+		JVMProxyURL:     proxy.JVMURL(),
 		CABundle:        files.bundle,
 		TrustStore:      files.trustStore,
 		WgetRC:          files.wgetrc,
