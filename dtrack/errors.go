@@ -82,7 +82,11 @@ func (e *Error) Error() string {
 		b.WriteString(" (" + e.URL + ")")
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Summary)
+	summary := e.Summary
+	if e.Hint != "" && e.Problem == nil && len(e.Violations) == 0 {
+		summary = strings.TrimRight(summary, ".")
+	}
+	b.WriteString(summary)
 	if e.Problem != nil {
 		for _, d := range listProblem(e.Problem) {
 			b.WriteString("\n  " + d)
@@ -155,7 +159,7 @@ func describeNetError(e *Error, base string, err error) (retry bool) {
 	switch {
 	case errors.As(err, &unknownCA):
 		e.Summary = "TLS error: the server's certificate is signed by an authority this machine does not trust"
-		e.Hint = "if Dependency-Track uses a private CA, point SSL_CERT_FILE at a PEM bundle that contains it"
+		e.Hint = "if Dependency-Track uses a private CA, add it to this machine's trust store or (on Linux) point SSL_CERT_FILE at a PEM bundle that contains it"
 	case errors.As(err, &hostErr):
 		e.Summary = "TLS error: the server's certificate is not valid for this host name (" + shorten(hostErr.Error(), 200) + ")"
 		e.Hint = "use a host name the certificate names in --url / DEPAUDIT_DTRACK_URL"
@@ -215,6 +219,9 @@ func describeStatus(e *Error, method string, location string) {
 		e.Permission = permissionFor(e.Op)
 		e.Summary = status + ": the API key's team lacks the " + e.Permission + " permission"
 		e.Hint = "add " + e.Permission + " to the team in Administration → Access Management → Teams"
+		if e.Op == OpLookup {
+			e.Hint += ", or give --project as the project's UUID, which needs no lookup"
+		}
 	case e.StatusCode == http.StatusForbidden && strings.Contains(msg, "parent"):
 		e.Summary = status + ": " + msg
 		e.Hint = "grant the key's team access to the parent project (portfolio access control), or choose another --parent"
