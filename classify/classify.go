@@ -57,6 +57,10 @@ type Finding struct {
 	Group   string `json:"-"`
 	Name    string `json:"-"`
 	Version string `json:"-"`
+	// FileVersion is the version as the downloaded file's name carries it
+	// when that differs from Version: a Maven SNAPSHOT's timestamped
+	// version (1.0-20240101.120000-3 for Version 1.0-SNAPSHOT).
+	FileVersion string `json:"-"`
 }
 
 // Classifier recognises the requests of one ecosystem.

@@ -1,0 +1,127 @@
+package classify
+
+import (
+	"testing"
+
+	"github.com/package-url/packageurl-go"
+)
+
+// row is one table test: a request and what depaudit must make of it.
+type row struct {
+	method, url string
+	status      int
+	ctype       string
+	location    string
+
+	kind Kind
+	eco  string
+	purl string
+}
+
+// get is a GET row with an unknown status.
+func get(url string, kind Kind, eco, purl string) row {
+	return row{url: url, kind: kind, eco: eco, purl: purl}
+}
+
+// none is a row no classifier recognises.
+func none(url string) row { return row{url: url, kind: KindUnclassified} }
+
+func (r row) request() Request {
+	return Request{Method: r.method, URL: r.url, Status: r.status, ContentType: r.ctype, Location: r.location}
+}
+
+// builtin returns the default classifier of an ecosystem.
+func builtin(eco string) Classifier {
+	for _, c := range Default().Classifiers() {
+		if c.Ecosystem() == eco {
+			return c
+		}
+	}
+	return nil
+}
+
+// runRows checks every row through the default Set and, for recognised
+// rows, through the ecosystem's own classifier.
+func runRows(t *testing.T, rows []row) {
+	t.Helper()
+	set := Default()
+	for _, r := range rows {
+		name := r.method + " " + r.url
+		t.Run(name, func(t *testing.T) {
+			f := set.Classify(r.request())
+			if f.URL != r.url {
+				t.Errorf("URL = %q, want %q", f.URL, r.url)
+			}
+			if f.Kind != r.kind || f.Ecosystem != r.eco || f.PURL != r.purl {
+				t.Fatalf("got  %s %s %s\nwant %s %s %s", f.Kind, f.Ecosystem, f.PURL, r.kind, r.eco, r.purl)
+			}
+			if f.PURL != "" {
+				checkPURL(t, f)
+			}
+			if r.eco == "" {
+				return
+			}
+			c := builtin(r.eco)
+			g, ok := c.Classify(r.request())
+			if !ok || g != f {
+				t.Errorf("%s classifier alone: %+v, %v; the Set said %+v", r.eco, g, ok, f)
+			}
+		})
+	}
+}
+
+// purlTypes maps each ecosystem to the purl type it emits.
+var purlTypes = map[string]string{
+	EcosystemNPM:     packageurl.TypeNPM,
+	EcosystemPyPI:    packageurl.TypePyPi,
+	EcosystemGo:      packageurl.TypeGolang,
+	EcosystemMaven:   packageurl.TypeMaven,
+	EcosystemCargo:   packageurl.TypeCargo,
+	EcosystemGitHub:  packageurl.TypeGithub,
+	EcosystemGeneric: packageurl.TypeGeneric,
+}
+
+// checkPURL parses f.PURL back and checks it against the finding's fields:
+// type, namespace, name and version agree, and printing the parsed purl
+// gives the same string (Go purls: the same apart from case, because the
+// library lower-cases Go module paths when it parses).
+func checkPURL(t testing.TB, f Finding) {
+	t.Helper()
+	p, err := packageurl.FromString(f.PURL)
+	if err != nil {
+		t.Fatalf("purl %q does not parse: %v", f.PURL, err)
+	}
+	if want := purlTypes[f.Ecosystem]; p.Type != want {
+		t.Fatalf("purl %q has type %q, want %q", f.PURL, p.Type, want)
+	}
+	if f.Ecosystem == EcosystemGo {
+		if !equalFold(p.ToString(), f.PURL) || !equalFold(p.Namespace, f.Group) || !equalFold(p.Name, f.Name) || p.Version != f.Version {
+			t.Fatalf("purl %q round-trips to %q (%q %q %q), finding has %q %q %q",
+				f.PURL, p.ToString(), p.Namespace, p.Name, p.Version, f.Group, f.Name, f.Version)
+		}
+		return
+	}
+	if p.ToString() != f.PURL || p.Namespace != f.Group || p.Name != f.Name || p.Version != f.Version {
+		t.Fatalf("purl %q round-trips to %q (%q %q %q), finding has %q %q %q",
+			f.PURL, p.ToString(), p.Namespace, p.Name, p.Version, f.Group, f.Name, f.Version)
+	}
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,85 @@
+package classify
+
+// parsedClassifier is implemented by the built-in classifiers: it lets a Set
+// parse a request URL once for all of them.
+type parsedClassifier interface {
+	classify(p *parsed) (Finding, bool)
+}
+
+// Set is an ordered list of classifiers: the first that recognises a request
+// decides its finding. A Set is immutable and safe for concurrent use.
+type Set struct {
+	cs []Classifier
+}
+
+// NewSet returns a Set that asks cs in order.
+func NewSet(cs ...Classifier) *Set {
+	out := make([]Classifier, 0, len(cs))
+	for _, c := range cs {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return &Set{cs: out}
+}
+
+// Default returns the built-in classifiers in their fixed precedence order:
+// npm, PyPI, Go, crates.io, GitHub, Maven, then generic downloads last.
+func Default() *Set {
+	return NewSet(
+		DefaultNPM(),
+		DefaultPyPI(),
+		DefaultGo(),
+		DefaultCargo(),
+		DefaultGitHub(),
+		DefaultMaven(),
+		Generic(),
+	)
+}
+
+// Prepend returns a new Set that asks cs first, then the classifiers of s.
+// Extra registries (a rules file's private mirrors) go in front this way.
+func (s *Set) Prepend(cs ...Classifier) *Set {
+	all := make([]Classifier, 0, len(cs)+len(s.cs))
+	all = append(all, cs...)
+	all = append(all, s.cs...)
+	return NewSet(all...)
+}
+
+// Classifiers returns the classifiers of s in the order they are asked.
+func (s *Set) Classifiers() []Classifier {
+	return append([]Classifier(nil), s.cs...)
+}
+
+// Classify returns the finding of the first classifier that recognises r.
+// It never fails: a request that no classifier recognises (or whose URL
+// cannot be parsed) is KindUnclassified, with its URL kept.
+func (s *Set) Classify(r Request) Finding {
+	p, parsedOK := parseRequest(r)
+	for _, c := range s.cs {
+		var (
+			f  Finding
+			ok bool
+		)
+		if pc, isParsed := c.(parsedClassifier); isParsed {
+			if !parsedOK {
+				continue
+			}
+			f, ok = pc.classify(p)
+		} else {
+			f, ok = c.Classify(r)
+		}
+		if !ok {
+			continue
+		}
+		f.URL = r.URL
+		if f.Ecosystem == "" {
+			f.Ecosystem = c.Ecosystem()
+		}
+		if f.Kind == "" {
+			f.Kind = KindUnclassified
+		}
+		return f
+	}
+	return Finding{URL: r.URL, Kind: KindUnclassified}
+}
