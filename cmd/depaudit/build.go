@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
 	"github.com/urfave/cli/v2"
 )
 
@@ -23,7 +24,7 @@ func buildCommand(env *appEnv) *cli.Command {
 			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
 			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found.\n" +
 			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
-		Flags: append(buildFlags(), []cli.Flag{}...),
+		Flags: append(buildFlags(), outputFlags()...),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
 		},
@@ -46,12 +47,15 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if len(args) == 0 {
 		return usageError("build: no command given; usage: depaudit build [flags] -- COMMAND [ARGS...]")
 	}
+	outOpts, err := parseOutputFlags(c, "build")
+	if err != nil {
+		return err
+	}
 	if (c.String("ca-cert") == "") != (c.String("ca-key") == "") {
 		return usageError("build: --ca-cert and --ca-key go together")
 	}
 	var ca *capture.CA
 	if c.String("ca-cert") != "" {
-		var err error
 		if ca, err = capture.LoadCA(c.String("ca-cert"), c.String("ca-key")); err != nil {
 			return usageError("build: %v", err)
 		}
@@ -107,7 +111,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
-	if err := finishBuild(c, env, capturePath, res); err != nil {
+	if err := finishBuild(env, capturePath, outOpts); err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		if res.ExitCode == 0 {
 			return exitCode{code: exitError}
@@ -122,9 +126,10 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	return nil
 }
 
-// finishBuild turns the capture log of a finished run into the build's
-// outputs and prints the summary.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, res *capture.RunResult) error {
+// finishBuild reads back the capture log of a finished run (the source of
+// truth, as `depaudit report` would) and writes the SBOM, the unclassified
+// calls and the summary.
+func finishBuild(env *appEnv, capturePath string, opts outputOptions) error {
 	f, err := os.Open(capturePath)
 	if err != nil {
 		return fmt.Errorf("read back capture log: %w", err)
@@ -134,24 +139,11 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, res *capture.R
 	if err != nil {
 		return fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
-	var bytes int64
-	hosts := map[string]bool{}
-	failures := 0
-	var untrusted []string
-	for _, x := range log.Exchanges {
-		bytes += x.Bytes
-		hosts[x.Host] = true
-		if x.Error != "" {
-			failures++
-			if x.Method == "CONNECT" && x.Status == 0 {
-				untrusted = append(untrusted, x.Host)
-			}
-		}
+	if log.Damage != "" {
+		fmt.Fprintf(env.stderr, "depaudit: warning: capture log %s is damaged at %s; the SBOM covers what came before\n", capturePath, log.Damage)
 	}
-	fmt.Fprintf(env.stderr, "depaudit: %d requests, %d bytes, %d hosts, %d failed; capture log %s\n",
-		len(log.Exchanges), bytes, len(hosts), failures, capturePath)
-	for _, h := range untrusted {
-		fmt.Fprintf(env.stderr, "depaudit: a client did not trust depaudit's CA for %s: its traffic there was not recorded\n", h)
+	if _, err := writeOutputs(env, "build", log, classify.Default(), opts); err != nil {
+		return err
 	}
 	return nil
 }
