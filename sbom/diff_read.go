@@ -68,7 +68,7 @@ func ParseBOM(data []byte) (*cdx.BOM, error) {
 		err error
 	)
 	switch body[0] {
-	case '{':
+	case '{', '[', '"':
 		bom, err = parseJSONBOM(body)
 	case '<':
 		bom, err = parseXMLBOM(body)

@@ -1,0 +1,336 @@
+package sbom
+
+import (
+	"cmp"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/package-url/packageurl-go"
+)
+
+// diffArtifact is one component of a BOM as the diff sees it: several
+// components with the same artifact identity (a purl served with different
+// bytes) are merged into one, with every digest.
+type diffArtifact struct {
+	ref PackageRef
+	// id identifies the artifact within its package version: the purl
+	// without volatile qualifiers, or group/name@version.
+	id string
+	// hashes maps an algorithm to its distinct lower-case digests, sorted.
+	hashes map[cdx.HashAlgorithm][]string
+	// urls are the distribution URLs, sanitised and sorted.
+	urls []string
+}
+
+// diffPackage is every version of one package in a BOM.
+type diffPackage struct {
+	key       string
+	ecosystem string
+	group     string
+	name      string
+	// versions maps a version to its artifacts, keyed by artifact id.
+	versions map[string]map[string]*diffArtifact
+}
+
+// diffIndex is a BOM reduced to what a diff compares.
+type diffIndex struct {
+	packages map[string]*diffPackage
+	services map[string]*ServiceRef
+}
+
+// volatileQualifiers say where a package came from or how it was checked,
+// not which artifact it is; they never take part in an identity.
+var volatileQualifiers = map[string]bool{
+	"download_url": true, "repository_url": true, "vcs_url": true,
+	"checksum": true, "checksums": true,
+}
+
+// keyQualifiers are the qualifiers that make a different package of the
+// same name, per purl type; other non-volatile qualifiers only tell apart
+// the artifacts of one version (a wheel and an sdist).
+var keyQualifiers = map[string][]string{
+	packageurl.TypeMaven:  {"classifier", "type"},
+	packageurl.TypeDebian: {"arch"},
+	packageurl.TypeRPM:    {"arch"},
+	packageurl.TypeApk:    {"arch"},
+	packageurl.TypeAlpm:   {"arch"},
+}
+
+// pep503 is the run of characters PEP 503 folds into one "-".
+var pep503 = regexp.MustCompile(`[-_.]+`)
+
+// indexBOM reduces a BOM to its packages and services, nested components
+// and services included.
+func indexBOM(bom *cdx.BOM) *diffIndex {
+	ix := &diffIndex{
+		packages: make(map[string]*diffPackage),
+		services: make(map[string]*ServiceRef),
+	}
+	if bom == nil {
+		return ix
+	}
+	if bom.Components != nil {
+		ix.addComponents(*bom.Components, 0)
+	}
+	if bom.Services != nil {
+		ix.addServices(*bom.Services, 0)
+	}
+	return ix
+}
+
+// maxNesting bounds how deep nested components and services are followed.
+const maxNesting = 64
+
+func (ix *diffIndex) addComponents(cs []cdx.Component, depth int) {
+	if depth > maxNesting {
+		return
+	}
+	for i := range cs {
+		ix.addComponent(&cs[i])
+		if cs[i].Components != nil {
+			ix.addComponents(*cs[i].Components, depth+1)
+		}
+	}
+}
+
+func (ix *diffIndex) addServices(ss []cdx.Service, depth int) {
+	if depth > maxNesting {
+		return
+	}
+	for i := range ss {
+		s := &ss[i]
+		name := strings.TrimSpace(s.Name)
+		if s.Group != "" {
+			name = s.Group + "/" + name
+		}
+		if name != "" {
+			ref := ix.services[name]
+			if ref == nil {
+				ref = &ServiceRef{Name: name}
+				ix.services[name] = ref
+			}
+			if s.Endpoints != nil {
+				for _, e := range *s.Endpoints {
+					if u := sanitizeURL(e); u != "" && !slices.Contains(ref.Endpoints, u) {
+						ref.Endpoints = append(ref.Endpoints, u)
+					}
+				}
+				slices.Sort(ref.Endpoints)
+			}
+		}
+		if s.Services != nil {
+			ix.addServices(*s.Services, depth+1)
+		}
+	}
+}
+
+// addComponent files one component under its package, version and artifact.
+func (ix *diffIndex) addComponent(c *cdx.Component) {
+	ref, id, ok := componentIdentity(c)
+	if !ok {
+		return
+	}
+	p := ix.packages[ref.Key]
+	if p == nil {
+		p = &diffPackage{
+			key: ref.Key, ecosystem: ref.Ecosystem, group: ref.Group, name: ref.Name,
+			versions: make(map[string]map[string]*diffArtifact),
+		}
+		ix.packages[ref.Key] = p
+	}
+	arts := p.versions[ref.Version]
+	if arts == nil {
+		arts = make(map[string]*diffArtifact)
+		p.versions[ref.Version] = arts
+	}
+	a := arts[id]
+	if a == nil {
+		a = &diffArtifact{ref: ref, id: id, hashes: make(map[cdx.HashAlgorithm][]string)}
+		arts[id] = a
+	}
+	hashes := c.Hashes
+	if hashes == nil || len(*hashes) == 0 {
+		hashes = distributionHashes(c)
+	}
+	if hashes != nil {
+		for _, h := range *hashes {
+			v := strings.ToLower(strings.TrimSpace(h.Value))
+			if v == "" || h.Algorithm == "" {
+				continue
+			}
+			if !slices.Contains(a.hashes[h.Algorithm], v) {
+				a.hashes[h.Algorithm] = append(a.hashes[h.Algorithm], v)
+				slices.Sort(a.hashes[h.Algorithm])
+			}
+		}
+	}
+	for _, u := range componentURLs(c) {
+		if !slices.Contains(a.urls, u) {
+			a.urls = append(a.urls, u)
+		}
+	}
+	slices.Sort(a.urls)
+}
+
+// componentIdentity returns how a component is named in a diff and its
+// artifact id; false when it has neither a usable purl nor a name.
+func componentIdentity(c *cdx.Component) (PackageRef, string, bool) {
+	if c.PackageURL != "" {
+		if p, err := packageurl.FromString(strings.TrimSpace(c.PackageURL)); err == nil && p.Name != "" {
+			return purlIdentity(p, c)
+		}
+	}
+	name := strings.TrimSpace(c.Name)
+	if name == "" {
+		return PackageRef{}, "", false
+	}
+	group := strings.TrimSpace(c.Group)
+	key := name
+	if group != "" {
+		key = group + "/" + name
+	}
+	ref := PackageRef{Key: key, PURL: c.PackageURL, Group: group, Name: name, Version: strings.TrimSpace(c.Version)}
+	return ref, key + "@" + ref.Version, true
+}
+
+// purlIdentity names a component by its parsed package URL.
+func purlIdentity(p packageurl.PackageURL, c *cdx.Component) (PackageRef, string, bool) {
+	if p.Type == packageurl.TypePyPi {
+		p.Name = pep503.ReplaceAllString(p.Name, "-")
+	}
+	ver := p.Version
+	if ver == "" {
+		ver = strings.TrimSpace(c.Version)
+	}
+	quals := p.Qualifiers.Map()
+	keyQ := map[string]string{}
+	for _, q := range keyQualifiers[p.Type] {
+		if v, ok := quals[q]; ok && v != "" {
+			keyQ[q] = v
+		}
+	}
+	if p.Type == packageurl.TypeMaven && keyQ["type"] == "jar" {
+		delete(keyQ, "type") // jar is Maven's default type
+	}
+	artQ := map[string]string{}
+	for q, v := range quals {
+		if !volatileQualifiers[q] && v != "" {
+			artQ[q] = v
+		}
+	}
+	if p.Type == packageurl.TypeMaven && artQ["type"] == "jar" {
+		delete(artQ, "type")
+	}
+	key := packageurl.NewPackageURL(p.Type, p.Namespace, p.Name, "", packageurl.QualifiersFromMap(keyQ), p.Subpath).ToString()
+	id := packageurl.NewPackageURL(p.Type, p.Namespace, p.Name, ver, packageurl.QualifiersFromMap(artQ), p.Subpath).ToString()
+	group := strings.TrimSpace(c.Group)
+	if group == "" {
+		group = p.Namespace
+	}
+	name := p.Name
+	ref := PackageRef{
+		Key: key, PURL: c.PackageURL, Ecosystem: p.Type,
+		Group: group, Name: name, Version: ver,
+	}
+	return ref, id, true
+}
+
+// distributionHashes returns the hashes recorded on a component's
+// distribution references, for BOMs that put them only there.
+func distributionHashes(c *cdx.Component) *[]cdx.Hash {
+	if c.ExternalReferences == nil {
+		return nil
+	}
+	var out []cdx.Hash
+	for _, r := range *c.ExternalReferences {
+		if r.Type == cdx.ERTypeDistribution && r.Hashes != nil {
+			out = append(out, *r.Hashes...)
+		}
+	}
+	return &out
+}
+
+// componentURLs returns where a component's bytes came from: its
+// distribution references, depaudit's further URLs, and a purl
+// download_url, sanitised.
+func componentURLs(c *cdx.Component) []string {
+	var raw []string
+	if c.ExternalReferences != nil {
+		for _, r := range *c.ExternalReferences {
+			if r.Type == cdx.ERTypeDistribution {
+				raw = append(raw, r.URL)
+			}
+		}
+	}
+	if c.Properties != nil {
+		for _, p := range *c.Properties {
+			if p.Name == PropURL {
+				raw = append(raw, p.Value)
+			}
+		}
+	}
+	if p, err := packageurl.FromString(c.PackageURL); err == nil {
+		if u := p.Qualifiers.Map()["download_url"]; u != "" {
+			raw = append(raw, u)
+		}
+	}
+	var out []string
+	for _, r := range raw {
+		if u := sanitizeURL(r); u != "" && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// sanitizeURL drops what may carry a secret (userinfo, query, fragment)
+// from an absolute URL; it returns "" for anything that is not one.
+func sanitizeURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.ForceQuery = false
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u.String()
+}
+
+// urlHost returns the host of a sanitised URL in lower case, without the
+// scheme's default port.
+func urlHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "" || (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		return host
+	}
+	return host + ":" + port
+}
+
+// hashStrength orders hash algorithms strongest first for display.
+func hashStrength(a cdx.HashAlgorithm) int {
+	order := []cdx.HashAlgorithm{
+		cdx.HashAlgoSHA512, cdx.HashAlgoSHA3_512, cdx.HashAlgoBlake2b_512, cdx.HashAlgoBlake3,
+		cdx.HashAlgoSHA384, cdx.HashAlgoSHA3_384, cdx.HashAlgoBlake2b_384,
+		cdx.HashAlgoSHA256, cdx.HashAlgoSHA3_256, cdx.HashAlgoBlake2b_256,
+		cdx.HashAlgoSHA1, cdx.HashAlgoMD5,
+	}
+	if i := slices.Index(order, a); i >= 0 {
+		return i
+	}
+	return len(order)
+}
+
+// compareHashAlgorithms sorts algorithms strongest first, then by name.
+func compareHashAlgorithms(a, b cdx.HashAlgorithm) int {
+	return cmp.Or(cmp.Compare(hashStrength(a), hashStrength(b)), strings.Compare(string(a), string(b)))
+}
