@@ -77,9 +77,9 @@ func firstDiff(want, got string) string {
 
 func TestAssembleGolden(t *testing.T) {
 	res := assembleBuild(t, fixedOptions())
-	golden(t, "build.cdx.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6))
-	golden(t, "build.cdx-1.5.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5))
-	golden(t, "build.cdx.xml", encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6))
+	golden(t, "build.bom.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6))
+	golden(t, "build.bom-1.5.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5))
+	golden(t, "build.bom.xml", encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6))
 	var buf bytes.Buffer
 	if err := WriteUnclassified(&buf, res.Unclassified); err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestAssembleBuildComponents(t *testing.T) {
 		"pkg:golang/github.com/BurntSushi/toml@v1.3.2":                        {"pkg:golang/github.com/BurntSushi/toml@v1.3.2", urlTomlZip, "library", "golang"},
 		"pkg:maven/org.apache.commons/commons-lang3@3.14.0":                   {"pkg:maven/org.apache.commons/commons-lang3@3.14.0", urlLang3Jar, "library", "maven"},
 		"pkg:cargo/serde@1.0.197":                                             {"pkg:cargo/serde@1.0.197", urlSerde, "library", "cargo"},
-		"pkg:github/cli/cli@v2.45.0":                                          {"pkg:github/cli/cli@v2.45.0", urlGHAsset, "library", "github"},
+		buildFindings()[urlGHRelease].PURL:                                    {buildFindings()[urlGHRelease].PURL, urlGHAsset, "library", "github"},
 		buildFindings()[urlInstallSh].PURL:                                    {buildFindings()[urlInstallSh].PURL, urlInstallSh, "file", "generic"},
 		buildFindings()[urlProtoc].PURL:                                       {buildFindings()[urlProtoc].PURL, urlProtoc, "file", "generic"},
 	}
@@ -211,7 +211,7 @@ func TestAssembleBuildComponents(t *testing.T) {
 		t.Errorf("@babel/core extra URLs = %v, want %s", got, urlBabelYarn)
 	}
 	// The GitHub release asset came through a redirect.
-	gh := comps["pkg:github/cli/cli@v2.45.0"]
+	gh := comps[buildFindings()[urlGHRelease].PURL]
 	if got := propValues(gh.Properties, PropRedirectedFrom); !slices.Equal(got, []string{urlGHRelease}) {
 		t.Errorf("gh redirected-from = %v, want %s", got, urlGHRelease)
 	}
@@ -657,5 +657,27 @@ func TestArtifactWithoutPurl(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Warnings, "\n"), "artifact without a package URL") {
 		t.Errorf("warnings %q", res.Warnings)
+	}
+}
+
+// TestAssembleWithDefaultClassifier assembles the build's log with the
+// real classifiers: the BOM must validate in every format, and name the
+// packages the log fetched.
+func TestAssembleWithDefaultClassifier(t *testing.T) {
+	res, err := Assemble(readLog(t, "build.capture.jsonl"), classify.Default(), fixedOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
+	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5)
+	encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6)
+	if res.Summary.Components == 0 {
+		t.Fatal("the default classifiers found no package")
+	}
+	comps := componentsByRef(t, res.BOM)
+	for _, ref := range []string{"pkg:npm/%40babel/core@7.24.0", "pkg:golang/github.com/BurntSushi/toml@v1.3.2", "pkg:cargo/serde@1.0.197"} {
+		if _, ok := comps[ref]; !ok {
+			t.Errorf("no component %s", ref)
+		}
 	}
 }

@@ -79,7 +79,7 @@ func buildFindings() fakeClassifier {
 		urlSerdeAPI:                           artifactFinding("cargo", "cargo", "", "serde", "1.0.197", nil),
 		urlSerde:                              artifactFinding("cargo", "cargo", "", "serde", "1.0.197", nil),
 		urlInstallSh:                          artifactFinding("generic", "generic", "", "install.sh", "", map[string]string{"download_url": urlInstallSh}),
-		urlGHRelease:                          artifactFinding("github", "github", "cli", "cli", "v2.45.0", nil),
+		urlGHRelease:                          artifactFinding("github", "github", "cli", "cli", "v2.45.0", map[string]string{"download_url": urlGHRelease, "file_name": "gh_2.45.0_linux_amd64.tar.gz"}),
 		urlGHAsset:                            artifactFinding("generic", "generic", "", "5c0b2f46-5a3e-4fd4-9b7e-3d0c8bbf4c1a", "", map[string]string{"download_url": urlGHAsset}),
 		urlProtoc:                             artifactFinding("generic", "generic", "", "protoc-gen-lint", "1.4.2", map[string]string{"download_url": urlProtoc}),
 	}

@@ -1,13 +1,73 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
 
 func reportCommand(env *appEnv) *cli.Command {
 	return &cli.Command{
-		Name:  "report",
-		Usage: "not implemented yet",
-		Action: func(*cli.Context) error {
-			return usageError("report: not implemented yet")
+		Name:      "report",
+		Usage:     "rebuild the SBOM and the unclassified calls from a capture log",
+		ArgsUsage: "CAPTURE.jsonl",
+		Description: "Reads a capture log written by `depaudit build --capture FILE` (- for standard input),\n" +
+			"classifies its requests again and writes the same outputs a build writes: the SBOM\n" +
+			"(identical apart from serialNumber and timestamp) and, with --unclassified, the calls\n" +
+			"to no known registry. A log cut short by a crash is read up to the damage, with a warning.\n\n" +
+			"Exit status: 0 when the outputs were written; 2 when the log cannot be read or an output\n" +
+			"cannot be written.",
+		Flags: outputFlags(),
+		Action: func(c *cli.Context) error {
+			return runReport(c, env)
 		},
 	}
+}
+
+func runReport(c *cli.Context, env *appEnv) error {
+	if c.NArg() != 1 {
+		return usageError("report: want one capture log, got %d arguments; usage: depaudit report [flags] CAPTURE.jsonl", c.NArg())
+	}
+	opts, err := parseOutputFlags(c, "report")
+	if err != nil {
+		return err
+	}
+	path := c.Args().First()
+	l, err := readCaptureLog(env, path)
+	if err != nil {
+		return usageError("report: %v", err)
+	}
+	_, err = writeOutputs(env, "report", l, classify.Default(), opts)
+	return err
+}
+
+// readCaptureLog reads the capture log at path ("-": standard input).
+func readCaptureLog(env *appEnv, path string) (*capture.Log, error) {
+	var r io.Reader = env.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("capture log: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	l, err := capture.ReadLog(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", displayInput(path), err)
+	}
+	return l, nil
+}
+
+// displayInput names an input path for humans.
+func displayInput(p string) string {
+	if p == "-" {
+		return "standard input"
+	}
+	return p
 }

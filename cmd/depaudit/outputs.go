@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/sbom"
+)
+
+// Default SBOM file names, in the current directory.
+const (
+	defaultSBOMJSON = "depaudit.cdx.json"
+	defaultSBOMXML  = "depaudit.cdx.xml"
+)
+
+// stdoutPath is the file name that means standard output.
+const stdoutPath = "-"
+
+// outputFlags are the flags of the commands that write an SBOM (build and
+// report).
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the SBOM to `FILE`; - for standard output",
+			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml"},
+		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml"},
+		&cli.StringFlag{Name: "spec-version", Value: sbom.DefaultSpecVersion.String(), Usage: "CycloneDX `VERSION` to write: 1.6 or 1.5"},
+		&cli.StringFlag{Name: "unclassified", Usage: "also write the calls to no known registry as JSON to `FILE`; - for standard output"},
+		&cli.StringFlag{Name: "name", Usage: "`NAME` of the built project in the SBOM", DefaultText: "the directory's name"},
+		&cli.StringFlag{Name: "version", Usage: "`VERSION` of the built project in the SBOM"},
+	}
+}
+
+// outputOptions are the parsed output flags.
+type outputOptions struct {
+	// sbomPath is where the SBOM goes; "-" is standard output.
+	sbomPath string
+	format   sbom.Format
+	spec     cdx.SpecVersion
+	// unclassifiedPath is where the unclassified calls go, "" for nowhere.
+	unclassifiedPath string
+	assemble         sbom.Options
+}
+
+// parseOutputFlags reads and checks the output flags of command; a bad
+// value is a usage error (exit 2). A build calls it before starting the
+// child, so that a typo never costs a build.
+func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
+	format, err := sbom.ParseFormat(c.String("format"))
+	if err != nil {
+		return outputOptions{}, usageError("%s: --format: %v", command, err)
+	}
+	spec, err := sbom.ParseSpecVersion(c.String("spec-version"))
+	if err != nil {
+		return outputOptions{}, usageError("%s: --spec-version: %v", command, err)
+	}
+	o := outputOptions{
+		sbomPath:         c.String("output"),
+		format:           format,
+		spec:             spec,
+		unclassifiedPath: c.String("unclassified"),
+		assemble: sbom.Options{
+			ProjectName:    c.String("name"),
+			ProjectVersion: c.String("version"),
+			ToolVersion:    version,
+		},
+	}
+	if o.sbomPath == "" {
+		o.sbomPath = defaultSBOMJSON
+		if format == sbom.FormatXML {
+			o.sbomPath = defaultSBOMXML
+		}
+	}
+	if o.sbomPath == stdoutPath && o.unclassifiedPath == stdoutPath {
+		return outputOptions{}, usageError("%s: -o and --unclassified cannot both write to standard output", command)
+	}
+	if o.unclassifiedPath != "" && o.unclassifiedPath != stdoutPath && samePath(o.sbomPath, o.unclassifiedPath) {
+		return outputOptions{}, usageError("%s: -o and --unclassified name the same file %s", command, o.sbomPath)
+	}
+	return o, nil
+}
+
+// samePath reports whether two output paths name the same file.
+func samePath(a, b string) bool {
+	if a == stdoutPath || b == stdoutPath {
+		return false
+	}
+	aa, errA := filepath.Abs(a)
+	bb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && aa == bb
+}
+
+// writeReport builds the SBOM of l with cl, writes it and the unclassified
+// calls where the output flags of c say, and prints the warnings and a
+// summary on stderr. It is what `build` and `report` do at the end.
+func writeReport(c *cli.Context, env *appEnv, command string, l *capture.Log, cl sbom.Classifier) (*sbom.Result, error) {
+	opts, err := parseOutputFlags(c, command)
+	if err != nil {
+		return nil, err
+	}
+	return writeOutputs(env, command, l, cl, opts)
+}
+
+// writeOutputs builds the SBOM of l with cl, writes the SBOM and (when
+// asked) the unclassified calls, each file atomically, and prints the
+// warnings and a summary on stderr. A file that cannot be written is an
+// error with exit code 2 naming the path; the summary is printed anyway.
+func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifier, opts outputOptions) (*sbom.Result, error) {
+	res, err := sbom.Assemble(l, cl, opts.assemble)
+	if err != nil {
+		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
+	}
+	var doc bytes.Buffer
+	if err := sbom.Encode(&doc, res.BOM, opts.format, opts.spec); err != nil {
+		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
+	}
+	var uncl bytes.Buffer
+	if opts.unclassifiedPath != "" {
+		if err := sbom.WriteUnclassified(&uncl, res.Unclassified); err != nil {
+			return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
+		}
+	}
+
+	var errs []error
+	wrote := make([]string, 0, 2)
+	if err := writeOutput(env, opts.sbomPath, doc.Bytes()); err != nil {
+		errs = append(errs, fmt.Errorf("cannot write the SBOM to %s: %w", opts.sbomPath, err))
+	} else {
+		wrote = append(wrote, fmt.Sprintf("SBOM (CycloneDX %s %s) to %s", opts.spec, strings.ToUpper(string(opts.format)), displayPath(opts.sbomPath)))
+	}
+	if opts.unclassifiedPath != "" {
+		if err := writeOutput(env, opts.unclassifiedPath, uncl.Bytes()); err != nil {
+			errs = append(errs, fmt.Errorf("cannot write the unclassified calls to %s: %w", opts.unclassifiedPath, err))
+		} else {
+			wrote = append(wrote, "unclassified calls to "+displayPath(opts.unclassifiedPath))
+		}
+	}
+	printSummary(env.stderr, res, wrote)
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return res, exitCode{code: exitError, msg: command + ": " + strings.Join(msgs, "; ")}
+	}
+	return res, nil
+}
+
+// displayPath names an output path for humans.
+func displayPath(p string) string {
+	if p == stdoutPath {
+		return "standard output"
+	}
+	return p
+}
+
+// writeOutput writes data to path ("-": standard output). A file is written
+// to a temporary file beside it and renamed into place, so that readers
+// never see half a file and a failure leaves any previous file intact.
+func writeOutput(env *appEnv, path string, data []byte) error {
+	if path == stdoutPath {
+		_, err := env.stdout.Write(data)
+		return err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return bareError(err)
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return bareError(err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return bareError(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return bareError(err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return bareError(err)
+	}
+	return nil
+}
+
+// bareError drops the file name from an *os.PathError or *os.LinkError,
+// whose name may be the temporary file's; callers name the real path.
+func bareError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// printSummary writes the warnings and the figures of a build to w.
+func printSummary(w io.Writer, res *sbom.Result, wrote []string) {
+	for _, m := range res.Warnings {
+		fmt.Fprintln(w, "depaudit: warning: "+m)
+	}
+	s := res.Summary
+	line := fmt.Sprintf("%s to %s, %s received", countNoun(s.Requests, "request"), countNoun(s.Hosts, "host"), humanBytes(s.Bytes))
+	if s.Failures > 0 {
+		line += fmt.Sprintf(", %d failed", s.Failures)
+	}
+	if s.Truncated {
+		line += " (capture log truncated)"
+	}
+	fmt.Fprintln(w, "depaudit: "+line)
+
+	ecos := make([]string, 0, len(s.Packages))
+	for e := range s.Packages {
+		ecos = append(ecos, e)
+	}
+	slices.Sort(ecos)
+	parts := make([]string, len(ecos))
+	for i, e := range ecos {
+		parts[i] = fmt.Sprintf("%s %d", e, s.Packages[e])
+	}
+	line = countNoun(s.Components, "package")
+	if len(parts) > 0 {
+		line += ": " + strings.Join(parts, ", ")
+	}
+	if s.FailedDownloads > 0 {
+		line += fmt.Sprintf("; %s left out (failed or incomplete)", countNoun(s.FailedDownloads, "download"))
+	}
+	fmt.Fprintln(w, "depaudit: "+line)
+	if len(s.UnclassifiedHosts) > 0 {
+		fmt.Fprintf(w, "depaudit: %s to %s: %s\n", countNoun(s.UnclassifiedCalls, "unclassified call"),
+			countNoun(len(s.UnclassifiedHosts), "host"), strings.Join(s.UnclassifiedHosts, ", "))
+	}
+	if len(s.FailedTunnels) > 0 {
+		fmt.Fprintf(w, "depaudit: TLS handshake failed (the client did not trust depaudit's CA?) for: %s\n", strings.Join(s.FailedTunnels, ", "))
+	}
+	if len(wrote) > 0 {
+		fmt.Fprintln(w, "depaudit: wrote "+strings.Join(wrote, "; "))
+	}
+}
+
+// countNoun formats a count with its noun, adding "s" unless it is one.
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// humanBytes formats a byte count with a binary unit.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}
