@@ -56,4 +56,7 @@ type Exchange struct {
 	Authenticated bool `json:"authenticated,omitempty"`
 	// Error describes what went wrong, empty when nothing did.
 	Error string `json:"error,omitempty"`
+	// Digests are the digests an inspector found in or computed over the
+	// body (see InspectFunc).
+	Digests []Digest `json:"digests,omitempty"`
 }

@@ -45,6 +45,8 @@ type ProxyConfig struct {
 	// the proxy connection (default 30 seconds); StallTimeout drops clients
 	// that stop reading a response (default 2 minutes).
 	IdleTimeout, HeaderTimeout, StallTimeout time.Duration
+	// Inspect, when set, may inspect each response body as it streams.
+	Inspect InspectFunc
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
 }
@@ -340,6 +342,9 @@ func (p *Proxy) roundTrip(req *http.Request, _ *goproxy.ProxyCtx) (*http.Respons
 		return resp, nil
 	}
 	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release}
+	if p.cfg.Inspect != nil {
+		rb.inspect = p.cfg.Inspect(x)
+	}
 	resp.Body = rb
 	return resp, nil
 }
@@ -379,6 +384,8 @@ type recordingBody struct {
 	p       *Proxy
 	start   time.Time
 	release func()
+	// inspect, when not nil, gets a copy of the body (see InspectFunc).
+	inspect BodyInspector
 
 	once    sync.Once
 	eof     bool
@@ -389,6 +396,12 @@ func (b *recordingBody) Read(buf []byte) (int, error) {
 	n, err := b.rc.Read(buf)
 	if n > 0 {
 		b.h.Write(buf[:n])
+		if b.inspect != nil {
+			if _, err := b.inspect.Write(buf[:n]); err != nil {
+				b.inspect.Finish(false)
+				b.inspect = nil
+			}
+		}
 	}
 	if err != nil {
 		if err == io.EOF {
@@ -429,6 +442,9 @@ func (b *recordingBody) done(why string) {
 			x.SHA256, x.SHA512, x.SHA1 = d.SHA256, d.SHA512, d.SHA1
 		} else {
 			b.h.Abort()
+		}
+		if b.inspect != nil {
+			x.Digests = b.inspect.Finish(x.Complete)
 		}
 		b.release()
 		b.p.finish(x, b.start)

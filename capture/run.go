@@ -49,6 +49,8 @@ type RunConfig struct {
 	// UpstreamRootCAs and UpstreamDial are passed to the proxy (tests).
 	UpstreamRootCAs *x509.CertPool
 	UpstreamDial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Inspect, when set, may inspect each response body (see InspectFunc).
+	Inspect InspectFunc
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
 }
@@ -135,6 +137,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Getenv:          cfg.Getenv,
 		UpstreamRootCAs: cfg.UpstreamRootCAs,
 		UpstreamDial:    cfg.UpstreamDial,
+		Inspect:         cfg.Inspect,
 		Warnf:           cfg.Warnf,
 	})
 	if err != nil {
