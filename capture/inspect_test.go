@@ -54,3 +54,42 @@ func TestInspectorSeesBodyAndRecordsDigests(t *testing.T) {
 		}
 	}
 }
+
+func TestGateDeniesWithReadableReason(t *testing.T) {
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "evil") {
+			t.Error("denied request reached upstream")
+		}
+		io.WriteString(w, "fine")
+	}), false)
+	tp.cfg.Gate = func(x *Exchange) string {
+		if strings.Contains(x.URL, "evil") {
+			return `rule "deny evil" (policy.deny.purls[0])`
+		}
+		return ""
+	}
+	c := tp.client(t, false)
+	resp, err := c.Get("https://example.com/evil/-/evil-1.0.0.tgz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.Contains(string(b), `rule "deny evil"`) {
+		t.Errorf("denied request answered %d %q", resp.StatusCode, b)
+	}
+	resp, err = c.Get("https://example.com/good")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	xs := tp.rec.waitFor(t, 2)
+	for _, x := range xs {
+		if strings.Contains(x.URL, "evil") && (x.Status != 403 || !strings.HasPrefix(x.Error, "denied by policy")) {
+			t.Errorf("denied exchange %+v", x)
+		}
+		if strings.Contains(x.URL, "good") && !x.Complete {
+			t.Errorf("allowed exchange %+v", x)
+		}
+	}
+}

@@ -47,6 +47,11 @@ type ProxyConfig struct {
 	IdleTimeout, HeaderTimeout, StallTimeout time.Duration
 	// Inspect, when set, may inspect each response body as it streams.
 	Inspect InspectFunc
+	// Gate, when set, is asked before each request goes upstream; a
+	// non-empty denial stops it with 403 Forbidden and that text as the
+	// body, so the client fails at the right place with a readable reason.
+	// x holds the request fields; it must not be kept.
+	Gate func(x *Exchange) (denial string)
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
 }
@@ -307,6 +312,17 @@ func (p *Proxy) roundTrip(req *http.Request, _ *goproxy.ProxyCtx) (*http.Respons
 		Authenticated: req.Header.Get("Authorization") != "" || req.Header.Get("Cookie") != "" || req.URL.User != nil,
 	}
 	p.pending.add()
+	if p.cfg.Gate != nil {
+		if denial := p.cfg.Gate(x); denial != "" {
+			x.Status = http.StatusForbidden
+			x.Error = "denied by policy: " + denial
+			x.ContentLength = -1
+			p.finish(x, start)
+			resp := goproxy.NewResponse(req, goproxy.ContentTypeText, http.StatusForbidden, "depaudit: denied by policy: "+denial+"\n")
+			resp.Header.Set("X-Depaudit-Denied", "1")
+			return resp, nil
+		}
+	}
 	rctx, rcancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(p.ctx, rcancel)
 	release := func() { stop(); rcancel() }

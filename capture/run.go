@@ -51,6 +51,8 @@ type RunConfig struct {
 	UpstreamDial    func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Inspect, when set, may inspect each response body (see InspectFunc).
 	Inspect InspectFunc
+	// Gate, when set, may deny requests (see ProxyConfig.Gate).
+	Gate func(x *Exchange) (denial string)
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
 }
@@ -138,6 +140,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		UpstreamRootCAs: cfg.UpstreamRootCAs,
 		UpstreamDial:    cfg.UpstreamDial,
 		Inspect:         cfg.Inspect,
+		Gate:            cfg.Gate,
 		Warnf:           cfg.Warnf,
 	})
 	if err != nil {
