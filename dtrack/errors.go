@@ -214,7 +214,7 @@ func describeStatus(e *Error, method string, location string) {
 		e.Hint = "give the key's team the PROJECT_CREATION_UPLOAD permission (or PORTFOLIO_MANAGEMENT) in Administration → Access Management → Teams, or create the project first"
 	case e.StatusCode == http.StatusUnauthorized:
 		e.Summary = status + ": the API key is missing or not valid"
-		e.Hint = "set DEPAUDIT_DTRACK_API_KEY to a key from Administration → Access Management → Teams (the key is shown once, when created; check for a stray space or an old, regenerated key)"
+		e.Hint = "set DEPAUDIT_DTRACK_API_KEY to a current key from Administration → Access Management → Teams → API Keys (check that it was not regenerated or revoked, and that it belongs to this server)"
 	case e.StatusCode == http.StatusForbidden && msg == "":
 		e.Permission = permissionFor(e.Op)
 		e.Summary = status + ": the API key's team lacks the " + e.Permission + " permission"

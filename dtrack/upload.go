@@ -199,9 +199,10 @@ func multipartRequest(r UploadRequest) request {
 		field("isLatest", strconv.FormatBool(true))
 	}
 	field("projectTags", strings.Join(r.Tags, ","))
-	name, ctype := "bom.json", "application/vnd.cyclonedx+json"
-	if info, err := DetectBOM(r.BOM); err == nil && info.Format == FormatXML {
-		name, ctype = "bom.xml", "application/vnd.cyclonedx+xml"
+	info, _ := DetectBOM(r.BOM) // JSON unless it is recognisably XML
+	name, ctype := "bom.json", info.ContentType()
+	if info.Format == FormatXML {
+		name = "bom.xml"
 	}
 	h := make(textproto.MIMEHeader)
 	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="bom"; filename=%q`, name))

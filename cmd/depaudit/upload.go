@@ -35,7 +35,7 @@ func uploadCommand(env *appEnv) *cli.Command {
 			"server at --url or $" + envDTrackURL + ", authenticated by the API key in $" + envDTrackKey + ".\n" +
 			"The key's team needs BOM_UPLOAD; with --auto-create also PROJECT_CREATION_UPLOAD; with --wait\n" +
 			"also VIEW_PORTFOLIO (for a project named by name and version) and VIEW_VULNERABILITY.\n\n" +
-			"  " + envDTrackKey + "=… depaudit upload --project web --project-version 1.4.2 --auto-create depaudit.cdx.json\n\n" +
+			"  depaudit upload --project web --project-version 1.4.2 --auto-create depaudit.cdx.json\n\n" +
 			"BOMs whose base64 form exceeds 20,000,000 characters go as multipart POST, others as PUT.\n" +
 			"5xx answers and network errors are retried with backoff; 4xx answers are not.\n\n" +
 			"Exit status: 0 uploaded (and, with --wait, processed); 1 findings at or above\n" +
@@ -64,7 +64,7 @@ func uploadCommand(env *appEnv) *cli.Command {
 func uploadFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "url", Usage: "Dependency-Track API server's base `URL` (default: $" + envDTrackURL + ")"},
-		&cli.StringFlag{Name: "api-key", Usage: "API `KEY`; prefer $" + envDTrackKey + ", since a flag shows in the process list and shell history"},
+		&cli.StringFlag{Name: "api-key", Usage: "authenticate with `KEY`; prefer $" + envDTrackKey + ": a flag shows in the process list and shell history"},
 		&cli.StringFlag{Name: "project", Usage: "the project's `UUID`, or its NAME together with --project-version"},
 		&cli.StringFlag{Name: "project-version", Usage: "the project's `VERSION`, when --project is a name"},
 		&cli.BoolFlag{Name: "auto-create", Usage: "create the project when it does not exist (needs PROJECT_CREATION_UPLOAD)"},
