@@ -79,12 +79,16 @@ func TestAssembleGolden(t *testing.T) {
 	res := assembleBuild(t, fixedOptions())
 	golden(t, "build.bom.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6))
 	golden(t, "build.bom-1.5.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5))
-	golden(t, "build.bom.xml", encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6))
 	var buf bytes.Buffer
 	if err := WriteUnclassified(&buf, res.Unclassified); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "build.unclassified.json", buf.Bytes())
+}
+
+func TestAssembleGoldenXML(t *testing.T) {
+	res := assembleBuild(t, fixedOptions())
+	golden(t, "build.bom.xml", encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6))
 }
 
 // componentsByRef indexes a BOM's components by bom-ref.
@@ -456,13 +460,13 @@ func TestAssembleEmptyLog(t *testing.T) {
 	if res.BOM.Metadata.Component.Name != defaultProjectName {
 		t.Errorf("name %q", res.BOM.Metadata.Component.Name)
 	}
-	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
-	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5)
-	encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6)
 	var buf bytes.Buffer
 	if err := WriteUnclassified(&buf, res.Unclassified); err != nil || buf.String() != "[]\n" {
 		t.Errorf("empty unclassified list %q, %v", buf.String(), err)
 	}
+	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
+	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5)
+	encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6) // last: skipped without xmllint
 }
 
 func TestAssembleTruncatedLog(t *testing.T) {
@@ -670,7 +674,6 @@ func TestAssembleWithDefaultClassifier(t *testing.T) {
 	}
 	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
 	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5)
-	encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6)
 	if res.Summary.Components == 0 {
 		t.Fatal("the default classifiers found no package")
 	}
@@ -680,4 +683,5 @@ func TestAssembleWithDefaultClassifier(t *testing.T) {
 			t.Errorf("no component %s", ref)
 		}
 	}
+	encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6) // last: skipped without xmllint
 }

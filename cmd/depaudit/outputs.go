@@ -89,6 +89,19 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 	return o, nil
 }
 
+// checkSpares fails with a usage error when an output of o would overwrite
+// the file at path (what names it, e.g. "the capture log"), so that a
+// typo never destroys the input.
+func (o outputOptions) checkSpares(command, path, what string) error {
+	if samePath(o.sbomPath, path) {
+		return usageError("%s: -o %s would overwrite %s", command, o.sbomPath, what)
+	}
+	if o.unclassifiedPath != "" && samePath(o.unclassifiedPath, path) {
+		return usageError("%s: --unclassified %s would overwrite %s", command, o.unclassifiedPath, what)
+	}
+	return nil
+}
+
 // samePath reports whether two output paths name the same file.
 func samePath(a, b string) bool {
 	if a == stdoutPath || b == stdoutPath {

@@ -38,6 +38,11 @@ func runReport(c *cli.Context, env *appEnv) error {
 		return err
 	}
 	path := c.Args().First()
+	if path != "-" {
+		if err := opts.checkSpares("report", path, "the capture log"); err != nil {
+			return err
+		}
+	}
 	l, err := readCaptureLog(env, path)
 	if err != nil {
 		return usageError("report: %v", err)

@@ -276,6 +276,8 @@ func TestReportErrors(t *testing.T) {
 		{"bad spec", []string{"report", "--spec-version", "1.4", buildCapture}, "--spec-version"},
 		{"both to stdout", []string{"report", "-o", "-", "--unclassified", "-", buildCapture}, "both write to standard output"},
 		{"same file", []string{"report", "-o", filepath.Join(dir, "x"), "--unclassified", filepath.Join(dir, "x"), buildCapture}, "same file"},
+		{"SBOM over the log", []string{"report", "-o", notLog, notLog}, "would overwrite the capture log"},
+		{"list over the log", []string{"report", "-o", "-", "--unclassified", notLog, notLog}, "would overwrite the capture log"},
 		{"unwritable SBOM", []string{"report", "-o", filepath.Join(file, "bom.json"), buildCapture}, "cannot write the SBOM to " + filepath.Join(file, "bom.json") + ": not a directory"},
 		{"unwritable list", []string{"report", "-o", filepath.Join(dir, "ok.json"), "--unclassified", filepath.Join(dir, "no", "such", "u.json"), buildCapture}, "cannot write the unclassified calls to " + filepath.Join(dir, "no", "such", "u.json")},
 	} {
@@ -306,5 +308,22 @@ func TestReportKeepsOldFileOnFailure(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("temporary file left behind: %v", entries)
+	}
+}
+
+func TestHumanBytes(t *testing.T) {
+	for n, want := range map[int64]string{
+		0:             "0 B",
+		1023:          "1023 B",
+		1024:          "1.0 KiB",
+		1536:          "1.5 KiB",
+		21097418:      "20.1 MiB",
+		5 << 30:       "5.0 GiB",
+		3 << 40:       "3.0 TiB",
+		1<<62 + 1<<61: "6144.0 PiB",
+	} {
+		if got := humanBytes(n); got != want {
+			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
