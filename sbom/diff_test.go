@@ -181,9 +181,9 @@ func TestDiffCategories(t *testing.T) {
 			want: []string{"hash_changed pkg:npm/left-pad 1.3.0 SHA-512", "hash_changed pkg:npm/left-pad 1.3.0 SHA-256"},
 		},
 		{
-			name: "hash case and download_url qualifier do not matter",
-			old:  []dc{{purl: "pkg:generic/tool@1.0?download_url=https://a.example/tool.tgz", sha256: strings.ToUpper(shaA)}},
-			new:  []dc{{purl: "pkg:generic/tool@1.0?download_url=https://a.example/tool-mirror.tgz", sha256: shaA}},
+			name:          "hash case and download_url qualifier do not matter",
+			old:           []dc{{purl: "pkg:generic/tool@1.0?download_url=https://a.example/tool.tgz", sha256: strings.ToUpper(shaA)}},
+			new:           []dc{{purl: "pkg:generic/tool@1.0?download_url=https://a.example/tool-mirror.tgz", sha256: shaA}},
 			wantUnchanged: 1,
 		},
 		{

@@ -34,7 +34,7 @@ var textSections = map[Category]textSection{
 	CategoryUpgraded:        {"UPGRADED", ansiCyan},
 	CategoryDowngraded:      {"DOWNGRADED", ansiYellow},
 	CategoryChanged:         {"CHANGED (versions that cannot be ordered)", ansiMagenta},
-	CategoryServicesAdded:   {"SERVICES ADDED (hosts contacted outside any registry)", ansiYellow},
+	CategoryServicesAdded:   {"SERVICES ADDED (hosts or services the build now talks to)", ansiYellow},
 	CategoryServicesRemoved: {"SERVICES REMOVED", ""},
 }
 
