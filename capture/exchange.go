@@ -60,3 +60,15 @@ type Exchange struct {
 	// body (see InspectFunc).
 	Digests []Digest `json:"digests,omitempty"`
 }
+
+// ErrProxyAuthRequired is the error of an exchange the proxy refused because
+// the request did not carry the run's credential. Some clients (libcurl, as
+// git uses it) first try without it and retry after the 407 challenge; a
+// refusal is only a problem when the client never got through.
+const ErrProxyAuthRequired = "refused: the request did not carry depaudit's proxy credential"
+
+// ProxyAuthRefused reports whether the proxy refused x for want of the
+// credential (see ErrProxyAuthRequired).
+func (x *Exchange) ProxyAuthRefused() bool {
+	return x.Status == 407 && x.Error == ErrProxyAuthRequired
+}

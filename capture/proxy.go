@@ -251,6 +251,10 @@ func (p *Proxy) proxyAuthRequired(req *http.Request) *http.Response {
 	resp := goproxy.NewResponse(req, goproxy.ContentTypeText, http.StatusProxyAuthRequired,
 		"depaudit: proxy authentication required\n")
 	resp.Header.Set("Proxy-Authenticate", `Basic realm="depaudit"`)
+	// The connection ends with the answer: clients that first try without
+	// the credential (libcurl with CURLAUTH_ANY, as git uses) reconnect.
+	resp.Header.Set("Connection", "close")
+	resp.Close = true
 	return resp
 }
 
@@ -291,7 +295,7 @@ func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 		Status:        http.StatusProxyAuthRequired,
 		ContentLength: -1,
 		UserAgent:     req.Header.Get("User-Agent"),
-		Error:         "refused: the request did not carry depaudit's proxy credential",
+		Error:         ErrProxyAuthRequired,
 	}
 	p.cfg.Record(x)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -81,7 +82,11 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("capture log has no trailer (the run did not finish): the SBOM covers the %d exchanges recorded", len(l.Exchanges)))
 	}
 
-	obs := resolve(l.Exchanges, c)
+	exchanges, refusals := splitRefusals(l.Exchanges)
+	res.Warnings = append(res.Warnings, refusalWarnings(refusals)...)
+	res.Summary.Requests += len(refusals)
+	res.Summary.Failures += len(refusals)
+	obs := resolve(exchanges, c)
 	arts, warnings := artifacts(obs, &res.Summary)
 	res.Warnings = append(res.Warnings, warnings...)
 	summarize(obs, &res.Summary)
@@ -110,6 +115,48 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 	}
 	res.BOM = bom
 	return res, nil
+}
+
+// splitRefusals separates the requests the proxy refused for want of its
+// credential, when the client never got through to that host, from the
+// rest. Refusals followed by authenticated exchanges with the same host
+// are the normal challenge-and-retry of clients such as git, and dropped.
+func splitRefusals(xs []capture.Exchange) (kept, refused []capture.Exchange) {
+	reached := make(map[string]bool)
+	for i := range xs {
+		if !xs[i].ProxyAuthRefused() {
+			reached[xs[i].Host] = true
+		}
+	}
+	kept = make([]capture.Exchange, 0, len(xs))
+	for _, x := range xs {
+		switch {
+		case !x.ProxyAuthRefused():
+			kept = append(kept, x)
+		case !reached[x.Host]:
+			refused = append(refused, x)
+		}
+	}
+	return kept, refused
+}
+
+// refusalWarnings names, per host, the requests a client in the build could
+// not make because it did not send depaudit's proxy credential.
+func refusalWarnings(refused []capture.Exchange) []string {
+	counts := make(map[string]int)
+	var hosts []string
+	for _, x := range refused {
+		if counts[x.Host] == 0 {
+			hosts = append(hosts, x.Host)
+		}
+		counts[x.Host]++
+	}
+	slices.Sort(hosts)
+	out := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		out = append(out, fmt.Sprintf("%d request(s) to %s refused: the client did not send depaudit's proxy credential and never reached %s (a tool with its own proxy settings?)", counts[h], h, h))
+	}
+	return out
 }
 
 // tunnelWarnings reports, per host and error, the CONNECT tunnels that
