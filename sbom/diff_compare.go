@@ -18,6 +18,7 @@ import (
 // pure: the BOMs are not modified.
 func DiffBOMs(old, new *cdx.BOM) Diff {
 	oi, ni := indexBOM(old), indexBOM(new)
+	matchLoosely(oi, ni)
 	d := Diff{
 		Added: []PackageRef{}, Removed: []PackageRef{},
 		Upgraded: []VersionChange{}, Downgraded: []VersionChange{}, Changed: []VersionChange{},
@@ -80,6 +81,7 @@ func artifactRefs(arts map[string]*diffArtifact) []PackageRef {
 
 // comparePackage compares the versions of one package present in both BOMs.
 func (d *Diff) comparePackage(op, np *diffPackage) {
+	eco := cmp.Or(np.ecosystem, op.ecosystem)
 	var oldOnly, newOnly []string
 	for _, v := range unionKeys(op.versions, np.versions) {
 		oa, na := op.versions[v], np.versions[v]
@@ -89,10 +91,10 @@ func (d *Diff) comparePackage(op, np *diffPackage) {
 		case na == nil:
 			oldOnly = append(oldOnly, v)
 		default:
-			d.compareVersion(np.ecosystem, v, oa, na)
+			d.compareVersion(eco, v, oa, na)
 		}
 	}
-	pairs, removed, added := pairVersions(np.ecosystem, oldOnly, newOnly)
+	pairs, removed, added := pairVersions(eco, oldOnly, newOnly)
 	for _, v := range removed {
 		d.Removed = append(d.Removed, artifactRefs(op.versions[v])...)
 	}
@@ -101,11 +103,11 @@ func (d *Diff) comparePackage(op, np *diffPackage) {
 	}
 	for _, pr := range pairs {
 		vc := VersionChange{
-			Key: np.key, Ecosystem: np.ecosystem, Group: np.group, Name: np.name,
+			Key: np.key, Ecosystem: eco, Group: np.group, Name: np.name,
 			OldVersion: pr[0], NewVersion: pr[1],
 			OldPURL: firstPURL(op.versions[pr[0]]), NewPURL: firstPURL(np.versions[pr[1]]),
 		}
-		c, ok := version.Compare(np.ecosystem, pr[0], pr[1])
+		c, ok := version.Compare(eco, pr[0], pr[1])
 		switch {
 		case ok && c < 0:
 			d.Upgraded = append(d.Upgraded, vc)
@@ -133,31 +135,52 @@ func firstPURL(arts map[string]*diffArtifact) string {
 // removed artifacts.
 func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifact) {
 	same := true
+	var oldLeft, newLeft []*diffArtifact
 	for _, id := range unionKeys(oa, na) {
 		o, n := oa[id], na[id]
 		switch {
 		case o == nil:
-			d.Added = append(d.Added, n.ref)
-			same = false
+			newLeft = append(newLeft, n)
 		case n == nil:
-			d.Removed = append(d.Removed, o.ref)
-			same = false
+			oldLeft = append(oldLeft, o)
 		default:
-			if deltas := hashDeltas(o, n); len(deltas) > 0 {
-				d.HashChanged = append(d.HashChanged, HashChange{
-					PackageRef: n.ref,
-					Hashes:     deltas,
-					OldURLs:    o.urls,
-					NewURLs:    n.urls,
-					Mutable:    ecosystem == version.Maven && strings.HasSuffix(strings.ToUpper(v), "-SNAPSHOT"),
-				})
-				same = false
-			}
+			same = d.compareArtifacts(ecosystem, v, o, n) && same
 		}
+	}
+	// One artifact left on each side, one of them named without a purl
+	// (another generator's BOM): the same artifact under two names.
+	if len(oldLeft) == 1 && len(newLeft) == 1 && (oldLeft[0].ref.PURL == "" || newLeft[0].ref.PURL == "") {
+		same = d.compareArtifacts(ecosystem, v, oldLeft[0], newLeft[0]) && same
+		oldLeft, newLeft = nil, nil
+	}
+	for _, n := range newLeft {
+		d.Added = append(d.Added, n.ref)
+		same = false
+	}
+	for _, o := range oldLeft {
+		d.Removed = append(d.Removed, o.ref)
+		same = false
 	}
 	if same {
 		d.Unchanged++
 	}
+}
+
+// compareArtifacts records a hash change between two artifacts of the same
+// package version and reports whether they are the same.
+func (d *Diff) compareArtifacts(ecosystem, v string, o, n *diffArtifact) bool {
+	deltas := hashDeltas(o, n)
+	if len(deltas) == 0 {
+		return true
+	}
+	d.HashChanged = append(d.HashChanged, HashChange{
+		PackageRef: n.ref,
+		Hashes:     deltas,
+		OldURLs:    o.urls,
+		NewURLs:    n.urls,
+		Mutable:    ecosystem == version.Maven && strings.HasSuffix(strings.ToUpper(v), "-SNAPSHOT"),
+	})
+	return false
 }
 
 // hashDeltas returns, for every algorithm both artifacts recorded, the
@@ -329,4 +352,63 @@ func (d *Diff) sort() {
 	byName := func(a, b ServiceRef) int { return strings.Compare(a.Name, b.Name) }
 	slices.SortFunc(d.ServicesAdded, byName)
 	slices.SortFunc(d.ServicesRemoved, byName)
+}
+
+// matchLoosely joins, under one key, a package that one BOM names by
+// package URL and the other only by group and name (or by name alone, when
+// one side has no group), as long as the match is unambiguous. Packages
+// with a purl on both sides are never joined this way.
+func matchLoosely(oi, ni *diffIndex) {
+	var oldOnly, newOnly []*diffPackage
+	for k, p := range oi.packages {
+		if _, ok := ni.packages[k]; !ok {
+			oldOnly = append(oldOnly, p)
+		}
+	}
+	for k, p := range ni.packages {
+		if _, ok := oi.packages[k]; !ok {
+			newOnly = append(newOnly, p)
+		}
+	}
+	for _, withGroup := range []bool{true, false} {
+		olds := looseIndex(oldOnly, withGroup)
+		news := looseIndex(newOnly, withGroup)
+		for _, id := range slices.Sorted(maps.Keys(olds)) {
+			o, n := olds[id], news[id]
+			if len(o) != 1 || len(n) != 1 || o[0].purlKeyed() == n[0].purlKeyed() {
+				continue
+			}
+			if !withGroup && o[0].group != "" && n[0].group != "" {
+				continue // two different groups are two packages
+			}
+			if _, taken := ni.packages[o[0].key]; taken {
+				continue
+			}
+			if _, taken := oi.packages[n[0].key]; taken {
+				continue
+			}
+			// File the old package under the new one's key.
+			delete(oi.packages, o[0].key)
+			o[0].key = n[0].key
+			oi.packages[n[0].key] = o[0]
+			oldOnly = slices.DeleteFunc(oldOnly, func(p *diffPackage) bool { return p == o[0] })
+			newOnly = slices.DeleteFunc(newOnly, func(p *diffPackage) bool { return p == n[0] })
+		}
+	}
+}
+
+// purlKeyed reports whether a package is named by a package URL.
+func (p *diffPackage) purlKeyed() bool { return strings.HasPrefix(p.key, "pkg:") }
+
+// looseIndex groups packages by lower-case group and name (or name alone).
+func looseIndex(ps []*diffPackage, withGroup bool) map[string][]*diffPackage {
+	out := make(map[string][]*diffPackage)
+	for _, p := range ps {
+		id := strings.ToLower(p.name)
+		if withGroup {
+			id = strings.ToLower(p.group) + "/" + id
+		}
+		out[id] = append(out[id], p)
+	}
+	return out
 }

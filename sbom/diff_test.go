@@ -256,6 +256,24 @@ func TestDiffCategories(t *testing.T) {
 			want: []string{"changed zlib 1.3 1.3.1"}, wantUnchanged: 1,
 		},
 		{
+			name: "a purl-less component matches a purl by name",
+			old:  []dc{{name: "lodash", version: "4.17.20"}, {name: "left-pad", version: "1.3.0", sha256: shaA}},
+			new:  []dc{{purl: "pkg:npm/lodash@4.17.21"}, {purl: "pkg:npm/left-pad@1.3.0", sha256: shaB}},
+			want: []string{"upgraded pkg:npm/lodash 4.17.20 4.17.21", "hash_changed pkg:npm/left-pad 1.3.0 SHA-256"},
+		},
+		{
+			name:          "a missing group does not make another package",
+			old:           []dc{{purl: "pkg:maven/com.acme/helper@1.1"}},
+			new:           []dc{{name: "helper", version: "1.1"}},
+			wantUnchanged: 1,
+		},
+		{
+			name: "different groups stay different packages",
+			old:  []dc{{group: "com.acme", name: "helper", version: "1.1"}},
+			new:  []dc{{purl: "pkg:maven/org.other/helper@1.1"}},
+			want: []string{"added pkg:maven/org.other/helper 1.1", "removed com.acme/helper 1.1"},
+		},
+		{
 			name:   "services added and removed by name",
 			old:    []dc{},
 			new:    []dc{},
