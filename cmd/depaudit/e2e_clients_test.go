@@ -19,6 +19,10 @@ func TestE2ECurl(t *testing.T) {
 		"-L", "-o", filepath.Join(e.dir, "tool.tar.gz"), fakeregistry.GitHubReleaseAssetURL)
 	checkServedWereCaptured(t, e.reg, res.log)
 	checkArtifacts(t, e.reg, res.log, bin, fakeregistry.GitHubAssetObjectURL)
+	checkSBOM(t, e.reg, res, sbomWant{
+		artifacts:         []string{bin, fakeregistry.GitHubReleaseAssetURL},
+		unclassifiedHosts: []string{fakeregistry.HostGeneric},
+	})
 	for _, x := range res.log.Exchanges {
 		if strings.Contains(x.URL, "X-Amz-Signature=0123") {
 			t.Errorf("capture log keeps a signature: %s", x.URL)
@@ -43,6 +47,10 @@ func TestE2ECurlPipeSh(t *testing.T) {
 	res := e.build(sh, "-c", curl+" -fsSL "+fakeregistry.GenericInstallScriptURL+" | sh")
 	checkServedWereCaptured(t, e.reg, res.log)
 	checkArtifacts(t, e.reg, res.log, fakeregistry.GenericInstallScriptURL, fakeregistry.GenericTarballURL(fakeregistry.Options{}))
+	checkSBOM(t, e.reg, res, sbomWant{
+		artifacts:         []string{fakeregistry.GenericInstallScriptURL, fakeregistry.GenericTarballURL(fakeregistry.Options{})},
+		unclassifiedHosts: []string{fakeregistry.HostGeneric},
+	})
 	if !strings.Contains(res.stdout, "toolbox 1.4.0 downloaded") {
 		t.Errorf("installer output: %q", res.stdout)
 	}
@@ -61,11 +69,14 @@ func TestE2ENpm(t *testing.T) {
 		"--no-audit", "--no-fund", "--loglevel=error",
 		"hello-lib", "@fixture/scoped", "multi-part-name@2.0.0-rc.1")
 	checkServedWereCaptured(t, e.reg, res.log)
-	checkArtifacts(t, e.reg, res.log,
+	tarballs := []string{
 		"https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz",
 		"https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz",
 		"https://registry.npmjs.org/@fixture/scoped/-/scoped-3.1.0.tgz",
-		"https://registry.npmjs.org/multi-part-name/-/multi-part-name-2.0.0-rc.1.tgz")
+		"https://registry.npmjs.org/multi-part-name/-/multi-part-name-2.0.0-rc.1.tgz",
+	}
+	checkArtifacts(t, e.reg, res.log, tarballs...)
+	checkSBOM(t, e.reg, res, sbomWant{artifacts: tarballs})
 	if _, err := os.Stat(filepath.Join(e.dir, "node_modules", "@fixture", "scoped", "package.json")); err != nil {
 		t.Errorf("npm did not install the scoped package: %v", err)
 	}
@@ -104,6 +115,7 @@ func TestE2EPip(t *testing.T) {
 		t.Fatalf("want 2 wheels in the base manifest, got %v", urls)
 	}
 	checkArtifacts(t, e.reg, res.log, urls...)
+	checkSBOM(t, e.reg, res, sbomWant{artifacts: urls})
 
 	// An sdist: pip prepares its metadata through the sdist's in-tree
 	// PEP 517 backend, which needs nothing from the index.
@@ -113,6 +125,7 @@ func TestE2EPip(t *testing.T) {
 	for _, f := range e.reg.Manifest().Artifacts("pypi") {
 		if strings.HasSuffix(f.URL, ".tar.gz") {
 			checkArtifacts(t, e.reg, res.log, f.URL)
+			checkSBOM(t, e.reg, res, sbomWant{artifacts: []string{f.URL}})
 		}
 	}
 }
@@ -132,9 +145,12 @@ func TestE2EGo(t *testing.T) {
 	res := e.build(goBin, "-C", e.dir, "mod", "download", "-json",
 		"github.com/Example/Upper@v1.0.0", "github.com/example/mod/v2@v2.1.0")
 	checkServedWereCaptured(t, e.reg, res.log)
-	checkArtifacts(t, e.reg, res.log,
+	zips := []string{
 		"https://proxy.golang.org/github.com/!example/!upper/@v/v1.0.0.zip",
-		"https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip")
+		"https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip",
+	}
+	checkArtifacts(t, e.reg, res.log, zips...)
+	checkSBOM(t, e.reg, res, sbomWant{artifacts: zips})
 	if !strings.Contains(res.stdout, `"Path": "github.com/Example/Upper"`) {
 		t.Errorf("go mod download printed:\n%s", res.stdout)
 	}
@@ -165,9 +181,12 @@ func TestE2ECargo(t *testing.T) {
 	e.writeFile("src/lib.rs", "")
 	res := e.build(filepath.Join(bin, "cargo"), "fetch", "--quiet", "--manifest-path", filepath.Join(e.dir, "Cargo.toml"))
 	checkServedWereCaptured(t, e.reg, res.log)
-	checkArtifacts(t, e.reg, res.log,
+	crates := []string{
 		"https://static.crates.io/crates/fixture-crate/0.1.0/download",
-		"https://static.crates.io/crates/dep/0.2.0/download")
+		"https://static.crates.io/crates/dep/0.2.0/download",
+	}
+	checkArtifacts(t, e.reg, res.log, crates...)
+	checkSBOM(t, e.reg, res, sbomWant{artifacts: crates})
 }
 
 func TestE2EMaven(t *testing.T) {
@@ -179,12 +198,15 @@ func TestE2EMaven(t *testing.T) {
 		"-Dmaven.repo.local="+filepath.Join(e.home, "m2"), "validate")
 	checkServedWereCaptured(t, e.reg, res.log)
 	base := "https://repo.maven.apache.org/maven2/"
-	checkArtifacts(t, e.reg, res.log,
-		base+"org/example/fixture/fixture-parent/1.0.0/fixture-parent-1.0.0.pom",
-		base+"org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar",
-		base+"org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar.sha1",
-		base+"org/example/fixture/fixture-lib/1.0.0/fixture-lib-1.0.0.jar",
-		base+"org/codehaus/plexus/plexus-utils/1.1/plexus-utils-1.1.jar")
+	jars := []string{
+		base + "org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar",
+		base + "org/example/fixture/fixture-lib/1.0.0/fixture-lib-1.0.0.jar",
+		base + "org/codehaus/plexus/plexus-utils/1.1/plexus-utils-1.1.jar",
+	}
+	parent := base + "org/example/fixture/fixture-parent/1.0.0/fixture-parent-1.0.0.pom"
+	checkArtifacts(t, e.reg, res.log, append(jars, parent, base+"org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar.sha1")...)
+	// Poms are metadata (the parent pom too): only the jars are components.
+	checkSBOM(t, e.reg, res, sbomWant{artifacts: jars})
 }
 
 func TestE2EGit(t *testing.T) {
@@ -207,6 +229,7 @@ func TestE2EGit(t *testing.T) {
 	if !sawRefs || !sawPack {
 		t.Errorf("capture lacks the smart-HTTP exchanges (info/refs %v, upload-pack %v):\n%s", sawRefs, sawPack, describeLog(res.log))
 	}
+	checkSBOM(t, e.reg, res, sbomWant{})
 	out, err := exec.Command(git, "-C", dest, "rev-parse", "HEAD").Output()
 	if err != nil || strings.TrimSpace(string(out)) != e.reg.GitCommit() {
 		t.Errorf("cloned HEAD = %q (%v), want %s", out, err, e.reg.GitCommit())

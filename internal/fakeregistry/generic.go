@@ -52,12 +52,12 @@ func addGeneric(b *builder) error {
 		return fmt.Errorf("generic tarball: %w", err)
 	}
 	b.file(File{URL: GenericBinaryURL(b.opts), Ecosystem: "generic", Kind: KindArtifact,
-		PURL: "pkg:generic/toolbox@" + v + "?download_url=" + GenericBinaryURL(b.opts), ContentType: "application/octet-stream", Body: bin})
+		PURL: purlWith("generic", "", "toolbox", "", "download_url", GenericBinaryURL(b.opts)), ContentType: "application/octet-stream", Body: bin})
 	b.file(File{URL: GenericTarballURL(b.opts), Ecosystem: "generic", Kind: KindArtifact,
-		PURL: "pkg:generic/toolbox@" + v + "?download_url=" + GenericTarballURL(b.opts), ContentType: "application/gzip", Body: tgz})
+		PURL: purlWith("generic", "", "toolbox", v, "download_url", GenericTarballURL(b.opts)), ContentType: "application/gzip", Body: tgz})
 	script := fmt.Sprintf("#!/bin/sh\n# toolbox %s installer (depaudit fixture)\nset -e\ncurl -fsSL %s -o \"${TMPDIR:-/tmp}/toolbox-%s.tar.gz\"\necho toolbox %s downloaded\n",
 		v, GenericTarballURL(b.opts), v, v)
 	b.file(File{URL: GenericInstallScriptURL, Ecosystem: "generic", Kind: KindArtifact,
-		PURL: "pkg:generic/install.sh?download_url=" + GenericInstallScriptURL, ContentType: "text/x-shellscript", Body: []byte(script)})
+		PURL: purlWith("generic", "", "install.sh", "", "download_url", GenericInstallScriptURL), ContentType: "text/x-shellscript", Body: []byte(script)})
 	return nil
 }

@@ -38,7 +38,8 @@ func addGitHub(b *builder) error {
 		return fmt.Errorf("github asset: %w", err)
 	}
 	b.file(File{URL: GitHubReleaseAssetURL, Aliases: []string{GitHubAssetObjectURL}, Ecosystem: "github", Kind: KindArtifact,
-		PURL: "pkg:github/example/tool@v1.2.3", ContentType: "application/octet-stream", Body: asset})
+		PURL:        purlWith("github", "example", "tool", "v1.2.3", "download_url", GitHubReleaseAssetURL, "file_name", "tool-linux-amd64.tar.gz"),
+		ContentType: "application/octet-stream", Body: asset})
 	b.redirect(HostGitHub, "/example/tool/releases/download/v1.2.3/tool-linux-amd64.tar.gz", GitHubAssetObjectURL)
 	archive, err := tarGz([]entry{
 		{name: "tool-1.2.3/README.md", body: []byte("# tool\n\nA depaudit fixture.\n")},
@@ -48,7 +49,8 @@ func addGitHub(b *builder) error {
 		return fmt.Errorf("github archive: %w", err)
 	}
 	b.file(File{URL: GitHubArchiveURL, Aliases: []string{GitHubCodeloadURL}, Ecosystem: "github", Kind: KindArtifact,
-		PURL: "pkg:github/example/tool@v1.2.3", ContentType: "application/x-gzip", Body: archive})
+		PURL:        purlWith("github", "example", "tool", "v1.2.3", "download_url", GitHubArchiveURL),
+		ContentType: "application/x-gzip", Body: archive})
 	b.redirect(HostGitHub, "/example/tool/archive/refs/tags/v1.2.3.tar.gz", GitHubCodeloadURL)
 	return nil
 }

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/sbom"
+)
+
+// e2eSchemaDir holds the official CycloneDX schemas copied into the project.
+const e2eSchemaDir = "../../testdata/cyclonedx-schemas"
+
+var (
+	e2eSchemaOnce sync.Once
+	e2eSchema     *jsonschema.Schema
+	e2eSchemaErr  error
+)
+
+// validateBOM16 validates a JSON BOM against the official CycloneDX 1.6 schema.
+func validateBOM16(t *testing.T, data []byte) {
+	t.Helper()
+	e2eSchemaOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		for _, name := range []string{"spdx.schema.json", "jsf-0.82.schema.json", "bom-1.6.schema.json"} {
+			f, err := os.Open(filepath.Join(e2eSchemaDir, name))
+			if err != nil {
+				e2eSchemaErr = err
+				return
+			}
+			doc, err := jsonschema.UnmarshalJSON(f)
+			f.Close()
+			if err != nil {
+				e2eSchemaErr = err
+				return
+			}
+			if err := c.AddResource("http://cyclonedx.org/schema/"+name, doc); err != nil {
+				e2eSchemaErr = err
+				return
+			}
+		}
+		e2eSchema, e2eSchemaErr = c.Compile("http://cyclonedx.org/schema/bom-1.6.schema.json")
+	})
+	if e2eSchemaErr != nil {
+		t.Fatalf("CycloneDX 1.6 schema: %v", e2eSchemaErr)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("SBOM is not JSON: %v", err)
+	}
+	if err := e2eSchema.Validate(inst); err != nil {
+		t.Errorf("SBOM does not validate against the CycloneDX 1.6 schema: %v", err)
+	}
+}
+
+// sbomWant is what a client's SBOM must hold.
+type sbomWant struct {
+	// artifacts are the URLs (as the client requested them) of the
+	// manifest files that must each be exactly one component, with the
+	// manifest's purl and digests. No other component may appear.
+	artifacts []string
+	// unclassifiedHosts are the hosts that must appear, and the only ones,
+	// among the services and in the unclassified list.
+	unclassifiedHosts []string
+}
+
+// checkSBOM checks the build's SBOM and unclassified list against the fake
+// registry's manifest.
+func checkSBOM(t *testing.T, reg *fakeregistry.Server, res *e2eResult, want sbomWant) {
+	t.Helper()
+	data, err := os.ReadFile(res.sbomPath)
+	if err != nil {
+		t.Fatalf("SBOM: %v", err)
+	}
+	validateBOM16(t, data)
+	bom, err := sbom.ParseBOM(data)
+	if err != nil {
+		t.Fatalf("SBOM %s: %v", res.sbomPath, err)
+	}
+	var comps []cdx.Component
+	if bom.Components != nil {
+		comps = *bom.Components
+	}
+	byPURL := map[string][]cdx.Component{}
+	for _, c := range comps {
+		byPURL[c.PackageURL] = append(byPURL[c.PackageURL], c)
+	}
+	wantPURLs := map[string]bool{}
+	for _, u := range want.artifacts {
+		f, ok := reg.Manifest().Lookup(u)
+		if !ok {
+			t.Fatalf("%s is not in the fake registry's manifest", u)
+		}
+		wantPURLs[f.PURL] = true
+		got := byPURL[f.PURL]
+		if len(got) != 1 {
+			t.Errorf("SBOM has %d components with purl %s, want 1; components: %s", len(got), f.PURL, componentList(comps))
+			continue
+		}
+		hashes := map[cdx.HashAlgorithm]string{}
+		if got[0].Hashes != nil {
+			for _, h := range *got[0].Hashes {
+				hashes[h.Algorithm] = h.Value
+			}
+		}
+		if hashes[cdx.HashAlgoSHA256] != f.SHA256 || hashes[cdx.HashAlgoSHA512] != f.SHA512 || hashes[cdx.HashAlgoSHA1] != f.SHA1 {
+			t.Errorf("component %s: hashes %v, want the served file's sha256 %s sha512 %.16s… sha1 %s",
+				f.PURL, hashes, f.SHA256, f.SHA512, f.SHA1)
+		}
+	}
+	for _, c := range comps {
+		if !wantPURLs[c.PackageURL] {
+			t.Errorf("unexpected component %s (%s)", c.PackageURL, c.BOMRef)
+		}
+	}
+	var svcHosts []string
+	if bom.Services != nil {
+		for _, s := range *bom.Services {
+			svcHosts = append(svcHosts, s.Name)
+		}
+	}
+	wantHosts := append([]string(nil), want.unclassifiedHosts...)
+	sort.Strings(wantHosts)
+	sort.Strings(svcHosts)
+	if strings.Join(svcHosts, ",") != strings.Join(wantHosts, ",") {
+		t.Errorf("SBOM services %v, want %v", svcHosts, wantHosts)
+	}
+	ub, err := os.ReadFile(res.unclassifiedPath)
+	if err != nil {
+		t.Fatalf("unclassified list: %v", err)
+	}
+	var calls []sbom.UnclassifiedCall
+	if err := json.Unmarshal(ub, &calls); err != nil {
+		t.Fatalf("unclassified list %s: %v", res.unclassifiedPath, err)
+	}
+	hosts := map[string]bool{}
+	for _, c := range calls {
+		hosts[c.Host] = true
+	}
+	var gotHosts []string
+	for h := range hosts {
+		gotHosts = append(gotHosts, h)
+	}
+	sort.Strings(gotHosts)
+	if strings.Join(gotHosts, ",") != strings.Join(wantHosts, ",") {
+		t.Errorf("unclassified calls from hosts %v, want %v:\n%s", gotHosts, wantHosts, ub)
+	}
+}
+
+func componentList(comps []cdx.Component) string {
+	var out []string
+	for _, c := range comps {
+		out = append(out, c.PackageURL)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
