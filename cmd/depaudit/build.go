@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/sbom"
 	"github.com/urfave/cli/v2"
 )
 
@@ -24,7 +30,7 @@ func buildCommand(env *appEnv) *cli.Command {
 			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
 			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found.\n" +
 			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
-		Flags: append(buildFlags(), outputFlags()...),
+		Flags: slices.Concat(buildFlags(), outputFlags(), uploadFlags()),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
 		},
@@ -39,6 +45,8 @@ func buildFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
 		&cli.BoolFlag{Name: "java-tool-options", Usage: "also set JAVA_TOOL_OPTIONS, for JVM tools that read neither MAVEN_OPTS nor GRADLE_OPTS (every JVM then prints a notice)"},
 		&cli.BoolFlag{Name: "debug", Usage: "print the proxy's diagnostics on stderr"},
+		&cli.StringFlag{Name: "baseline", Usage: "print, at the end, what changed since the SBOM in `FILE` (a previous build's); see `depaudit diff`"},
+		&cli.BoolFlag{Name: "upload", Usage: "upload the SBOM to Dependency-Track at the end (flags as for `depaudit upload`; the project defaults to --name/--version)"},
 	}
 }
 
@@ -50,6 +58,30 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	outOpts, err := parseOutputFlags(c, "build")
 	if err != nil {
 		return err
+	}
+	capturePath := c.String("capture")
+	if err := outOpts.checkSpares("build", capturePath, "the capture log"); err != nil {
+		return err
+	}
+	var baseline *cdx.BOM
+	if p := c.String("baseline"); p != "" {
+		if baseline, err = sbom.ReadBOMFile(p); err != nil {
+			return usageError("build: --baseline: %v", err)
+		}
+	}
+	var upload *uploadOptions
+	if c.Bool("upload") {
+		name := c.String("name")
+		if name == "" {
+			if wd, err := os.Getwd(); err == nil {
+				name = filepath.Base(wd)
+			}
+		}
+		o, err := uploadOptionsFromFlags(c, env, name, c.String("version"))
+		if err != nil {
+			return err
+		}
+		upload = &o
 	}
 	if (c.String("ca-cert") == "") != (c.String("ca-key") == "") {
 		return usageError("build: --ca-cert and --ca-key go together")
@@ -68,7 +100,6 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			}
 		}
 	}
-	capturePath := c.String("capture")
 	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
 		return usageError("build: capture log: %v", err)
@@ -111,39 +142,69 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
-	if err := finishBuild(env, capturePath, outOpts); err != nil {
-		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
-		if res.ExitCode == 0 {
-			return exitCode{code: exitError}
+	// The child's own failure wins over anything that goes wrong after it.
+	code := res.ExitCode
+	worse := func(c int) {
+		if code == 0 {
+			code = c
 		}
 	}
-	if res.ExitCode != 0 {
-		return exitCode{code: res.ExitCode}
-	}
 	if res.LogErr != nil {
-		return exitCode{code: exitError}
+		worse(exitError)
+	}
+	report, err := finishBuild(env, capturePath, outOpts)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
+		worse(exitError)
+	}
+	if report != nil && baseline != nil {
+		printBaselineDiff(env, c.String("baseline"), baseline, report.BOM)
+	}
+	if report != nil && upload != nil {
+		var doc bytes.Buffer
+		if err := sbom.Encode(&doc, report.BOM, sbom.FormatJSON, outOpts.spec); err != nil {
+			fmt.Fprintf(env.stderr, "depaudit: upload: %v\n", err)
+			worse(exitError)
+		} else if err := uploadBOM(c.Context, env, *upload, "the build's SBOM", doc.Bytes()); err != nil {
+			var ec cli.ExitCoder
+			if errors.As(err, &ec) {
+				if msg := err.Error(); msg != "" {
+					fmt.Fprintln(env.stderr, "depaudit: "+msg)
+				}
+				worse(ec.ExitCode())
+			} else {
+				fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
+				worse(exitError)
+			}
+		}
+	}
+	if code != 0 {
+		return exitCode{code: code}
 	}
 	return nil
+}
+
+// printBaselineDiff prints on stderr what changed since the baseline SBOM.
+func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
+	d := sbom.DiffBOMs(old, new)
+	fmt.Fprintf(env.stderr, "depaudit: since %s: %s\n", path, d.Summary())
+	if !d.Equivalent() {
+		d.WriteText(env.stderr, false)
+	}
 }
 
 // finishBuild reads back the capture log of a finished run (the source of
 // truth, as `depaudit report` would) and writes the SBOM, the unclassified
 // calls and the summary.
-func finishBuild(env *appEnv, capturePath string, opts outputOptions) error {
+func finishBuild(env *appEnv, capturePath string, opts outputOptions) (*sbom.Result, error) {
 	f, err := os.Open(capturePath)
 	if err != nil {
-		return fmt.Errorf("read back capture log: %w", err)
+		return nil, fmt.Errorf("read back capture log: %w", err)
 	}
 	defer f.Close()
 	log, err := capture.ReadLog(f)
 	if err != nil {
-		return fmt.Errorf("read back capture log %s: %w", capturePath, err)
+		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
-	if log.Damage != "" {
-		fmt.Fprintf(env.stderr, "depaudit: warning: capture log %s is damaged at %s; the SBOM covers what came before\n", capturePath, log.Damage)
-	}
-	if _, err := writeOutputs(env, "build", log, classify.Default(), opts); err != nil {
-		return err
-	}
-	return nil
+	return writeOutputs(env, "build", log, classify.Default(), opts)
 }

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/depaudit/depaudit/dtrack/dtracktest"
+	"github.com/depaudit/depaudit/sbom"
+)
+
+func TestBuildUploadsSBOMAtTheEnd(t *testing.T) {
+	srv := dtracktest.NewServer()
+	t.Cleanup(srv.Close)
+	const key = "odt_build_test_key_0123456789"
+	srv.AddKey(key, dtracktest.BOMUpload, dtracktest.ProjectCreationUpload)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		script string
+		code   int
+	}{{"exit 0", 0}, {"exit 5", 5}} {
+		env, _, read := testEnv(t)
+		env.getenv = func(k string) string {
+			switch k {
+			case envDTrackURL:
+				return srv.URL
+			case envDTrackKey:
+				return key
+			}
+			return os.Getenv(k)
+		}
+		before := len(srv.Uploads())
+		code := run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "-o", filepath.Join(dir, "s.json"),
+			"--upload", "--auto-create", "--name", "app", "--version", "1.0", "--", "sh", "-c", tc.script})
+		_, errOut := read()
+		if code != tc.code {
+			t.Fatalf("%s: exit %d, want %d\n%s", tc.script, code, tc.code, errOut)
+		}
+		ups := srv.Uploads()
+		if len(ups) != before+1 {
+			t.Fatalf("%s: %d uploads, want one more than %d\n%s", tc.script, len(ups), before, errOut)
+		}
+		u := ups[len(ups)-1]
+		var project dtracktest.Project
+		for _, p := range srv.Projects() {
+			if p.UUID == u.ProjectUUID {
+				project = p
+			}
+		}
+		if project.Name != "app" || project.Version != "1.0" {
+			t.Errorf("uploaded to %+v", project)
+		}
+		if _, err := sbom.ParseBOM(u.BOM); err != nil {
+			t.Errorf("uploaded BOM does not parse: %v", err)
+		}
+		if strings.Contains(errOut, key) {
+			t.Error("API key printed")
+		}
+	}
+}
+
+func TestBuildUploadMisconfiguredFailsBeforeTheChild(t *testing.T) {
+	env, _, read := testEnv(t)
+	env.getenv = func(k string) string {
+		if strings.HasPrefix(k, "DEPAUDIT_DTRACK") {
+			return ""
+		}
+		return os.Getenv(k)
+	}
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "started")
+	code := run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "--upload", "--", "touch", marker})
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("child started although the upload could never work")
+	}
+	if _, e := read(); !strings.Contains(e, envDTrackURL) {
+		t.Errorf("stderr %q does not say what to set", e)
+	}
+}
+
+func TestBuildPrintsDiffAgainstBaseline(t *testing.T) {
+	dir := t.TempDir()
+	baseline := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(baseline, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+	  {"type":"library","name":"left-pad","version":"1.3.0","purl":"pkg:npm/left-pad@1.3.0"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, _, read := testEnv(t)
+	code := run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "-o", filepath.Join(dir, "s.json"),
+		"--baseline", baseline, "--", "true"})
+	_, errOut := read()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "since "+baseline) || !strings.Contains(errOut, "left-pad") {
+		t.Errorf("no diff against the baseline in stderr:\n%s", errOut)
+	}
+
+	env, _, read = testEnv(t)
+	code = run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "--baseline", filepath.Join(dir, "missing.json"), "--", "true"})
+	if _, e := read(); code != exitError || !strings.Contains(e, "missing.json") {
+		t.Errorf("missing baseline: exit %d, stderr %q", code, e)
+	}
+
+	env, _, _ = testEnv(t)
+	same := filepath.Join(dir, "same.jsonl")
+	if code := run(context.Background(), env, []string{"depaudit", "build", "--capture", same, "-o", same, "--", "true"}); code != exitError {
+		t.Errorf("-o equal to --capture: exit %d, want %d", code, exitError)
+	}
+}
