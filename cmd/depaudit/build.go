@@ -45,8 +45,8 @@ func buildFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
 		&cli.BoolFlag{Name: "java-tool-options", Usage: "also set JAVA_TOOL_OPTIONS, for JVM tools that read neither MAVEN_OPTS nor GRADLE_OPTS (every JVM then prints a notice)"},
 		&cli.BoolFlag{Name: "debug", Usage: "print the proxy's diagnostics on stderr"},
-		&cli.StringFlag{Name: "baseline", Usage: "print, at the end, what changed since the SBOM in `FILE` (a previous build's); see `depaudit diff`"},
-		&cli.BoolFlag{Name: "upload", Usage: "upload the SBOM to Dependency-Track at the end (flags as for `depaudit upload`; the project defaults to --name/--version)"},
+		&cli.StringFlag{Name: "baseline", Usage: "print, at the end, what changed since the SBOM in `FILE` (a previous build's), as \"depaudit diff\" would"},
+		&cli.BoolFlag{Name: "upload", Usage: "upload the SBOM to Dependency-Track at the end (the flags below, as for \"depaudit upload\"; the project defaults to --name/--version)"},
 	}
 }
 
