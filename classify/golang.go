@@ -82,6 +82,9 @@ func (c *Go) classify(p *parsed) (Finding, bool) {
 // (metadata) and git smart-HTTP (api).
 func goVCS(p *parsed) (Finding, bool) {
 	n := len(p.segs)
+	if p.u.RawQuery == "" && p.method != "POST" {
+		return Finding{}, false
+	}
 	q := p.u.Query()
 	switch {
 	case p.method == "GET" && n >= 3 && p.segs[n-2] == "info" && p.segs[n-1] == "refs" &&

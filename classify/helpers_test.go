@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/package-url/packageurl-go"
@@ -95,7 +96,7 @@ func checkPURL(t testing.TB, f Finding) {
 		t.Fatalf("purl %q has type %q, want %q", f.PURL, p.Type, want)
 	}
 	if f.Ecosystem == EcosystemGo {
-		if !equalFold(p.ToString(), f.PURL) || !equalFold(p.Namespace, f.Group) || !equalFold(p.Name, f.Name) || p.Version != f.Version {
+		if !strings.EqualFold(p.ToString(), f.PURL) || !strings.EqualFold(p.Namespace, f.Group) || !strings.EqualFold(p.Name, f.Name) || p.Version != f.Version {
 			t.Fatalf("purl %q round-trips to %q (%q %q %q), finding has %q %q %q",
 				f.PURL, p.ToString(), p.Namespace, p.Name, p.Version, f.Group, f.Name, f.Version)
 		}
@@ -105,23 +106,4 @@ func checkPURL(t testing.TB, f Finding) {
 		t.Fatalf("purl %q round-trips to %q (%q %q %q), finding has %q %q %q",
 			f.PURL, p.ToString(), p.Namespace, p.Name, p.Version, f.Group, f.Name, f.Version)
 	}
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if y >= 'A' && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -54,7 +55,7 @@ func (c *NPM) classify(p *parsed) (Finding, bool) {
 		// Publish, login, audit, search, whoami, dist-tags, the root.
 		return finding(p, EcosystemNPM, KindAPI, pkgRef{}), true
 	}
-	if i := indexOf(rest, "-"); i > 0 {
+	if i := slices.Index(rest, "-"); i > 0 {
 		scope, name, ok := npmName(rest[:i])
 		if !ok {
 			return unrecognised(p, EcosystemNPM)
@@ -147,16 +148,6 @@ func npmVersion(v string) bool {
 		core = core[:i]
 	}
 	return strings.Count(core, ".") == 2
-}
-
-// indexOf returns the index of the first segment equal to s, or -1.
-func indexOf(segs []string, s string) int {
-	for i, x := range segs {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // unrecognised is the answer for a request to a known registry whose path

@@ -113,16 +113,6 @@ func (p *parsed) downloadURL() string {
 	return u.String()
 }
 
-// hasSegment reports whether any path segment equals s.
-func hasSegment(segs []string, s string) bool {
-	for _, x := range segs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // cutSuffixFold removes suffix from s ignoring ASCII case.
 func cutSuffixFold(s, suffix string) (string, bool) {
 	if len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
