@@ -29,6 +29,12 @@ var removedVars = []string{
 	"npm_config_no_proxy", "GIT_PROXY_COMMAND",
 }
 
+// fixedVars are set to these values: git (libcurl) otherwise first tries
+// each tunnel without the proxy credential and retries after the 407.
+var fixedVars = [][2]string{
+	{"GIT_HTTP_PROXY_AUTHMETHOD", "basic"},
+}
+
 // jvmVars get JVM system properties appended.
 var jvmVars = []string{"MAVEN_OPTS", "GRADLE_OPTS"}
 
@@ -63,6 +69,9 @@ func ChildEnv(parent []string, opts EnvOptions) []string {
 	for _, k := range slices.Concat(proxyVars, caVars, removedVars) {
 		drop[k] = true
 	}
+	for _, kv := range fixedVars {
+		drop[kv[0]] = true
+	}
 	if opts.WgetRC != "" {
 		drop["WGETRC"] = true
 	}
@@ -90,6 +99,9 @@ func ChildEnv(parent []string, opts EnvOptions) []string {
 	}
 	for _, k := range caVars {
 		out = append(out, k+"="+opts.CABundle)
+	}
+	for _, kv := range fixedVars {
+		out = append(out, kv[0]+"="+kv[1])
 	}
 	if len(opts.NoProxy) > 0 {
 		list := strings.Join(opts.NoProxy, ",")

@@ -76,6 +76,9 @@ func TestChildEnv(t *testing.T) {
 	if m["JAVA_TOOL_OPTIONS"] != "-Dfoo=bar" {
 		t.Errorf("JAVA_TOOL_OPTIONS changed without being asked: %q", m["JAVA_TOOL_OPTIONS"])
 	}
+	if m["GIT_HTTP_PROXY_AUTHMETHOD"] != "basic" {
+		t.Errorf("GIT_HTTP_PROXY_AUTHMETHOD = %q", m["GIT_HTTP_PROXY_AUTHMETHOD"])
+	}
 	if m["WGETRC"] != opts.WgetRC || m["APT_CONFIG"] != opts.AptConfig {
 		t.Error("wget/apt configuration not set")
 	}
