@@ -13,6 +13,7 @@ require (
 	golang.org/x/crypto v0.48.0
 	golang.org/x/mod v0.43.0
 	golang.org/x/net v0.50.0
+	golang.org/x/sys v0.41.0
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
@@ -23,7 +24,6 @@ require (
 	github.com/hashicorp/go-multierror v1.1.1 // indirect
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect
 	github.com/xrash/smetrics v0.0.0-20240521201337-686a1a2994c1 // indirect
-	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/text v0.34.0 // indirect
 	golang.org/x/xerrors v0.0.0-20231012003039-104605ab7028 // indirect
 )

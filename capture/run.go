@@ -166,7 +166,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		return nil, fmt.Errorf("start %s: %w", cfg.Command[0], err)
 	}
 	res := &RunResult{Start: start}
-	waitErr := waitForwarding(ctx, cmd, cfg.Signals)
+	waitErr := waitForwarding(ctx, cmd, cfg.Signals, inForegroundOfTerminal(cfg.Stdin))
 	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
 	proxy.Close(cfg.ShutdownGrace)
 	closed.Store(true)
@@ -180,8 +180,9 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 }
 
 // waitForwarding waits for the child, forwarding signals to it. A second
-// SIGINT, or ctx being cancelled, kills it.
-func waitForwarding(ctx context.Context, cmd *exec.Cmd, signals <-chan os.Signal) error {
+// SIGINT, or ctx being cancelled, kills it. When fromTerminal, SIGINT and
+// SIGQUIT are not forwarded: the terminal sent them to the child already.
+func waitForwarding(ctx context.Context, cmd *exec.Cmd, signals <-chan os.Signal, fromTerminal bool) error {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	interrupts := 0
@@ -199,6 +200,9 @@ func waitForwarding(ctx context.Context, cmd *exec.Cmd, signals <-chan os.Signal
 					cmd.Process.Kill()
 					continue
 				}
+			}
+			if fromTerminal && terminalSignal(sig) {
+				continue
 			}
 			cmd.Process.Signal(sig)
 		}
