@@ -38,6 +38,7 @@ type artifact struct {
 // about a purl served with different bytes. An artifact finding without a
 // purl is demoted to unclassified.
 func artifacts(obs []observation, s *Summary) (arts []*artifact, warnings []string) {
+	promoteSolePOMs(obs)
 	byKey := make(map[[2]string]*artifact)
 	for i := range obs {
 		o := &obs[i]
@@ -225,4 +226,27 @@ func appendUnique(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
+}
+
+// promoteSolePOMs turns a Maven .pom into a component when no other file of
+// its group, artifact and version was fetched: a parent POM or an imported
+// BOM is a real input of the build although it is "only" metadata. A POM
+// fetched next to its jar stays metadata.
+func promoteSolePOMs(obs []observation) {
+	type gav struct{ g, a, v string }
+	fetched := make(map[gav]bool)
+	for i := range obs {
+		f := &obs[i].f
+		if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindArtifact {
+			fetched[gav{f.Group, f.Name, f.Version}] = true
+		}
+	}
+	for i := range obs {
+		f := &obs[i].f
+		if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindMetadata && f.PURL != "" &&
+			strings.Contains(f.PURL, "type=pom") && !fetched[gav{f.Group, f.Name, f.Version}] &&
+			strings.HasSuffix(strings.SplitN(obs[i].x.URL, "?", 2)[0], ".pom") {
+			f.Kind = classify.KindArtifact
+		}
+	}
 }

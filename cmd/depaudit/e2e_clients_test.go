@@ -205,8 +205,9 @@ func TestE2EMaven(t *testing.T) {
 	}
 	parent := base + "org/example/fixture/fixture-parent/1.0.0/fixture-parent-1.0.0.pom"
 	checkArtifacts(t, e.reg, res.log, append(jars, parent, base+"org/example/fixture/fixture-ext/1.0.0/fixture-ext-1.0.0.jar.sha1")...)
-	// Poms are metadata (the parent pom too): only the jars are components.
-	checkSBOM(t, e.reg, res, sbomWant{artifacts: jars})
+	// Poms next to their jar are metadata; the parent pom, the only file of
+	// its version, is a component (type=pom) like the jars.
+	checkSBOM(t, e.reg, res, sbomWant{artifacts: append(jars, parent)})
 }
 
 func TestE2EGit(t *testing.T) {
