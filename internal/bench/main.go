@@ -1,0 +1,295 @@
+// Command bench measures depaudit's capture proxy against a direct
+// connection, on loopback, in one run: it starts an HTTPS origin with its
+// own test CA, runs depaudit's proxy in a child process (so that the
+// proxy's memory is its own), and prints each figure direct and through the
+// proxy with their ratio and the target it is held to.
+//
+//	go run ./internal/bench [-size 1GiB] [-n 2000] [-clients 64] [-per 50] [-startup-runs 21] [-profile DIR]
+//
+// See README.md in this directory for what each figure means.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/depaudit/depaudit/capture"
+)
+
+func main() {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == childMode {
+		err = runProxyChild(os.Args[2:])
+	} else {
+		err = run(os.Args[1:], os.Stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	size        int64
+	n           int
+	clients     int
+	per         int
+	hosts       int
+	startupRuns int
+	profile     string
+	only        map[string]bool
+}
+
+func (o options) want(phase string) bool { return len(o.only) == 0 || o.only[phase] }
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	size := fs.String("size", "1GiB", "body size of the throughput figure (e.g. 1GiB, 256MiB, 1000000)")
+	var o options
+	fs.IntVar(&o.n, "n", 2000, "keep-alive requests for the latency figure")
+	fs.IntVar(&o.clients, "clients", 64, "concurrent clients")
+	fs.IntVar(&o.per, "per", 50, "requests per concurrent client")
+	fs.IntVar(&o.hosts, "hosts", 20, "distinct host names for the new-connection figure")
+	fs.IntVar(&o.startupRuns, "startup-runs", 21, "runs of each command for the start-up figure (0 skips it)")
+	fs.StringVar(&o.profile, "profile", "", "write the proxy's CPU profile of each phase to `DIR` (inspect with go tool pprof -top)")
+	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if o.size, err = parseSize(*size); err != nil {
+		return err
+	}
+	if *only != "" {
+		o.only = map[string]bool{}
+		for _, p := range strings.Split(*only, ",") {
+			o.only[strings.TrimSpace(p)] = true
+		}
+	}
+	if o.profile != "" {
+		if err := os.MkdirAll(o.profile, 0o755); err != nil {
+			return err
+		}
+		if o.profile, err = filepath.Abs(o.profile); err != nil {
+			return err
+		}
+	}
+	dir, err := os.MkdirTemp("", "depaudit-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	return bench(o, dir, out)
+}
+
+func bench(o options, dir string, out io.Writer) error {
+	org, err := startOrigin()
+	if err != nil {
+		return err
+	}
+	defer org.close()
+	originCAFile := filepath.Join(dir, "origin-ca.pem")
+	if err := os.WriteFile(originCAFile, org.ca.CertPEM, 0o600); err != nil {
+		return err
+	}
+	logPath := filepath.Join(dir, "capture.jsonl")
+	child, err := startProxyChild(dir, org.addr, originCAFile, logPath)
+	if err != nil {
+		return err
+	}
+	defer child.stop()
+	proxyCA, err := os.ReadFile(child.caFile)
+	if err != nil {
+		return err
+	}
+	pu, err := url.Parse(child.url)
+	if err != nil {
+		return err
+	}
+	direct := side{name: "direct", roots: org.roots, dial: org.dial}
+	proxied := side{name: "proxy", roots: poolOf(proxyCA), proxy: pu}
+	startRSS, _ := child.rss()
+
+	t := &table{}
+	fmt.Fprintf(out, "depaudit capture proxy benchmark: loopback, %s/%s, %d CPUs, GOMAXPROCS=%d, %s\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(out, "proxy child: RSS %s after start-up\n\n", mib(startRSS))
+	profiled := func(phase string, f func() error) error {
+		if o.profile != "" {
+			if err := child.send("cpuprofile " + filepath.Join(o.profile, phase+".pprof")); err != nil {
+				return err
+			}
+			defer child.send("stopprofile")
+		}
+		return f()
+	}
+
+	requests := 0 // requests sent through the proxy, to check the log
+	if o.want("throughput") {
+		want := org.expectedSHA256(o.size)
+		dt, err := throughput(direct, o.size)
+		if err != nil {
+			return fmt.Errorf("throughput direct: %w", err)
+		}
+		var pt float64
+		if err := profiled("throughput", func() error { pt, err = throughput(proxied, o.size); return err }); err != nil {
+			return fmt.Errorf("throughput through the proxy: %w", err)
+		}
+		requests += 2
+		peak, err := child.peakRSS()
+		if err != nil {
+			return err
+		}
+		check := "sha256 recorded right"
+		if x, err := findExchange(logPath, "/big?"); err != nil {
+			check = "log: " + err.Error()
+		} else if !x.Complete || x.SHA256 != want || x.SHA512 == "" || x.SHA1 == "" || x.Bytes != o.size {
+			check = fmt.Sprintf("WRONG RECORD complete=%v bytes=%d sha256=%s want %s", x.Complete, x.Bytes, x.SHA256, want)
+		}
+		t.add(fmt.Sprintf("throughput, %s body, 3 hashes", sizeName(o.size)), mbps(dt), mbps(pt), ratio(pt/dt), "≥ 0.65×", pt/dt >= 0.65)
+		t.note(check)
+		t.add("proxy peak RSS during that body", "", mib(peak), "", "≤ 32 MiB", peak <= 32<<20)
+	}
+	if o.want("latency") {
+		dl, err := latencies(direct, o.n)
+		if err != nil {
+			return fmt.Errorf("latency direct: %w", err)
+		}
+		var pl []time.Duration
+		if err := profiled("latency", func() error { pl, err = latencies(proxied, o.n); return err }); err != nil {
+			return fmt.Errorf("latency through the proxy: %w", err)
+		}
+		requests += 50 + o.n
+		for _, q := range []struct {
+			name string
+			p    float64
+			goal bool
+		}{{"p50", 0.5, true}, {"p99", 0.99, false}} {
+			d, p := percentile(dl, q.p), percentile(pl, q.p)
+			added := p - d
+			target, met := "", true
+			if q.goal {
+				target, met = "≤ +0.2 ms", added <= 200*time.Microsecond
+			}
+			t.add(fmt.Sprintf("keep-alive GET %s (%d requests)", q.name, o.n), ms(d), ms(p), "+"+ms(added), target, met)
+		}
+	}
+	if o.want("connect") {
+		df, dr, err := newConnections(direct, o.hosts, 2*o.hosts, "direct")
+		if err != nil {
+			return fmt.Errorf("new connection direct: %w", err)
+		}
+		var pf, pr time.Duration
+		if err := profiled("connect", func() error { pf, pr, err = newConnections(proxied, o.hosts, 2*o.hosts, "proxy"); return err }); err != nil {
+			return fmt.Errorf("new connection through the proxy: %w", err)
+		}
+		requests += 3 * o.hosts
+		t.add(fmt.Sprintf("new connection, first host (median of %d)", o.hosts), ms(df), ms(pf), ratio(float64(pf)/float64(df)), "", true)
+		t.add(fmt.Sprintf("new connection, seen host (median of %d)", 2*o.hosts), ms(dr), ms(pr), ratio(float64(pr)/float64(dr)), "≤ 2×", float64(pr) <= 2*float64(dr))
+	}
+	if o.want("concurrency") {
+		dc, derrs, err := concurrency(direct, o.clients, o.per)
+		if err != nil {
+			return fmt.Errorf("concurrency direct: %w", err)
+		}
+		var pc float64
+		var perrs int64
+		perr := profiled("concurrency", func() error { pc, perrs, err = concurrency(proxied, o.clients, o.per); return nil })
+		if perr != nil {
+			return perr
+		}
+		requests += o.clients * o.per
+		t.add(fmt.Sprintf("%d clients × %d GETs, req/s", o.clients, o.per), fmt.Sprintf("%.0f", dc), fmt.Sprintf("%.0f", pc), ratio(pc/dc), "≥ 0.5×", pc/dc >= 0.5)
+		t.add("  failed requests", strconv.FormatInt(derrs, 10), strconv.FormatInt(perrs, 10), "", "0", perrs == 0)
+		if err != nil {
+			t.note(err.Error())
+		}
+	}
+	if requests > 0 {
+		// The log is written as exchanges finish; give the last one a moment.
+		var n int
+		for range 100 {
+			if n, err = countExchanges(logPath); err != nil || n >= requests {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.add("capture log records / requests", "", fmt.Sprintf("%d / %d", n, requests), "", "equal", n == requests)
+	}
+	if o.want("startup") && o.startupRuns > 0 {
+		bin, err := buildDepaudit(dir)
+		if err != nil {
+			return err
+		}
+		plain, wrapped, err := startup(dir, bin, o.startupRuns)
+		if err != nil {
+			return err
+		}
+		t.add(fmt.Sprintf("`depaudit build -- true` (median of %d)", o.startupRuns), ms(plain), ms(wrapped), "+"+ms(wrapped-plain), "≤ +10 ms", wrapped-plain <= 10*time.Millisecond)
+	}
+	t.write(out)
+	if o.profile != "" {
+		fmt.Fprintf(out, "\nproxy CPU profiles in %s (go tool pprof -top FILE)\n", o.profile)
+	}
+	return nil
+}
+
+func findExchange(logPath, urlPart string) (*capture.Exchange, error) {
+	l, err := readLog(logPath)
+	if err != nil {
+		return nil, err
+	}
+	for i := range l.Exchanges {
+		if strings.Contains(l.Exchanges[i].URL, urlPart) {
+			return &l.Exchanges[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no exchange for %s in the capture log", urlPart)
+}
+
+func countExchanges(logPath string) (int, error) {
+	l, err := readLog(logPath)
+	if err != nil {
+		return 0, err
+	}
+	return len(l.Exchanges), nil
+}
+
+func readLog(path string) (*capture.Log, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return capture.ReadLog(f)
+}
+
+// parseSize reads a byte count such as 1GiB, 256MiB, 10MB or 1000000.
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
+	mult := int64(1)
+	num := strings.TrimSpace(s)
+	for _, u := range units {
+		if v, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = strings.TrimSpace(v), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errors.New("bad -size " + strconv.Quote(s))
+	}
+	return n * mult, nil
+}

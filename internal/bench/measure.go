@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// side is one way of reaching the origin: directly, or through the proxy.
+type side struct {
+	name  string
+	roots *x509.CertPool
+	// dial, for the direct side, connects every host name to the origin.
+	dial func(network string) (net.Conn, error)
+	// proxy, for the proxy side, is the proxy URL with its credential.
+	proxy *url.URL
+}
+
+// transport returns a fresh transport, so a fresh set of connections, with
+// the settings of a typical Go client.
+func (s side) transport() *http.Transport {
+	tr := &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: s.roots},
+		DisableCompression:  true,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     time.Minute,
+	}
+	if s.proxy != nil {
+		tr.Proxy = http.ProxyURL(s.proxy)
+	} else {
+		tr.DialContext = func(_ context.Context, network, _ string) (net.Conn, error) { return s.dial(network) }
+	}
+	return tr
+}
+
+// get fetches u and reads its body to the end with buf.
+func get(c *http.Client, u string, buf []byte) (int64, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.CopyBuffer(io.Discard, resp.Body, buf)
+	if err != nil {
+		return n, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return n, fmt.Errorf("status %s", resp.Status)
+	}
+	if resp.ContentLength >= 0 && n != resp.ContentLength {
+		return n, fmt.Errorf("read %d of %d bytes", n, resp.ContentLength)
+	}
+	return n, nil
+}
+
+// throughput fetches a body of size bytes once and returns bytes/second.
+func throughput(s side, size int64) (float64, error) {
+	tr := s.transport()
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	buf := make([]byte, 64<<10)
+	// Warm the connection so that the figure is the body's alone.
+	if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	n, err := get(c, fmt.Sprintf("https://origin.bench.test/big?size=%d", size), buf)
+	d := time.Since(start)
+	if err != nil {
+		return 0, err
+	}
+	if n != size {
+		return 0, fmt.Errorf("read %d bytes, want %d", n, size)
+	}
+	return float64(n) / d.Seconds(), nil
+}
+
+// expectedSHA256 is the SHA-256 of the body /big serves for size.
+func (o *origin) expectedSHA256(size int64) string {
+	h := sha256.New()
+	o.writeBody(h, size)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// latencies makes n small GETs one after the other over one keep-alive
+// connection and returns their durations, sorted.
+func latencies(s side, n int) ([]time.Duration, error) {
+	tr := s.transport()
+	tr.MaxConnsPerHost = 1
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	buf := make([]byte, 4<<10)
+	for range 50 { // warm-up
+		if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
+			return nil, err
+		}
+	}
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		start := time.Now()
+		if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
+			return nil, err
+		}
+		ds[i] = time.Since(start)
+	}
+	slices.Sort(ds)
+	return ds, nil
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(p * float64(len(sorted)-1))
+	return sorted[i]
+}
+
+// newConnections measures a GET on a new connection (TCP, CONNECT when
+// proxied, TLS, GET) to hosts never seen before and to hosts seen already.
+// It returns the medians.
+func newConnections(s side, hosts, repeats int, tag string) (first, repeated time.Duration, err error) {
+	buf := make([]byte, 4<<10)
+	once := func(host string) (time.Duration, error) {
+		tr := s.transport()
+		defer tr.CloseIdleConnections()
+		c := &http.Client{Transport: tr}
+		start := time.Now()
+		_, err := get(c, "https://"+host+"/small", buf)
+		return time.Since(start), err
+	}
+	var firsts, repeats_ []time.Duration
+	for i := range hosts {
+		d, err := once(fmt.Sprintf("%s-%d.bench.test", tag, i))
+		if err != nil {
+			return 0, 0, err
+		}
+		firsts = append(firsts, d)
+	}
+	for i := range repeats {
+		d, err := once(fmt.Sprintf("%s-%d.bench.test", tag, i%hosts))
+		if err != nil {
+			return 0, 0, err
+		}
+		repeats_ = append(repeats_, d)
+	}
+	slices.Sort(firsts)
+	slices.Sort(repeats_)
+	return percentile(firsts, 0.5), percentile(repeats_, 0.5), nil
+}
+
+// concurrency runs clients goroutines, each with its own transport (its own
+// connection), making per small GETs, and returns requests/second and the
+// number of failed requests.
+func concurrency(s side, clients, per int) (float64, int64, error) {
+	var errs atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tr := s.transport()
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr, Timeout: time.Minute}
+			buf := make([]byte, 4<<10)
+			for range per {
+				if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	d := time.Since(start)
+	if e, _ := firstErr.Load().(error); e != nil {
+		return float64(clients*per) / d.Seconds(), errs.Load(), fmt.Errorf("first error: %w", e)
+	}
+	return float64(clients*per) / d.Seconds(), errs.Load(), nil
+}
