@@ -1,0 +1,189 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/rules"
+	"github.com/depaudit/depaudit/sbom"
+)
+
+// exitViolation is the exit code of a build whose command succeeded but broke
+// a deny rule of the policy, with --fail-on-violation. It differs from
+// depaudit's own error code (2); the command's own failure wins over it.
+const exitViolation = 3
+
+// rulesFlag is --rules, shared by build and classify.
+func rulesFlag() cli.Flag {
+	return &cli.StringFlag{Name: "rules", Usage: "read registries and policy from the rules file `FILE` (YAML)",
+		DefaultText: rules.DefaultFile + " in the working directory, when present"}
+}
+
+// rulesFlags are the flags of `depaudit build` about the rules file.
+func rulesFlags() []cli.Flag {
+	return []cli.Flag{
+		rulesFlag(),
+		&cli.BoolFlag{Name: "fail-on-violation", Usage: fmt.Sprintf("exit %d when the build broke a deny rule of the policy (the SBOM is written first); the command's own failure still wins", exitViolation)},
+	}
+}
+
+// loadRules loads the rules file of --rules, else .depaudit.yaml in the
+// working directory when there is one; nil when there is neither. An
+// invalid file is a usage error (exit 2) naming file, line and problem.
+func loadRules(c *cli.Context, command string) (*rules.Rules, error) {
+	var (
+		r   *rules.Rules
+		err error
+	)
+	if p := c.String("rules"); p != "" {
+		r, err = rules.Load(p)
+	} else {
+		r, err = rules.LoadDefault(".")
+	}
+	if err != nil {
+		return nil, usageError("%s: %v", command, err)
+	}
+	return r, nil
+}
+
+// rulesClassifier returns the classifiers of command under the rules file
+// (its registries in front of the built-in classifiers), or the built-in
+// ones when there is no rules file.
+func rulesClassifier(c *cli.Context, command string) (*classify.Set, error) {
+	r, err := loadRules(c, command)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return classify.Default(), nil
+	}
+	return r.Classifier(), nil
+}
+
+// buildRules is what a build needs of the rules file.
+type buildRules struct {
+	rules           *rules.Rules // nil without a rules file
+	failOnViolation bool
+	// baseline is the SBOM of --baseline, for policy.hash_changed.
+	baseline   *cdx.BOM
+	violations []rules.Violation
+	evaluated  bool
+}
+
+// loadBuildRules reads the rules flags of `depaudit build`. Call it before
+// starting the command, so that a bad rules file never costs a build.
+func loadBuildRules(c *cli.Context, _ *appEnv) (*buildRules, error) {
+	r, err := loadRules(c, "build")
+	if err != nil {
+		return nil, err
+	}
+	b := &buildRules{rules: r, failOnViolation: c.Bool("fail-on-violation")}
+	if b.failOnViolation && r == nil {
+		return nil, usageError("build: --fail-on-violation needs a rules file (--rules FILE, or %s in the working directory)", rules.DefaultFile)
+	}
+	if r != nil && r.HashChanged() != rules.Allow && c.String("baseline") != "" {
+		if b.baseline, err = sbom.ReadBOMFile(c.String("baseline")); err != nil {
+			return nil, usageError("build: --baseline: %v", err)
+		}
+	}
+	return b, nil
+}
+
+// classifier returns the classifiers of the build.
+func (b *buildRules) classifier() *classify.Set {
+	if b.rules == nil {
+		return classify.Default()
+	}
+	return b.rules.Classifier()
+}
+
+// gate returns capture.RunConfig.Gate: nil unless the rules file is in
+// enforce mode.
+func (b *buildRules) gate() func(*capture.Exchange) string {
+	if b.rules == nil {
+		return nil
+	}
+	return b.rules.Gate()
+}
+
+// annotate evaluates the policy on the build's capture log and records the
+// violations in the assembled SBOM. Call it after sbom.Assemble and before
+// the SBOM is encoded.
+func (b *buildRules) annotate(l *capture.Log, res *sbom.Result) {
+	if b.rules == nil || res == nil {
+		return
+	}
+	in := rules.Input{Log: l}
+	if b.baseline != nil {
+		d := sbom.DiffBOMs(b.baseline, res.BOM)
+		in.Diff = &d
+	}
+	b.violations = b.rules.Evaluate(in)
+	b.evaluated = true
+	b.rules.Annotate(res.BOM, b.violations)
+}
+
+// finish prints the violations on stderr, after the build's summary, and
+// returns the build's exit code given code, the command's own (or
+// depaudit's error code): code when it is not 0, else exitViolation when
+// --fail-on-violation is set and a deny rule was broken, else 0.
+func (b *buildRules) finish(env *appEnv, code int) int {
+	if b.rules == nil {
+		return code
+	}
+	denied := printViolations(env.stderr, b.rules, b.violations, b.evaluated, b.baseline != nil)
+	if code != 0 {
+		return code
+	}
+	if denied > 0 && b.failOnViolation {
+		fmt.Fprintf(env.stderr, "depaudit: exit %d: the policy of %s was violated (--fail-on-violation)\n", exitViolation, b.rules.Path())
+		return exitViolation
+	}
+	return 0
+}
+
+// printViolations writes the policy part of a build's summary and returns
+// the number of deny violations.
+func printViolations(w io.Writer, r *rules.Rules, vs []rules.Violation, evaluated, baseline bool) int {
+	head := fmt.Sprintf("depaudit: policy of %s (%s mode)", r.Path(), r.Mode())
+	if r.HashChanged() != rules.Allow && !baseline {
+		fmt.Fprintf(w, "depaudit: warning: policy.hash_changed of %s is only checked with --baseline\n", r.Path())
+	}
+	if !evaluated {
+		fmt.Fprintln(w, head+": not evaluated, the SBOM could not be assembled")
+		return 0
+	}
+	denied, warned := 0, 0
+	for _, v := range vs {
+		if v.Level == rules.Deny {
+			denied++
+		} else {
+			warned++
+		}
+	}
+	switch {
+	case len(vs) == 0:
+		fmt.Fprintln(w, head+": no violations")
+		return 0
+	case warned == 0:
+		fmt.Fprintf(w, "%s: %s\n", head, countNoun(denied, "violation"))
+	default:
+		fmt.Fprintf(w, "%s: %s, %s\n", head, countNoun(denied, "violation"), countNoun(warned, "warning"))
+	}
+	for _, v := range vs {
+		line := "depaudit:   " + v.String()
+		if len(v.URLs) > 0 {
+			line += ": " + v.URLs[0]
+			if len(v.URLs) > 1 {
+				line += fmt.Sprintf(" and %d more", len(v.URLs)-1)
+			}
+		}
+		fmt.Fprintln(w, line)
+	}
+	return denied
+}
