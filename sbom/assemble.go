@@ -27,6 +27,8 @@ type Options struct {
 	SerialNumber string
 	// Timestamp fixes metadata.timestamp; the zero value means now.
 	Timestamp time.Time
+	// Verify, when set, gives each component's verification properties.
+	Verify VerifyFunc
 }
 
 // Result is what Assemble makes of a capture log.
@@ -98,6 +100,7 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 		res.Summary.Packages[a.f.Ecosystem]++
 	}
 	res.Summary.Components = len(comps)
+	annotateVerification(comps, opts.Verify)
 	svcs := services(obs)
 	res.Unclassified = unclassifiedCalls(obs)
 

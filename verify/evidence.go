@@ -1,0 +1,306 @@
+package verify
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/package-url/packageurl-go"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
+
+// published is one digest a registry published.
+type published struct {
+	alg, value string
+	// source describes the metadata it came from.
+	source string
+}
+
+// body is what is known of the bytes with one SHA-256.
+type body struct {
+	sha512, sha1 string
+	// urls are the matching keys of the URLs the bytes were fetched from.
+	urls []string
+	// computed are the digests computed over the bytes, by algorithm.
+	computed map[string]string
+	// subjects are the subjects of the computed digests.
+	subjects []string
+}
+
+// artifactRef is one artifact download seen in the log.
+type artifactRef struct {
+	purl, sha256, url string
+}
+
+// Evidence is every digest a run recorded, published and computed, indexed
+// for checking artifacts. Build it with Collect; it is safe for concurrent
+// use.
+type Evidence struct {
+	c Classifier
+
+	mu        sync.Mutex
+	published map[string][]published
+	bodies    map[string]*body
+	// computed holds computed digests by subject (the go.mod h1s).
+	computed  map[string][]string
+	artifacts []artifactRef
+}
+
+// Collect reads the digests recorded in a capture log. c classifies the
+// exchanges as the SBOM does.
+func Collect(l *capture.Log, c Classifier) *Evidence {
+	e := &Evidence{c: c, published: map[string][]published{}, bodies: map[string]*body{}, computed: map[string][]string{}}
+	if l == nil {
+		return e
+	}
+	for i := range l.Exchanges {
+		e.add(&l.Exchanges[i])
+	}
+	return e
+}
+
+// add indexes one exchange.
+func (e *Evidence) add(x *capture.Exchange) {
+	if x.Method == http.MethodConnect {
+		return
+	}
+	f := e.c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
+	p := planFor(f, x.URL, x.ContentType)
+	sum := normalHex(AlgSHA256, x.SHA256)
+	whole := x.Complete && x.Error == "" && x.Status >= 200 && x.Status < 300 && sum != ""
+	var b *body
+	if whole {
+		b = e.bodies[sum]
+		if b == nil {
+			b = &body{computed: map[string]string{}}
+			e.bodies[sum] = b
+		}
+		b.sha512 = firstNonEmpty(b.sha512, normalHex(AlgSHA512, x.SHA512))
+		b.sha1 = firstNonEmpty(b.sha1, normalHex(AlgSHA1, x.SHA1))
+		if k := urlKey(x.URL); k != "" && !slices.Contains(b.urls, k) {
+			b.urls = append(b.urls, k)
+		}
+		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
+			e.artifacts = append(e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})
+		}
+	}
+	for _, d := range x.Digests {
+		switch d.Source {
+		case SourcePublished:
+			e.addPublished(d, p.describe(d.Algorithm))
+		case SourceComputed:
+			if b == nil {
+				continue
+			}
+			b.computed[d.Algorithm] = d.Value
+			if !slices.Contains(b.subjects, d.Subject) {
+				b.subjects = append(b.subjects, d.Subject)
+			}
+			if strings.HasPrefix(d.Subject, goSubjectPrefix) && d.Algorithm == AlgH1 {
+				e.computed[d.Subject] = appendNew(e.computed[d.Subject], d.Value)
+			}
+		}
+	}
+}
+
+// addPublished indexes a published digest under every key of its subject.
+func (e *Evidence) addPublished(d capture.Digest, source string) {
+	pub := published{alg: strings.ToLower(d.Algorithm), value: d.Value, source: source}
+	if pub.alg != AlgH1 {
+		pub.value = strings.ToLower(pub.value)
+	}
+	for _, k := range e.subjectKeys(d.Subject) {
+		if !slices.Contains(e.published[k], pub) {
+			e.published[k] = append(e.published[k], pub)
+		}
+	}
+}
+
+// subjectKeys are the index keys of a digest's subject: a URL is also
+// indexed by the purl it classifies as, a purl also by its bare form.
+func (e *Evidence) subjectKeys(subject string) []string {
+	switch {
+	case strings.HasPrefix(subject, goSubjectPrefix):
+		return []string{subject}
+	case strings.HasPrefix(subject, "pkg:"):
+		return purlKeys(subject)
+	}
+	k := urlKey(subject)
+	if k == "" {
+		return nil
+	}
+	keys := []string{"url:" + k}
+	if f := e.c.Classify(classify.Request{URL: subject}); f.Kind == classify.KindArtifact && f.PURL != "" {
+		keys = append(keys, purlKeys(f.PURL)...)
+	}
+	return keys
+}
+
+// purlKeys are the keys of a purl: itself, its bare form (no
+// repository_url or download_url), and for Go modules the checksum
+// database's "golang:MODULE@VERSION".
+func purlKeys(purl string) []string {
+	keys := []string{"purl:" + purl}
+	if b := barePURL(purl); b != "" {
+		keys = append(keys, "bare:"+b)
+	}
+	if g := goSubject(purl); g != "" {
+		keys = append(keys, g)
+	}
+	return keys
+}
+
+// barePURL drops the qualifiers that say where a package came from, not
+// which file it is.
+func barePURL(purl string) string {
+	p, err := packageurl.FromString(purl)
+	if err != nil {
+		return ""
+	}
+	var qs packageurl.Qualifiers
+	for _, q := range p.Qualifiers {
+		if q.Key != "repository_url" && q.Key != "download_url" {
+			qs = append(qs, q)
+		}
+	}
+	p.Qualifiers = qs
+	return p.ToString()
+}
+
+// goSubject is "golang:MODULE@VERSION" for a Go module purl, else "".
+func goSubject(purl string) string {
+	p, err := packageurl.FromString(purl)
+	if err != nil || p.Type != packageurl.TypeGolang || p.Version == "" {
+		return ""
+	}
+	mod := p.Name
+	if p.Namespace != "" {
+		mod = p.Namespace + "/" + p.Name
+	}
+	return goSubjectPrefix + mod + "@" + p.Version
+}
+
+// Check gives the verdict of the artifact purl whose bytes have the given
+// SHA-256: every published digest that names the artifact (by URL, purl or
+// Go module version) is compared with the same digest of the bytes.
+func (e *Evidence) Check(purl, sha256 string) Verdict {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sha256 = strings.ToLower(sha256)
+	v := Verdict{PURL: purl, SHA256: sha256}
+	b := e.bodies[sha256]
+	if b == nil {
+		b = &body{}
+	}
+	v.GoH1 = b.computed[AlgH1]
+	var keys []string
+	for _, u := range b.urls {
+		keys = append(keys, "url:"+u)
+	}
+	keys = append(keys, b.subjects...)
+	keys = append(keys, "purl:"+purl)
+	if g := goSubject(purl); g != "" {
+		keys = append(keys, g)
+	}
+	pubs := e.gather(keys)
+	if len(pubs) == 0 {
+		if bare := barePURL(purl); bare != "" {
+			pubs = e.gather([]string{"bare:" + bare})
+		}
+	}
+	received := func(alg string) string {
+		switch alg {
+		case AlgSHA256:
+			return sha256
+		case AlgSHA512:
+			return b.sha512
+		case AlgSHA1:
+			return b.sha1
+		}
+		return b.computed[alg]
+	}
+	var uncompared []string
+	for _, p := range pubs {
+		got := received(p.alg)
+		switch {
+		case got == "":
+			uncompared = appendNew(uncompared, p.alg)
+		case got == p.value:
+			v.Sources = appendNew(v.Sources, p.source)
+		default:
+			v.Mismatches = append(v.Mismatches, Mismatch{Algorithm: p.alg, Expected: p.value, Received: got, Source: p.source})
+		}
+	}
+	// A Go module's go.mod is vouched for by the same lookup.
+	if g := goSubject(purl); g != "" {
+		for _, p := range e.gather([]string{g + "/go.mod"}) {
+			for _, got := range e.computed[g+"/go.mod"] {
+				if got != p.value {
+					v.Mismatches = append(v.Mismatches, Mismatch{What: "go.mod", Algorithm: p.alg, Expected: p.value, Received: got, Source: p.source})
+				}
+			}
+		}
+	}
+	slices.Sort(v.Sources)
+	switch {
+	case len(v.Mismatches) > 0:
+		v.Status = StatusMismatch
+	case len(v.Sources) > 0:
+		v.Status = StatusVerified
+	case len(pubs) == 0:
+		v.Status, v.Reason = StatusUnverifiable, "no published digest seen"
+	default:
+		v.Status = StatusUnverifiable
+		v.Reason = "published " + strings.Join(uncompared, ", ") + " digest not computed over the bytes received"
+	}
+	return v
+}
+
+// gather returns the published digests under keys, without duplicates.
+func (e *Evidence) gather(keys []string) []published {
+	var out []published
+	for _, k := range keys {
+		for _, p := range e.published[k] {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// Artifacts returns the verdict of every distinct artifact download in
+// the log (by purl and SHA-256), in the order first seen.
+func (e *Evidence) Artifacts() []Verdict {
+	e.mu.Lock()
+	refs := slices.Clone(e.artifacts)
+	e.mu.Unlock()
+	seen := map[[2]string]bool{}
+	var out []Verdict
+	for _, a := range refs {
+		k := [2]string{a.purl, a.sha256}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e.Check(a.purl, a.sha256))
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

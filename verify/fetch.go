@@ -1,0 +1,155 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+	"golang.org/x/mod/module"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
+
+// fetchedSuffix marks a source fetched after the build.
+const fetchedSuffix = " (fetched after the build)"
+
+// Fetch fetches, for each artifact of the log that is still unverifiable,
+// the metadata its registry publishes digests in (an npm packument, a PyPI
+// simple page, a checksum database lookup, a Maven .sha1, a crates.io
+// index file), parses it as the inspectors do, and adds its digests to e.
+// client must verify TLS (http.DefaultClient does); it is a parameter so
+// that tests can point it at a fake registry. It returns the URLs fetched
+// and the errors met; one failure does not stop the others.
+func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []string, err error) {
+	var errs []error
+	done := map[string]bool{}
+	for _, v := range e.Artifacts() {
+		if v.Status != StatusUnverifiable {
+			continue
+		}
+		e.mu.Lock()
+		var artifactURL string
+		for _, a := range e.artifacts {
+			if a.purl == v.PURL && a.sha256 == v.SHA256 {
+				artifactURL = a.url
+				break
+			}
+		}
+		e.mu.Unlock()
+		u, accept := metadataURL(v.PURL, artifactURL)
+		if u == "" || done[u] {
+			continue
+		}
+		done[u] = true
+		if err := e.fetchOne(ctx, client, u, accept); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fetched = append(fetched, u)
+	}
+	return fetched, errors.Join(errs...)
+}
+
+// fetchOne fetches one metadata document and indexes its digests.
+func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, accept string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetch %s: status %d", rawURL, resp.StatusCode)
+	}
+	ct := resp.Header.Get("Content-Type")
+	f := e.c.Classify(classify.Request{URL: rawURL, Status: resp.StatusCode, ContentType: ct})
+	p := planFor(f, rawURL, ct)
+	parse, ok := parsers[p.kind]
+	if !ok {
+		return fmt.Errorf("fetch %s: not a document digests can be read from", rawURL)
+	}
+	var ds []capture.Digest
+	// The client undoes a gzip encoding it asked for itself.
+	if err := parse(resp.Body, p, func(d capture.Digest) { ds = append(ds, d) }); err != nil {
+		return fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, d := range ds {
+		e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+	}
+	return nil
+}
+
+// metadataURL is where the digest of the artifact purl (downloaded from
+// artifactURL) is published, and the Accept header to ask with.
+func metadataURL(purl, artifactURL string) (string, string) {
+	p, err := packageurl.FromString(purl)
+	if err != nil || p.Version == "" {
+		return "", ""
+	}
+	repo := strings.TrimSuffix(p.Qualifiers.Map()["repository_url"], "/")
+	switch p.Type {
+	case packageurl.TypeNPM:
+		if repo == "" {
+			repo = "https://registry.npmjs.org"
+		}
+		name := p.Name
+		if p.Namespace != "" {
+			name = p.Namespace + "%2f" + p.Name
+		}
+		return repo + "/" + name, "application/vnd.npm.install-v1+json"
+	case packageurl.TypePyPi:
+		if repo != "" {
+			return "", ""
+		}
+		return "https://pypi.org/simple/" + p.Name + "/", pypiSimpleJSON
+	case packageurl.TypeGolang:
+		mod := p.Name
+		if p.Namespace != "" {
+			mod = p.Namespace + "/" + p.Name
+		}
+		em, err1 := module.EscapePath(mod)
+		ev, err2 := module.EscapeVersion(p.Version)
+		if err1 != nil || err2 != nil {
+			return "", ""
+		}
+		return "https://sum.golang.org/lookup/" + em + "@" + ev, ""
+	case packageurl.TypeMaven:
+		if artifactURL == "" || strings.Contains(artifactURL, "?") {
+			return "", ""
+		}
+		return artifactURL + ".sha1", ""
+	case packageurl.TypeCargo:
+		if repo != "" {
+			return "", ""
+		}
+		return "https://index.crates.io/" + cargoIndexPath(strings.ToLower(p.Name)), ""
+	}
+	return "", ""
+}
+
+// cargoIndexPath is a crate's file in the sparse index.
+func cargoIndexPath(name string) string {
+	switch len(name) {
+	case 0:
+		return ""
+	case 1:
+		return "1/" + name
+	case 2:
+		return "2/" + name
+	case 3:
+		return "3/" + name[:1] + "/" + name
+	}
+	return name[:2] + "/" + name[2:4] + "/" + name
+}

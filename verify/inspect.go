@@ -1,0 +1,160 @@
+package verify
+
+import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
+
+// Options tune the inspectors.
+type Options struct {
+	// TempDir is where Go module zips are spooled while they stream
+	// (dirhash needs the whole zip); "" means os.TempDir().
+	TempDir string
+	// MaxZip bounds the size of a spooled module zip; 0 means 512 MiB (the
+	// go command's own limit is 500 MiB). A larger zip gets no h1.
+	MaxZip int64
+}
+
+// defaultMaxZip is Options.MaxZip's default.
+const defaultMaxZip = 512 << 20
+
+// NewInspectFunc returns the capture hook that inspects registry metadata
+// and artifacts as they stream through the proxy (see the package
+// documentation). c classifies each response, as the SBOM will.
+func NewInspectFunc(c Classifier, opts Options) capture.InspectFunc {
+	if opts.MaxZip <= 0 {
+		opts.MaxZip = defaultMaxZip
+	}
+	return func(x *capture.Exchange) capture.BodyInspector {
+		if x.Status != http.StatusOK || (x.Method != "" && x.Method != http.MethodGet) {
+			return nil
+		}
+		f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
+		p := planFor(f, x.URL, x.ContentType)
+		return newInspector(p, x.URL, x.ContentEncoding, opts)
+	}
+}
+
+// parsers are the metadata parsers, by body kind.
+var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
+	bodyNPM:          parseNPM,
+	bodyPyPIHTML:     parsePyPIHTML,
+	bodyPyPIJSON:     parsePyPIJSON,
+	bodyGoLookup:     parseGoLookup,
+	bodyMavenSidecar: parseMavenSidecar,
+	bodyCargoIndex:   parseCargoIndex,
+}
+
+// newInspector returns the inspector for a body that p describes, nil when
+// there is nothing to do.
+func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyInspector {
+	if parse, ok := parsers[p.kind]; ok {
+		if !decodable(encoding) {
+			return nil
+		}
+		return startStream(func(r io.Reader, emit func(capture.Digest)) error {
+			dr, err := decodeBody(r, encoding)
+			if err != nil {
+				return err
+			}
+			return parse(dr, p, emit)
+		})
+	}
+	if !identity(encoding) {
+		// Computed digests are over the file; a content-encoded body is not it.
+		return nil
+	}
+	switch p.kind {
+	case bodyGoZip:
+		return newZipH1(p.subject, opts)
+	case bodyGoMod:
+		return newModH1(p.subject)
+	case bodyPyPIFile:
+		published, _ := pythonhostedBLAKE2b(p.base)
+		return newBLAKE2b(rawURL, published)
+	case bodyMavenArtifact:
+		return newMD5(rawURL)
+	}
+	return nil
+}
+
+// identity reports a body served without a content encoding.
+func identity(encoding string) bool {
+	e := strings.ToLower(strings.TrimSpace(encoding))
+	return e == "" || e == "identity"
+}
+
+// decodable reports a content encoding the metadata parsers can undo.
+func decodable(encoding string) bool {
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity", "gzip", "x-gzip", "deflate":
+		return true
+	}
+	return false
+}
+
+// decodeBody undoes a content encoding (see decodable).
+func decodeBody(r io.Reader, encoding string) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "gzip", "x-gzip":
+		return gzip.NewReader(r)
+	case "deflate":
+		// HTTP "deflate" is zlib-wrapped; a few servers send raw deflate.
+		br := bufio.NewReader(r)
+		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+			return zlib.NewReader(br)
+		}
+		return flate.NewReader(br), nil
+	}
+	return r, nil
+}
+
+// streamInspector runs a pull parser over a body that is pushed to it: the
+// parser reads from a pipe in its own goroutine, so that a document is
+// parsed as it streams and never held whole.
+type streamInspector struct {
+	pw   *io.PipeWriter
+	done chan struct{}
+	out  []capture.Digest
+}
+
+// startStream starts parse over the body written to the inspector. When
+// the parser stops early (a syntax error, or nothing more to read), the
+// rest of the body is discarded; the digests found so far are kept.
+func startStream(parse func(io.Reader, func(capture.Digest)) error) *streamInspector {
+	pr, pw := io.Pipe()
+	s := &streamInspector{pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		_ = parse(pr, func(d capture.Digest) { s.out = append(s.out, d) })
+		pr.Close() // unblocks a Write in progress
+	}()
+	return s
+}
+
+// Write implements capture.BodyInspector; it never fails.
+func (s *streamInspector) Write(p []byte) (int, error) {
+	select {
+	case <-s.done:
+	default:
+		_, _ = s.pw.Write(p) // fails only once the parser has stopped
+	}
+	return len(p), nil
+}
+
+// Finish implements capture.BodyInspector: it waits for the parser. The
+// digests of a body that did not arrive whole are those of the complete
+// entries read before it ended.
+func (s *streamInspector) Finish(complete bool) []capture.Digest {
+	s.pw.Close()
+	<-s.done
+	return s.out
+}

@@ -1,0 +1,142 @@
+package verify
+
+import (
+	"mime"
+	"net/url"
+	"strings"
+
+	"github.com/depaudit/depaudit/classify"
+)
+
+// Classifier is what verify needs of the classifiers: the finding of a
+// request (classify.Set implements it).
+type Classifier interface {
+	Classify(classify.Request) classify.Finding
+}
+
+// bodyKind says what an inspector does with a body.
+type bodyKind int
+
+const (
+	bodyNone bodyKind = iota
+	// Metadata whose published digests are extracted.
+	bodyNPM
+	bodyPyPIHTML
+	bodyPyPIJSON
+	bodyGoLookup
+	bodyMavenSidecar
+	bodyCargoIndex
+	// Artifacts (and the go.mod file) whose extra digests are computed.
+	bodyGoZip
+	bodyGoMod
+	bodyPyPIFile
+	bodyMavenArtifact
+)
+
+// plan is what to do with one body, decided from its request's finding.
+type plan struct {
+	kind bodyKind
+	// f is the request's finding.
+	f classify.Finding
+	// base is the request URL, against which relative links resolve.
+	base *url.URL
+	// alg is the algorithm of a Maven sidecar; subject the artifact it is
+	// about (sidecars) or the Go subject of a zip or go.mod.
+	alg, subject string
+	// source describes, for humans, the metadata that vouches for an
+	// artifact ("npm packument integrity" is built from source+" integrity").
+	source string
+}
+
+// pypiSimpleJSON is the PEP 691 media type.
+const pypiSimpleJSON = "application/vnd.pypi.simple.v1+json"
+
+// planFor decides what to do with the body of a response to rawURL with
+// the given content type, which f classified.
+func planFor(f classify.Finding, rawURL, contentType string) plan {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return plan{}
+	}
+	p := plan{f: f, base: u}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	mt = strings.ToLower(mt)
+	path := u.Path
+	switch f.Ecosystem {
+	case classify.EcosystemNPM:
+		if f.Kind == classify.KindMetadata && f.PURL != "" {
+			p.kind, p.source = bodyNPM, "npm packument"
+			if f.Version != "" {
+				p.source = "npm version document"
+			}
+		}
+	case classify.EcosystemPyPI:
+		switch {
+		case f.Kind == classify.KindArtifact:
+			if _, ok := pythonhostedBLAKE2b(u); ok {
+				p.kind, p.source = bodyPyPIFile, "PyPI file URL"
+			}
+		case f.Kind != classify.KindMetadata || strings.HasSuffix(path, ".metadata"):
+		case mt == pypiSimpleJSON:
+			p.kind, p.source = bodyPyPIJSON, "PyPI simple index (JSON)"
+		case mt == "text/html" || mt == "application/vnd.pypi.simple.v1+html" || (mt == "" && strings.HasSuffix(path, "/")):
+			p.kind, p.source = bodyPyPIHTML, "PyPI simple index"
+		}
+	case classify.EcosystemGo:
+		mod := f.Name
+		if f.Group != "" {
+			mod = f.Group + "/" + f.Name
+		}
+		switch {
+		case f.Kind == classify.KindMetadata && strings.Contains(path, "/lookup/"):
+			p.kind, p.source = bodyGoLookup, "Go checksum database"
+		case f.Kind == classify.KindMetadata && strings.HasSuffix(path, ".mod") && f.Version != "":
+			p.kind, p.subject = bodyGoMod, goSubjectPrefix+mod+"@"+f.Version+"/go.mod"
+		case f.Kind == classify.KindArtifact && strings.HasSuffix(path, ".zip") && f.Version != "":
+			p.kind, p.subject = bodyGoZip, goSubjectPrefix+mod+"@"+f.Version
+		}
+	case classify.EcosystemMaven:
+		switch f.Kind {
+		case classify.KindSidecar:
+			for _, ext := range []string{AlgSHA1, AlgSHA256, AlgSHA512, AlgMD5} {
+				if artifact, ok := strings.CutSuffix(rawURL, "."+ext); ok && !strings.Contains(rawURL, "?") {
+					p.kind, p.alg, p.subject, p.source = bodyMavenSidecar, ext, artifact, "Maven ."+ext+" sidecar"
+					break
+				}
+			}
+		case classify.KindArtifact:
+			p.kind = bodyMavenArtifact
+		}
+	case classify.EcosystemCargo:
+		if f.Kind == classify.KindMetadata && f.PURL != "" {
+			p.kind, p.source = bodyCargoIndex, "Cargo index"
+			if u.Hostname() == "index.crates.io" {
+				p.source = "crates.io index"
+			}
+		}
+	}
+	return p
+}
+
+// describe names what vouched for an artifact: the metadata's source and
+// the field the digest came from.
+func (p plan) describe(alg string) string {
+	switch p.kind {
+	case bodyNPM:
+		if alg == AlgSHA1 {
+			return p.source + " shasum"
+		}
+		return p.source + " integrity"
+	case bodyPyPIHTML, bodyPyPIJSON:
+		return p.source + " " + alg
+	case bodyPyPIFile:
+		return "files.pythonhosted.org path " + alg
+	case bodyGoLookup:
+		return p.source + " " + alg
+	case bodyMavenSidecar:
+		return p.source
+	case bodyCargoIndex:
+		return p.source + " cksum"
+	}
+	return p.f.Ecosystem + " " + alg
+}
