@@ -157,8 +157,9 @@ type violation struct {
 }
 
 // findings classifies the exchanges of l that are judged, by index. A
-// request a redirect led to, which no classifier recognises on its own
-// (a CDN URL), takes the finding of the request that redirected to it.
+// request a redirect led to, which on its own would be unclassified or a
+// generic download (a CDN URL), takes the finding of the registry request
+// that redirected to it.
 func (r *Rules) findings(l *capture.Log) map[int]classify.Finding {
 	out := make(map[int]classify.Finding, len(l.Exchanges))
 	redirected := map[string]classify.Finding{}
@@ -170,12 +171,12 @@ func (r *Rules) findings(l *capture.Log) map[int]classify.Finding {
 			continue
 		}
 		f := r.set.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
-		if f.Kind == classify.KindUnclassified {
+		if f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric {
 			if from, ok := redirected[urlKey(x.URL)]; ok {
 				f.Kind, f.Ecosystem, f.PURL = from.Kind, from.Ecosystem, from.PURL
 			}
 		}
-		if x.Location != "" && f.Kind != classify.KindUnclassified {
+		if x.Location != "" && f.Kind != classify.KindUnclassified && f.Ecosystem != classify.EcosystemGeneric {
 			if target := resolve(x.URL, x.Location); target != "" {
 				redirected[urlKey(target)] = f
 			}

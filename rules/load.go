@@ -65,6 +65,32 @@ func LoadDefault(dir string) (*Rules, error) {
 // syntaxLine finds the line number in the YAML parser's messages.
 var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
+// zeroBasedProblems are the YAML parser's (not scanner's) problems, whose
+// line go.yaml.in/yaml/v3 reports counted from 0; the scanner's are
+// counted from 1.
+var zeroBasedProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// contextHints explain the parser problems that are reported at the line
+// where the enclosing collection starts rather than where it broke.
+var contextHints = map[string]string{
+	"did not find expected key":           "in the mapping that starts on this line (check the indentation below it)",
+	"did not find expected ',' or ']'":    "in the [ list that starts on this line",
+	"did not find expected ',' or '}'":    "in the { mapping that starts on this line",
+	"did not find expected '-' indicator": "in the list that starts on this line (check the indentation below it)",
+}
+
 // Parse validates data, the content of the rules file named name.
 func Parse(name string, data []byte) (*Rules, error) {
 	var doc yaml.Node
@@ -74,6 +100,12 @@ func Parse(name string, data []byte) (*Rules, error) {
 		if m := syntaxLine.FindStringSubmatch(msg); m != nil {
 			line, _ = strconv.Atoi(m[1])
 			msg = msg[len(m[0]):]
+			if slices.Contains(zeroBasedProblems, msg) {
+				line++
+			}
+			if hint, ok := contextHints[msg]; ok {
+				msg += " " + hint
+			}
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		return nil, &Error{File: name, Line: line, Msg: "not valid YAML: " + msg}

@@ -1,0 +1,206 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/sbom"
+)
+
+const (
+	evilPackument = "https://registry.npmjs.org/evil-pkg"
+	evilTarball   = "https://registry.npmjs.org/evil-pkg/-/evil-pkg-1.0.0.tgz"
+	helloTarball  = "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	releaseAsset  = "https://github.com/example/tool/releases/download/v1.2.3/tool-linux-amd64.tar.gz"
+	assetObject   = "https://objects.githubusercontent.com/github-production-release-asset-2e65be/700000001/5d9c?X-Amz-Signature=REDACTED"
+	telemetry     = "https://telemetry.example/v1/events"
+)
+
+// testLog is a build that fetched an evil package (once refused by the
+// gate), a GitHub release asset through its CDN and called a telemetry API.
+func testLog() *capture.Log {
+	start := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	var xs []capture.Exchange
+	add := func(method, u string, status int, body string, mod func(*capture.Exchange)) {
+		x := exchange(method, u)
+		x.ID = int64(len(xs) + 1)
+		x.Start = start.Add(time.Duration(x.ID) * time.Second)
+		x.Status = status
+		x.ContentLength = int64(len(body))
+		x.Bytes = int64(len(body))
+		x.Complete = true
+		x.SHA256 = fmt.Sprintf("%064x", len(xs)+1)
+		if mod != nil {
+			mod(x)
+		}
+		xs = append(xs, *x)
+	}
+	add("CONNECT", "https://registry.npmjs.org:443", 407, "", func(x *capture.Exchange) {
+		x.Error = capture.ErrProxyAuthRequired
+		x.SHA256 = ""
+	})
+	add("GET", evilPackument, 200, "{}", func(x *capture.Exchange) { x.ContentType = "application/json" })
+	add("GET", evilTarball, 200, "tgz", nil)
+	add("GET", evilTarball, 200, "tgz", func(x *capture.Exchange) { x.SHA256 = fmt.Sprintf("%064x", 3) })
+	add("GET", evilTarball, 403, "", func(x *capture.Exchange) {
+		x.Error = deniedPrefix + `rule policy.deny.purls[0] "pkg:npm/evil-*" matches pkg:npm/evil-pkg@1.0.0`
+		x.Complete = false
+		x.SHA256 = ""
+	})
+	add("GET", helloTarball, 200, "tgz2", nil)
+	add("GET", releaseAsset, 302, "", func(x *capture.Exchange) { x.Location = assetObject; x.SHA256 = "" })
+	add("GET", assetObject, 200, "asset", func(x *capture.Exchange) { x.ContentType = "application/octet-stream" })
+	add("POST", telemetry, 200, "ok", nil)
+	add("POST", telemetry, 200, "ok", nil)
+	return &capture.Log{
+		Header:    capture.Header{Record: capture.RecordHeader, Format: capture.LogFormat, Version: "test", Start: start, Command: []string{"npm", "ci"}},
+		Exchanges: xs,
+		Trailer:   &capture.Trailer{Record: capture.RecordTrailer, End: start.Add(time.Minute)},
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	r := mustParse(t, `
+policy:
+  deny:
+    purls: ["pkg:npm/evil-*"]
+  unclassified: warn
+  generic_downloads: deny
+`)
+	vs := r.Evaluate(Input{Log: testLog()})
+	var got []string
+	for _, v := range vs {
+		got = append(got, fmt.Sprintf("%s %s %s %d/%d %s", v.Level, v.Rule, v.Subject, v.Requests, v.Blocked, strings.Join(v.URLs, ",")))
+	}
+	want := []string{
+		"deny policy.deny.purls[0] pkg:npm/evil-pkg 1/0 " + evilPackument,
+		"deny policy.deny.purls[0] pkg:npm/evil-pkg@1.0.0 3/1 " + evilTarball,
+		"warn policy.unclassified telemetry.example 2/0 " + telemetry,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("violations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(vs) > 1 && vs[1].String() != `deny: rule policy.deny.purls[0] "pkg:npm/evil-*" matches pkg:npm/evil-pkg@1.0.0 (3 requests, 1 refused)` {
+		t.Errorf("String() = %q", vs[1].String())
+	}
+}
+
+func TestEvaluateAllowLists(t *testing.T) {
+	r := mustParse(t, "policy: {allow: {hosts: [registry.npmjs.org, github.com]}}\n")
+	vs := r.Evaluate(Input{Log: testLog()})
+	var subjects []string
+	for _, v := range vs {
+		if v.Rule != "policy.allow.hosts" || v.Level != Deny {
+			t.Errorf("unexpected violation %+v", v)
+		}
+		subjects = append(subjects, v.Subject)
+	}
+	// The CDN the release redirected to is a host too: allow lists judge
+	// where the build went.
+	if strings.Join(subjects, " ") != "objects.githubusercontent.com telemetry.example" {
+		t.Errorf("subjects %q", subjects)
+	}
+}
+
+func TestEvaluateNothing(t *testing.T) {
+	r := mustParse(t, "registries: [{url: https://npm.corp.example/npm/, ecosystem: npm}]\n")
+	if vs := r.Evaluate(Input{Log: testLog()}); len(vs) != 0 {
+		t.Errorf("a rules file without policy reports %+v", vs)
+	}
+	if r.HasPolicy() {
+		t.Error("HasPolicy without policy")
+	}
+}
+
+func TestEvaluateHashChanged(t *testing.T) {
+	diff := &sbom.Diff{HashChanged: []sbom.HashChange{
+		{PackageRef: sbom.PackageRef{Key: "pkg:npm/hello-lib", PURL: "pkg:npm/hello-lib@1.2.0", Name: "hello-lib", Version: "1.2.0"}, NewURLs: []string{helloTarball}},
+		{PackageRef: sbom.PackageRef{Key: "pkg:maven/org.x/y", PURL: "pkg:maven/org.x/y@1.0-SNAPSHOT", Name: "y", Version: "1.0-SNAPSHOT"}, Mutable: true},
+	}}
+	for _, action := range []Action{Allow, Warn, Deny} {
+		r := mustParse(t, "policy: {hash_changed: "+string(action)+"}\n")
+		vs := r.Evaluate(Input{Log: testLog(), Diff: diff})
+		if action == Allow {
+			if len(vs) != 0 {
+				t.Errorf("allow: %+v", vs)
+			}
+			continue
+		}
+		if len(vs) != 2 {
+			t.Fatalf("%s: %+v", action, vs)
+		}
+		byPURL := map[string]Violation{}
+		for _, v := range vs {
+			byPURL[v.Subject] = v
+		}
+		hello := byPURL["pkg:npm/hello-lib@1.2.0"]
+		if hello.Level != action || hello.Rule != "policy.hash_changed" || len(hello.URLs) != 1 || hello.Requests != 0 {
+			t.Errorf("%s: hello-lib %+v", action, hello)
+		}
+		if snap := byPURL["pkg:maven/org.x/y@1.0-SNAPSHOT"]; snap.Level != Warn || !strings.Contains(snap.Reason, "mutable") {
+			t.Errorf("%s: snapshot %+v", action, snap)
+		}
+	}
+}
+
+func TestAnnotate(t *testing.T) {
+	r := mustParse(t, "mode: enforce\npolicy: {deny: {purls: ['pkg:npm/evil-*']}, unclassified: warn}\n")
+	r.path = "/somewhere/.depaudit.yaml"
+	l := testLog()
+	res, err := sbom.Assemble(l, r.Classifier(), sbom.Options{SerialNumber: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79", Timestamp: l.Header.Start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := r.Evaluate(Input{Log: l})
+	r.Annotate(res.BOM, vs)
+
+	props := func(ps *[]cdx.Property) map[string][]string {
+		m := map[string][]string{}
+		if ps != nil {
+			for _, p := range *ps {
+				if !sbom.ValidPropertyName(p.Name) {
+					t.Errorf("invalid property name %q", p.Name)
+				}
+				m[p.Name] = append(m[p.Name], p.Value)
+			}
+		}
+		return m
+	}
+	meta := props(res.BOM.Metadata.Properties)
+	if fmt.Sprint(meta[PropPolicyMode]) != "[enforce]" || fmt.Sprint(meta[PropRulesFile]) != "[.depaudit.yaml]" || len(meta[PropViolation]) != 3 {
+		t.Errorf("metadata properties %v", meta)
+	}
+	found := map[string][]string{}
+	for _, c := range *res.BOM.Components {
+		found[c.PackageURL] = props(c.Properties)[PropViolation]
+	}
+	if v := found["pkg:npm/evil-pkg@1.0.0"]; len(v) != 1 || !strings.Contains(v[0], `policy.deny.purls[0] "pkg:npm/evil-*"`) {
+		t.Errorf("evil-pkg component violations %q (components %v)", v, found)
+	}
+	if v := found["pkg:npm/hello-lib@1.2.0"]; len(v) != 0 {
+		t.Errorf("hello-lib has violations %q", v)
+	}
+	services := map[string][]string{}
+	if res.BOM.Services != nil {
+		for _, s := range *res.BOM.Services {
+			services[s.Name] = props(s.Properties)[PropViolation]
+		}
+	}
+	if v := services["telemetry.example"]; len(v) != 1 || !strings.HasPrefix(v[0], "warn: rule policy.unclassified") {
+		t.Errorf("telemetry service violations %q (services %v)", v, services)
+	}
+	// Still a BOM that encodes.
+	var buf bytes.Buffer
+	if err := sbom.Encode(&buf, res.BOM, sbom.FormatJSON, sbom.DefaultSpecVersion); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"depaudit:violation"`) {
+		t.Error("the encoded BOM lacks the violations")
+	}
+}
