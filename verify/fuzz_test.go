@@ -1,0 +1,63 @@
+package verify
+
+import (
+	"bytes"
+	"net/url"
+	"testing"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
+
+// fuzzParse runs one metadata parser over arbitrary input: it must not
+// panic, and every digest it emits must be well-formed.
+func fuzzParse(t *testing.T, kind bodyKind, rawURL string, data []byte) {
+	u, _ := url.Parse(rawURL)
+	p := plan{kind: kind, base: u, alg: AlgSHA1, subject: rawURL,
+		f: classify.Default().Classify(classify.Request{URL: rawURL})}
+	_ = parsers[kind](bytes.NewReader(data), p, func(d capture.Digest) {
+		if d.Subject == "" || d.Source != SourcePublished {
+			t.Fatalf("bad digest %+v", d)
+		}
+		if d.Algorithm == AlgH1 {
+			if !validH1(d.Value) {
+				t.Fatalf("bad h1 %+v", d)
+			}
+		} else if normalHex(d.Algorithm, d.Value) != d.Value {
+			t.Fatalf("bad hex digest %+v", d)
+		}
+	})
+}
+
+func FuzzNPM(f *testing.F) {
+	f.Add([]byte(`{"name":"a","versions":{"1.0.0":{"dist":{"integrity":"sha512-AAAA","shasum":"0123456789abcdef0123456789abcdef01234567","tarball":"/a/-/a-1.0.0.tgz"}}}}`))
+	f.Add([]byte(`{"name":"a","version":"1.0.0","dist":{"integrity":"sha1-ASNFZ4mrze8BI0VniavN7wEjRWc= sha512-x"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyNPM, "https://registry.npmjs.org/a", data) })
+}
+
+func FuzzPyPIHTML(f *testing.F) {
+	f.Add([]byte(`<base href="https://x.test/"><a href="f-1.whl#sha256=` + "00000000000000000000000000000000000000000000000000000000000000ff" + `">f</a>`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyPyPIHTML, "https://pypi.org/simple/f/", data) })
+}
+
+func FuzzPyPIJSON(f *testing.F) {
+	f.Add([]byte(`{"files":[{"url":"../f-1.whl","hashes":{"sha256":"00000000000000000000000000000000000000000000000000000000000000ff"}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyPyPIJSON, "https://pypi.org/simple/f/", data) })
+}
+
+func FuzzGoLookup(f *testing.F) {
+	f.Add([]byte("1\nm v1.0.0 h1:2K3zAYmnTNqV73imy9J1T3WC+gmCePx2hEGkimedGto=\nm v1.0.0/go.mod h1:x\n\nnote"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyGoLookup, "https://sum.golang.org/lookup/m@v1.0.0", data) })
+}
+
+func FuzzCargoIndex(f *testing.F) {
+	f.Add([]byte(`{"name":"a","vers":"1.0.0","cksum":"00000000000000000000000000000000000000000000000000000000000000ff"}` + "\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyCargoIndex, "https://index.crates.io/1/a", data) })
+}
+
+func FuzzMavenSidecar(f *testing.F) {
+	f.Add([]byte("0123456789abcdef0123456789abcdef01234567  a-1.jar\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyMavenSidecar, "https://repo1.maven.org/maven2/g/a/1/a-1.jar.sha1", data)
+	})
+}
