@@ -47,7 +47,9 @@ func FuzzPyPIJSON(f *testing.F) {
 
 func FuzzGoLookup(f *testing.F) {
 	f.Add([]byte("1\nm v1.0.0 h1:2K3zAYmnTNqV73imy9J1T3WC+gmCePx2hEGkimedGto=\nm v1.0.0/go.mod h1:x\n\nnote"))
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyGoLookup, "https://sum.golang.org/lookup/m@v1.0.0", data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyGoLookup, "https://sum.golang.org/lookup/m@v1.0.0", data)
+	})
 }
 
 func FuzzCargoIndex(f *testing.F) {
