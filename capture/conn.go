@@ -6,24 +6,25 @@ import (
 	"time"
 )
 
-// trackingListener wraps accepted connections with idle and stall
+// trackingListener wraps accepted connections with idle, header and stall
 // deadlines and remembers them, so that the proxy can close every client
-// connection (hijacked CONNECT tunnels included) when it shuts down.
+// connection (hijacked CONNECT tunnels included) when it shuts down, and
+// find the connection a request came from by its remote address.
 type trackingListener struct {
 	net.Listener
-	idle, stall time.Duration
+	idle, header, stall time.Duration
 	// admit, when set, decides whether an accepted connection may stay;
 	// refused ones are closed at once. onClose is told of every close.
 	admit   func(net.Conn) bool
 	onClose func(net.Conn)
 
 	mu     sync.Mutex
-	conns  map[*timeoutConn]struct{}
+	conns  map[string]*timeoutConn // by remote address
 	closed bool
 }
 
-func newTrackingListener(l net.Listener, idle, stall time.Duration) *trackingListener {
-	return &trackingListener{Listener: l, idle: idle, stall: stall, conns: map[*timeoutConn]struct{}{}}
+func newTrackingListener(l net.Listener, idle, header, stall time.Duration) *trackingListener {
+	return &trackingListener{Listener: l, idle: idle, header: header, stall: stall, conns: map[string]*timeoutConn{}}
 }
 
 func (l *trackingListener) Accept() (net.Conn, error) {
@@ -37,14 +38,14 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 	}
-	tc := &timeoutConn{Conn: c, idle: l.idle, stall: l.stall, l: l}
+	tc := &timeoutConn{Conn: c, idle: l.idle, header: l.header, stall: l.stall, l: l, addr: c.RemoteAddr().String(), awaitingHead: true}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
 		c.Close()
 		return nil, net.ErrClosed
 	}
-	l.conns[tc] = struct{}{}
+	l.conns[tc.addr] = tc
 	l.mu.Unlock()
 	return tc, nil
 }
@@ -54,7 +55,7 @@ func (l *trackingListener) closeAll() {
 	l.mu.Lock()
 	l.closed = true
 	conns := make([]*timeoutConn, 0, len(l.conns))
-	for c := range l.conns {
+	for _, c := range l.conns {
 		conns = append(conns, c)
 	}
 	l.mu.Unlock()
@@ -69,8 +70,17 @@ func (l *trackingListener) forget(c *timeoutConn) {
 		l.onClose(c)
 	}
 	l.mu.Lock()
-	delete(l.conns, c)
+	if l.conns[c.addr] == c {
+		delete(l.conns, c.addr)
+	}
 	l.mu.Unlock()
+}
+
+// lookup returns the open connection whose remote address is addr, or nil.
+func (l *trackingListener) lookup(addr string) *timeoutConn {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.conns[addr]
 }
 
 // open returns the number of client connections currently open.
@@ -80,39 +90,140 @@ func (l *trackingListener) open() int {
 	return len(l.conns)
 }
 
+// corkLimit bounds the bytes a corked connection holds back.
+const corkLimit = 32 << 10
+
 // timeoutConn bounds every Read by the idle timeout (a client that sends
 // nothing for that long is dropped, inside MITM tunnels too, where the HTTP
 // server's own timeouts no longer apply) and every Write by the stall
-// timeout (a client that stops reading a response). A deadline set by the
-// HTTP server itself (its header read timeout) wins when it is sooner.
+// timeout (a client that stops reading a response). Reading a request's
+// head is bounded by the header timeout from its first byte (a client that
+// sends its headers byte by byte), inside tunnels too: the proxy says when
+// a head was read (headRead) and when the next one may start (awaitHead).
+// A deadline set by the HTTP server itself wins when it is sooner.
+//
+// A connection may be corked while a small response is written: its
+// writes are held back and sent in one write when the body has ended, so
+// that the head and the body of a small response reach the client
+// together.
 type timeoutConn struct {
 	net.Conn
-	idle, stall time.Duration
-	l           *trackingListener
+	idle, header, stall time.Duration
+	l                   *trackingListener
+	addr                string
 
-	mu        sync.Mutex
-	readLimit time.Time
+	mu           sync.Mutex
+	readLimit    time.Time // deadline set by the HTTP server
+	awaitingHead bool      // the next bytes read start a request head
+	headStart    time.Time // when the head being read began, zero if none
+
+	wmu    sync.Mutex
+	corked bool
+	held   []byte
+
 	closeOnce sync.Once
 }
 
 func (c *timeoutConn) Read(b []byte) (int, error) {
+	now := time.Now()
+	var d time.Time
 	if c.idle > 0 {
-		d := time.Now().Add(c.idle)
-		c.mu.Lock()
-		if !c.readLimit.IsZero() && c.readLimit.Before(d) {
-			d = c.readLimit
+		d = now.Add(c.idle)
+	}
+	c.mu.Lock()
+	if !c.headStart.IsZero() && c.header > 0 {
+		if hd := c.headStart.Add(c.header); d.IsZero() || hd.Before(d) {
+			d = hd
 		}
-		c.mu.Unlock()
+	}
+	if !c.readLimit.IsZero() && (d.IsZero() || c.readLimit.Before(d)) {
+		d = c.readLimit
+	}
+	c.mu.Unlock()
+	if !d.IsZero() {
 		c.Conn.SetReadDeadline(d)
 	}
-	return c.Conn.Read(b)
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.mu.Lock()
+		if c.awaitingHead && c.headStart.IsZero() {
+			c.headStart = now
+		}
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+// headRead says that a request head was read whole: the header timeout no
+// longer applies until awaitHead.
+func (c *timeoutConn) headRead() {
+	c.mu.Lock()
+	c.awaitingHead = false
+	c.headStart = time.Time{}
+	c.mu.Unlock()
+}
+
+// awaitHead says that the next bytes from the client start a request head
+// (or, at the start of a tunnel, its TLS handshake).
+func (c *timeoutConn) awaitHead() {
+	c.mu.Lock()
+	c.awaitingHead = true
+	c.headStart = time.Time{}
+	c.mu.Unlock()
 }
 
 func (c *timeoutConn) Write(b []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.corked {
+		if len(c.held)+len(b) <= corkLimit {
+			c.held = append(c.held, b...)
+			return len(b), nil
+		}
+		// Too much to hold: send what is held and b, uncorked.
+		c.corked = false
+		if err := c.writeHeld(); err != nil {
+			return 0, err
+		}
+	}
+	return c.write(b)
+}
+
+func (c *timeoutConn) write(b []byte) (int, error) {
 	if c.stall > 0 {
 		c.Conn.SetWriteDeadline(time.Now().Add(c.stall))
 	}
 	return c.Conn.Write(b)
+}
+
+func (c *timeoutConn) writeHeld() error {
+	if len(c.held) == 0 {
+		return nil
+	}
+	_, err := c.write(c.held)
+	c.held = c.held[:0]
+	if cap(c.held) > corkLimit {
+		c.held = nil
+	}
+	return err
+}
+
+// cork holds back writes until uncork.
+func (c *timeoutConn) cork() {
+	c.wmu.Lock()
+	c.corked = true
+	c.wmu.Unlock()
+}
+
+// uncork sends what was held back and lets writes through again.
+func (c *timeoutConn) uncork() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if !c.corked {
+		return nil
+	}
+	c.corked = false
+	return c.writeHeld()
 }
 
 func (c *timeoutConn) SetReadDeadline(t time.Time) error {

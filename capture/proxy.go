@@ -41,9 +41,11 @@ type ProxyConfig struct {
 	// It exists for tests that route public host names to local servers.
 	UpstreamDial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// IdleTimeout drops client connections that send nothing for this long
-	// (default 2 minutes); HeaderTimeout bounds reading a request's headers on
-	// the proxy connection (default 30 seconds); StallTimeout drops clients
-	// that stop reading a response (default 2 minutes).
+	// (default 2 minutes); HeaderTimeout bounds reading a request's headers,
+	// from their first byte, on the proxy connection and inside tunnels
+	// (default 30 seconds); StallTimeout drops clients that stop reading a
+	// response, and ends exchanges whose upstream sends no response head or
+	// no body bytes for that long (default 2 minutes).
 	IdleTimeout, HeaderTimeout, StallTimeout time.Duration
 	// Inspect, when set, may inspect each response body as it streams.
 	Inspect InspectFunc
@@ -133,13 +135,13 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("proxy listen on 127.0.0.1: %w", err)
 	}
-	p.listener = newTrackingListener(l, cfg.IdleTimeout, cfg.StallTimeout)
+	p.listener = newTrackingListener(l, cfg.IdleTimeout, cfg.HeaderTimeout, cfg.StallTimeout)
 	jl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		l.Close()
 		return nil, fmt.Errorf("proxy listen on 127.0.0.1: %w", err)
 	}
-	p.jvmListener = newTrackingListener(jl, cfg.IdleTimeout, cfg.StallTimeout)
+	p.jvmListener = newTrackingListener(jl, cfg.IdleTimeout, cfg.HeaderTimeout, cfg.StallTimeout)
 	p.jvmListener.admit = p.admitSameUser
 	p.jvmListener.onClose = func(c net.Conn) { p.sameUserPeers.Delete(c.RemoteAddr().String()) }
 	p.server = &http.Server{
@@ -202,7 +204,7 @@ func newUpstreamTransport(cfg ProxyConfig) *http.Transport {
 		DialContext:           dialer.DialContext,
 		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   20 * time.Second,
-		ResponseHeaderTimeout: 5 * time.Minute,
+		ResponseHeaderTimeout: cfg.StallTimeout,
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          512,
 		MaxIdleConnsPerHost:   128,
@@ -265,6 +267,10 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 		return goproxy.RejectConnect, host
 	}
 	ctx.UserData = &tunnelMark{host: host}
+	if c := p.clientConn(ctx.Req.RemoteAddr); c != nil {
+		// The TLS handshake and the first request head come next.
+		c.awaitHead()
+	}
 	return &goproxy.ConnectAction{
 		Action: goproxy.ConnectMitm,
 		TLSConfig: func(h string, _ *goproxy.ProxyCtx) (*tls.Config, error) {
@@ -278,8 +284,20 @@ func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.R
 		p.recordRejected(req, req.Method, req.URL.String())
 		return req, p.proxyAuthRequired(req)
 	}
+	if c := p.clientConn(req.RemoteAddr); c != nil {
+		c.headRead()
+	}
 	ctx.RoundTripper = goproxy.RoundTripperFunc(p.roundTrip)
 	return req, nil
+}
+
+// clientConn returns the client connection with remote address addr.
+// Requests read inside a tunnel carry the address of the CONNECT request.
+func (p *Proxy) clientConn(addr string) *timeoutConn {
+	if c := p.listener.lookup(addr); c != nil {
+		return c
+	}
+	return p.jvmListener.lookup(addr)
 }
 
 // recordRejected records a request refused for want of the credential: a
@@ -302,7 +320,7 @@ func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 
 // roundTrip sends req upstream and wraps the response body so that the
 // exchange is hashed as it streams and recorded when it ends.
-func (p *Proxy) roundTrip(req *http.Request, _ *goproxy.ProxyCtx) (*http.Response, error) {
+func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Response, error) {
 	start := time.Now()
 	redacted, _ := RedactURL(req.URL.String())
 	x := &Exchange{
@@ -316,6 +334,14 @@ func (p *Proxy) roundTrip(req *http.Request, _ *goproxy.ProxyCtx) (*http.Respons
 		Authenticated: req.Header.Get("Authorization") != "" || req.Header.Get("Cookie") != "" || req.URL.User != nil,
 	}
 	p.pending.add()
+	conn := p.clientConn(req.RemoteAddr)
+	defer func() {
+		if conn != nil {
+			// The next request head may start once this answer is
+			// written (with a body: once the body has ended).
+			conn.awaitHead()
+		}
+	}()
 	if p.cfg.Gate != nil {
 		if denial := p.cfg.Gate(x); denial != "" {
 			x.Status = http.StatusForbidden
@@ -357,14 +383,26 @@ func (p *Proxy) roundTrip(req *http.Request, _ *goproxy.ProxyCtx) (*http.Respons
 			// An upgraded connection lives on after this exchange; closing
 			// the proxy still ends it through p.ctx.
 			release()
+		} else if conn != nil {
+			// What follows is no longer HTTP: no header timeout.
+			conn.headRead()
+			conn = nil
 		}
 		p.finish(x, start)
 		return resp, nil
 	}
-	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release}
+	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel}
 	if p.cfg.Inspect != nil {
 		rb.inspect = p.cfg.Inspect(x)
 	}
+	if _, tunnelled := pctx.UserData.(*tunnelMark); tunnelled && conn != nil &&
+		resp.ContentLength > 0 && resp.ContentLength <= corkLimit/2 {
+		// A small body: its head and body go to the client in one write,
+		// when the body has ended (see recordingBody.done).
+		conn.cork()
+		rb.corked = conn
+	}
+	rb.conn, conn = conn, nil
 	resp.Body = rb
 	return resp, nil
 }
@@ -406,6 +444,16 @@ type recordingBody struct {
 	release func()
 	// inspect, when not nil, gets a copy of the body (see InspectFunc).
 	inspect BodyInspector
+	// cancel aborts the upstream request; stall does so when a read from
+	// upstream makes no progress for the stall timeout.
+	cancel  func()
+	stall   *time.Timer
+	stalled atomic.Bool
+	// corked, when set, is the client connection holding back the
+	// response until the body ends.
+	corked *timeoutConn
+	// conn is the client connection, told when the body has ended.
+	conn *timeoutConn
 
 	once    sync.Once
 	eof     bool
@@ -413,7 +461,17 @@ type recordingBody struct {
 }
 
 func (b *recordingBody) Read(buf []byte) (int, error) {
+	if d := b.p.cfg.StallTimeout; d > 0 {
+		if b.stall == nil {
+			b.stall = time.AfterFunc(d, func() { b.stalled.Store(true); b.cancel() })
+		} else {
+			b.stall.Reset(d)
+		}
+	}
 	n, err := b.rc.Read(buf)
+	if b.stall != nil {
+		b.stall.Stop()
+	}
 	if n > 0 {
 		b.h.Write(buf[:n])
 		if b.inspect != nil {
@@ -443,12 +501,21 @@ func (b *recordingBody) Close() error {
 // body neither reached EOF nor failed upstream.
 func (b *recordingBody) done(why string) {
 	b.once.Do(func() {
+		if b.stall != nil {
+			b.stall.Stop()
+		}
+		if b.corked != nil {
+			// The client gets the response before the log line is written.
+			b.corked.uncork()
+		}
 		x := b.x
 		x.Bytes = b.h.Written()
 		lengthOK := x.ContentLength < 0 || x.Bytes == x.ContentLength
 		switch {
 		case b.readErr != nil && b.p.ctx.Err() != nil:
 			x.Error = "depaudit stopped before the body ended"
+		case b.readErr != nil && b.stalled.Load():
+			x.Error = fmt.Sprintf("upstream body: no bytes for %v", b.p.cfg.StallTimeout)
 		case b.readErr != nil:
 			x.Error = "upstream body: " + upstreamError(b.readErr)
 		case !b.eof && !(x.ContentLength >= 0 && x.Bytes == x.ContentLength):
@@ -467,6 +534,9 @@ func (b *recordingBody) done(why string) {
 			x.Digests = b.inspect.Finish(x.Complete)
 		}
 		b.release()
+		if b.conn != nil {
+			b.conn.awaitHead()
+		}
 		b.p.finish(x, b.start)
 	})
 }

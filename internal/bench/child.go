@@ -116,13 +116,16 @@ type proxyChild struct {
 	caFile string
 }
 
-func startProxyChild(dir, originAddr, originCAFile, logPath string) (*proxyChild, error) {
+func startProxyChild(dir, originAddr, originCAFile, logPath string, procs int) (*proxyChild, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find the bench binary: %w", err)
 	}
 	cmd := exec.Command(self, childMode, "-origin", originAddr, "-origin-ca", originCAFile, "-log", logPath, "-dir", dir)
 	cmd.Stderr = os.Stderr
+	if procs > 0 {
+		cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", procs))
+	}
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

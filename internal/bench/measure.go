@@ -93,28 +93,33 @@ func (o *origin) expectedSHA256(size int64) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// latencies makes n small GETs one after the other over one keep-alive
-// connection and returns their durations, sorted.
-func latencies(s side, n int) ([]time.Duration, error) {
-	tr := s.transport()
-	tr.MaxConnsPerHost = 1
-	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr}
+// latencies makes n small GETs over one keep-alive connection on each
+// side, alternating between the sides so that both see the same machine
+// state, and returns the durations of each side, sorted.
+func latencies(sides []side, n int) ([][]time.Duration, error) {
+	clients := make([]*http.Client, len(sides))
+	for i, s := range sides {
+		tr := s.transport()
+		tr.MaxConnsPerHost = 1
+		defer tr.CloseIdleConnections()
+		clients[i] = &http.Client{Transport: tr}
+	}
 	buf := make([]byte, 4<<10)
-	for range 50 { // warm-up
-		if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
-			return nil, err
+	ds := make([][]time.Duration, len(sides))
+	for i := range 50 + n {
+		for j, c := range clients {
+			start := time.Now()
+			if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
+				return nil, fmt.Errorf("%s: %w", sides[j].name, err)
+			}
+			if i >= 50 { // after a warm-up
+				ds[j] = append(ds[j], time.Since(start))
+			}
 		}
 	}
-	ds := make([]time.Duration, n)
-	for i := range ds {
-		start := time.Now()
-		if _, err := get(c, "https://origin.bench.test/small", buf); err != nil {
-			return nil, err
-		}
-		ds[i] = time.Since(start)
+	for _, d := range ds {
+		slices.Sort(d)
 	}
-	slices.Sort(ds)
 	return ds, nil
 }
 
@@ -127,11 +132,11 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 // newConnections measures a GET on a new connection (TCP, CONNECT when
-// proxied, TLS, GET) to hosts never seen before and to hosts seen already.
-// It returns the medians.
-func newConnections(s side, hosts, repeats int, tag string) (first, repeated time.Duration, err error) {
+// proxied, TLS, GET) to hosts never seen before and to hosts seen already,
+// alternating between the sides. It returns the medians of each side.
+func newConnections(sides []side, hosts, repeats int) (first, repeated []time.Duration, err error) {
 	buf := make([]byte, 4<<10)
-	once := func(host string) (time.Duration, error) {
+	once := func(s side, host string) (time.Duration, error) {
 		tr := s.transport()
 		defer tr.CloseIdleConnections()
 		c := &http.Client{Transport: tr}
@@ -139,24 +144,29 @@ func newConnections(s side, hosts, repeats int, tag string) (first, repeated tim
 		_, err := get(c, "https://"+host+"/small", buf)
 		return time.Since(start), err
 	}
-	var firsts, repeats_ []time.Duration
-	for i := range hosts {
-		d, err := once(fmt.Sprintf("%s-%d.bench.test", tag, i))
-		if err != nil {
-			return 0, 0, err
+	firsts := make([][]time.Duration, len(sides))
+	repeats_ := make([][]time.Duration, len(sides))
+	for i := range hosts + repeats {
+		for j, s := range sides {
+			host := fmt.Sprintf("%s-%d.bench.test", s.name, i%hosts)
+			d, err := once(s, host)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", s.name, err)
+			}
+			if i < hosts {
+				firsts[j] = append(firsts[j], d)
+			} else {
+				repeats_[j] = append(repeats_[j], d)
+			}
 		}
-		firsts = append(firsts, d)
 	}
-	for i := range repeats {
-		d, err := once(fmt.Sprintf("%s-%d.bench.test", tag, i%hosts))
-		if err != nil {
-			return 0, 0, err
-		}
-		repeats_ = append(repeats_, d)
+	for j := range sides {
+		slices.Sort(firsts[j])
+		slices.Sort(repeats_[j])
+		first = append(first, percentile(firsts[j], 0.5))
+		repeated = append(repeated, percentile(repeats_[j], 0.5))
 	}
-	slices.Sort(firsts)
-	slices.Sort(repeats_)
-	return percentile(firsts, 0.5), percentile(repeats_, 0.5), nil
+	return first, repeated, nil
 }
 
 // concurrency runs clients goroutines, each with its own transport (its own
