@@ -24,6 +24,7 @@ func classifyCommand(env *appEnv) *cli.Command {
 			"Credentials in the URLs are redacted before anything is printed.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: `print one JSON object per URL: {"url","kind","ecosystem","purl"}`},
+			rulesFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			set, err := classifySet(c)
@@ -35,10 +36,11 @@ func classifyCommand(env *appEnv) *cli.Command {
 	}
 }
 
-// classifySet returns the classifiers the command uses: the built-in ones
-// (extra registries from a rules file go in front of them).
-func classifySet(*cli.Context) (*classify.Set, error) {
-	return classify.Default(), nil
+// classifySet returns the classifiers the command uses: the built-in ones,
+// with the extra registries of the rules file (--rules, or .depaudit.yaml)
+// in front of them.
+func classifySet(c *cli.Context) (*classify.Set, error) {
+	return rulesClassifier(c, "classify")
 }
 
 // classifyLine is one URL's result as `classify --json` prints it; every key
