@@ -78,17 +78,24 @@ type buildRules struct {
 // loadBuildRules reads the rules flags of `depaudit build`. Call it before
 // starting the command, so that a bad rules file never costs a build.
 func loadBuildRules(c *cli.Context, _ *appEnv) (*buildRules, error) {
-	r, err := loadRules(c, "build")
+	return loadCommandRules(c, "build")
+}
+
+// loadCommandRules reads the rules flags of command (build, or report when
+// it regenerates a build's SBOM with the same rules); flags the command
+// does not define read as unset.
+func loadCommandRules(c *cli.Context, command string) (*buildRules, error) {
+	r, err := loadRules(c, command)
 	if err != nil {
 		return nil, err
 	}
 	b := &buildRules{rules: r, failOnViolation: c.Bool("fail-on-violation")}
 	if b.failOnViolation && r == nil {
-		return nil, usageError("build: --fail-on-violation needs a rules file (--rules FILE, or %s in the working directory)", rules.DefaultFile)
+		return nil, usageError("%s: --fail-on-violation needs a rules file (--rules FILE, or %s in the working directory)", command, rules.DefaultFile)
 	}
 	if r != nil && r.HashChanged() != rules.Allow && c.String("baseline") != "" {
 		if b.baseline, err = sbom.ReadBOMFile(c.String("baseline")); err != nil {
-			return nil, usageError("build: --baseline: %v", err)
+			return nil, usageError("%s: --baseline: %v", command, err)
 		}
 	}
 	return b, nil
