@@ -348,9 +348,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 			x.Error = "denied by policy: " + denial
 			x.ContentLength = -1
 			p.finish(x, start)
-			resp := goproxy.NewResponse(req, goproxy.ContentTypeText, http.StatusForbidden, "depaudit: denied by policy: "+denial+"\n")
-			resp.Header.Set("X-Depaudit-Denied", "1")
-			return resp, nil
+			return deniedResponse(req, denial), nil
 		}
 	}
 	rctx, rcancel := context.WithCancel(req.Context())
