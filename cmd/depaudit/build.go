@@ -30,7 +30,7 @@ func buildCommand(env *appEnv) *cli.Command {
 			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
 			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found.\n" +
 			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
-		Flags: slices.Concat(buildFlags(), outputFlags(), uploadFlags()),
+		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
 		},
@@ -69,6 +69,11 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			return usageError("build: --baseline: %v", err)
 		}
 	}
+	br, err := loadBuildRules(c, env)
+	if err != nil {
+		return err
+	}
+	cl := br.classifier()
 	var upload *uploadOptions
 	if c.Bool("upload") {
 		name := c.String("name")
@@ -121,6 +126,8 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		NoProxy:         noProxy,
 		JavaToolOptions: c.Bool("java-tool-options"),
 		Signals:         signals,
+		Gate:            br.gate(),
+		Inspect:         verifyInspect(cl),
 	}
 	if c.Bool("debug") {
 		cfg.Warnf = func(format string, a ...any) { fmt.Fprintf(env.stderr, "depaudit: proxy: "+format+"\n", a...) }
@@ -152,7 +159,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		worse(exitError)
 	}
-	report, err := finishBuild(env, capturePath, outOpts)
+	report, err := finishBuild(c, env, capturePath, outOpts, cl, br)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		worse(exitError)
@@ -178,6 +185,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			}
 		}
 	}
+	code = br.finish(env, code)
 	if code != 0 {
 		return exitCode{code: code}
 	}
@@ -194,9 +202,10 @@ func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
 }
 
 // finishBuild reads back the capture log of a finished run (the source of
-// truth, as `depaudit report` would) and writes the SBOM, the unclassified
+// truth, as `depaudit report` would) and writes the SBOM, with each
+// artifact's verification and the policy's violations, the unclassified
 // calls and the summary.
-func finishBuild(env *appEnv, capturePath string, opts outputOptions) (*sbom.Result, error) {
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
 	f, err := os.Open(capturePath)
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log: %w", err)
@@ -206,5 +215,10 @@ func finishBuild(env *appEnv, capturePath string, opts outputOptions) (*sbom.Res
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
-	return writeOutputs(env, "build", log, classify.Default(), opts)
+	vr := newVerification(c, log, cl)
+	opts.assemble.Verify = vr.sbomHook()
+	opts.annotate = br.annotate
+	res, err := writeOutputs(env, "build", log, cl, opts)
+	vr.printSummary(env.stderr)
+	return res, err
 }

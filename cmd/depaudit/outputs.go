@@ -49,6 +49,9 @@ type outputOptions struct {
 	// unclassifiedPath is where the unclassified calls go, "" for nowhere.
 	unclassifiedPath string
 	assemble         sbom.Options
+	// annotate, when set, may add to the assembled SBOM before it is
+	// encoded (the policy's violations).
+	annotate func(*capture.Log, *sbom.Result)
 }
 
 // parseOutputFlags reads and checks the output flags of command; a bad
@@ -131,6 +134,9 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 	res, err := sbom.Assemble(l, cl, opts.assemble)
 	if err != nil {
 		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
+	}
+	if opts.annotate != nil {
+		opts.annotate(l, res)
 	}
 	var doc bytes.Buffer
 	if err := sbom.Encode(&doc, res.BOM, opts.format, opts.spec); err != nil {

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/classify"
 )
 
 func reportCommand(env *appEnv) *cli.Command {
@@ -22,7 +22,7 @@ func reportCommand(env *appEnv) *cli.Command {
 			"to no known registry. A log cut short by a crash is read up to the damage, with a warning.\n\n" +
 			"Exit status: 0 when the outputs were written; 2 when the log cannot be read or an output\n" +
 			"cannot be written.",
-		Flags: outputFlags(),
+		Flags: slices.Concat(outputFlags(), []cli.Flag{rulesFlag()}, verifyFlags()),
 		Action: func(c *cli.Context) error {
 			return runReport(c, env)
 		},
@@ -47,7 +47,14 @@ func runReport(c *cli.Context, env *appEnv) error {
 	if err != nil {
 		return usageError("report: %v", err)
 	}
-	_, err = writeOutputs(env, "report", l, classify.Default(), opts)
+	cl, err := rulesClassifier(c, "report")
+	if err != nil {
+		return err
+	}
+	vr := newVerification(c, l, cl)
+	opts.assemble.Verify = vr.sbomHook()
+	_, err = writeOutputs(env, "report", l, cl, opts)
+	vr.printSummary(env.stderr)
 	return err
 }
 

@@ -166,7 +166,10 @@ func TestReportMatchesAssemble(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sbom.Assemble(l, classify.Default(), sbom.Options{ToolVersion: version, SerialNumber: bom.SerialNumber, Timestamp: ts})
+	// report also records each artifact's verification against the
+	// digests the log holds (no fetching without --verify-fetch).
+	vr := newVerificationWith(context.Background(), l, classify.Default(), nil)
+	res, err := sbom.Assemble(l, classify.Default(), sbom.Options{ToolVersion: version, SerialNumber: bom.SerialNumber, Timestamp: ts, Verify: vr.sbomHook()})
 	if err != nil {
 		t.Fatal(err)
 	}
