@@ -22,6 +22,6 @@
 // what is wrong, and unknown keys are errors. Rules.Classifier puts the
 // extra registries in front of the built-in classifiers, Rules.Check decides
 // one request, Rules.Gate refuses denied requests in enforce mode, and
-// Rules.Evaluate lists the violations of a finished build, which Annotate
-// records in its SBOM.
+// Rules.Evaluate lists the violations of a finished build, which
+// Rules.Annotate records in its SBOM.
 package rules
