@@ -1,8 +1,10 @@
 package capture
 
 import (
+	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -120,6 +122,8 @@ type timeoutConn struct {
 	wmu    sync.Mutex
 	corked bool
 	held   []byte
+	// writeTimedOut is set when a write failed for want of a reader.
+	writeTimedOut atomic.Bool
 
 	closeOnce sync.Once
 }
@@ -193,7 +197,12 @@ func (c *timeoutConn) write(b []byte) (int, error) {
 	if c.stall > 0 {
 		c.Conn.SetWriteDeadline(time.Now().Add(c.stall))
 	}
-	return c.Conn.Write(b)
+	n, err := c.Conn.Write(b)
+	var ne net.Error
+	if err != nil && errors.As(err, &ne) && ne.Timeout() {
+		c.writeTimedOut.Store(true)
+	}
+	return n, err
 }
 
 func (c *timeoutConn) writeHeld() error {

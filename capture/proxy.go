@@ -76,6 +76,8 @@ type Proxy struct {
 	authValue     string // expected Proxy-Authorization value
 
 	nextID atomic.Int64
+	// recordMu makes exchanges reach Record in the order they finish.
+	recordMu sync.Mutex
 
 	// ctx is cancelled when Close gives up waiting: every upstream request
 	// still in flight is aborted and recorded.
@@ -315,7 +317,7 @@ func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 		UserAgent:     req.Header.Get("User-Agent"),
 		Error:         ErrProxyAuthRequired,
 	}
-	p.cfg.Record(x)
+	p.record(x, time.Time{})
 }
 
 // roundTrip sends req upstream and wraps the response body so that the
@@ -355,6 +357,11 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	stop := context.AfterFunc(p.ctx, rcancel)
 	release := func() { stop(); rcancel() }
 	resp, err := p.transport.RoundTrip(req.WithContext(rctx))
+	if err != nil && retryable(req, err) && rctx.Err() == nil {
+		// A pooled connection the upstream broke (for example by sending
+		// more than its Content-Length): one more try, on a new one.
+		resp, err = p.transport.RoundTrip(req.WithContext(rctx))
+	}
 	if err != nil {
 		release()
 		if p.ctx.Err() != nil {
@@ -405,6 +412,29 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	return resp, nil
 }
 
+// retryable reports whether a request that failed upstream with err may be
+// sent once more: a request without a body whose method is idempotent,
+// that failed for another reason than a timeout, a refused connection or
+// an untrusted certificate.
+func retryable(req *http.Request, err error) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		return false
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		return false
+	}
+	var ne net.Error
+	var op *net.OpError
+	if errors.As(err, &ne) && ne.Timeout() || errors.As(err, &op) && op.Op == "dial" ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		strings.HasPrefix(upstreamError(err), "upstream TLS") {
+		return false
+	}
+	return true
+}
+
 // hasBody reports whether resp carries a body the proxy should hash:
 // not for HEAD, 1xx, 204, 304, or an empty body.
 func hasBody(req *http.Request, resp *http.Response) bool {
@@ -419,15 +449,26 @@ func hasBody(req *http.Request, resp *http.Response) bool {
 	return true
 }
 
+// record hands x to the recorder; with a start time it first sets x's
+// duration. Exchanges are timed and recorded under one lock, so the order
+// of the records is the order in which exchanges finished.
+func (p *Proxy) record(x *Exchange, start time.Time) {
+	p.recordMu.Lock()
+	defer p.recordMu.Unlock()
+	if !start.IsZero() {
+		x.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+	}
+	p.cfg.Record(x)
+}
+
 // finish completes x and hands it to the recorder.
 func (p *Proxy) finish(x *Exchange, start time.Time) {
-	x.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 	if x.Complete && x.Bytes == 0 && x.SHA256 == "" && x.Status >= 200 && x.Status != http.StatusNoContent &&
 		x.Status != http.StatusNotModified && x.Method != http.MethodHead && x.Status != http.StatusSwitchingProtocols {
 		d := NewMultiHasher().Sum()
 		x.SHA256, x.SHA512, x.SHA1 = d.SHA256, d.SHA512, d.SHA1
 	}
-	p.cfg.Record(x)
+	p.record(x, start)
 	p.pending.done()
 }
 
@@ -491,6 +532,9 @@ func (b *recordingBody) Read(buf []byte) (int, error) {
 }
 
 func (b *recordingBody) Close() error {
+	if b.conn != nil && b.conn.writeTimedOut.Load() {
+		b.done(fmt.Sprintf("the client stopped reading the body for %v", b.p.cfg.StallTimeout))
+	}
 	b.done("the client closed the connection before the body ended")
 	return b.rc.Close()
 }
@@ -589,7 +633,11 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 			ContentLength: -1,
 			Error:         fmt.Sprintf("TLS handshake with the client failed (%v): the client did not trust depaudit's CA, or pins certificates", args[2]),
 		}
-		l.p.cfg.Record(x)
+		var ne net.Error
+		if err, ok := args[2].(error); ok && errors.As(err, &ne) && ne.Timeout() {
+			x.Error = fmt.Sprintf("TLS handshake with the client timed out (%v)", err)
+		}
+		l.p.record(x, time.Time{})
 		return
 	}
 	if l.p.cfg.Warnf != nil {
