@@ -28,7 +28,8 @@ func buildCommand(env *appEnv) *cli.Command {
 			"GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, a PKCS#12 trust store in MAVEN_OPTS/GRADLE_OPTS, …);\n" +
 			"nothing is installed. Upstream TLS is always verified.\n\n" +
 			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
-			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found.\n" +
+			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found;\n" +
+			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
 			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
 		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
 		Action: func(c *cli.Context) error {

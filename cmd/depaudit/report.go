@@ -21,8 +21,10 @@ func reportCommand(env *appEnv) *cli.Command {
 			"(identical apart from serialNumber and timestamp) and, with --unclassified, the calls\n" +
 			"to no known registry. A log cut short by a crash is read up to the damage, with a warning.\n\n" +
 			"Exit status: 0 when the outputs were written; 2 when the log cannot be read or an output\n" +
-			"cannot be written.",
-		Flags: slices.Concat(outputFlags(), []cli.Flag{rulesFlag()}, verifyFlags()),
+			"cannot be written; 3 with --fail-on-violation when the run broke a deny rule of the policy.",
+		Flags: slices.Concat(outputFlags(), rulesFlags(), verifyFlags(), []cli.Flag{
+			&cli.StringFlag{Name: "baseline", Usage: "check the policy's hash_changed against the SBOM in `FILE` (a previous build's)"},
+		}),
 		Action: func(c *cli.Context) error {
 			return runReport(c, env)
 		},
@@ -47,15 +49,23 @@ func runReport(c *cli.Context, env *appEnv) error {
 	if err != nil {
 		return usageError("report: %v", err)
 	}
-	cl, err := rulesClassifier(c, "report")
+	br, err := loadCommandRules(c, "report")
 	if err != nil {
 		return err
 	}
+	cl := br.classifier()
 	vr := newVerification(c, l, cl)
 	opts.assemble.Verify = vr.sbomHook()
+	opts.annotate = br.annotate
 	_, err = writeOutputs(env, "report", l, cl, opts)
 	vr.printSummary(env.stderr)
-	return err
+	if err != nil {
+		return err
+	}
+	if code := br.finish(env, 0); code != 0 {
+		return exitCode{code: code}
+	}
+	return nil
 }
 
 // readCaptureLog reads the capture log at path ("-": standard input).

@@ -330,3 +330,40 @@ func TestHumanBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestReportAppliesPolicy: report judges a capture log by a rules file as
+// build does, records the violations in the SBOM and, with
+// --fail-on-violation, exits 3.
+func TestReportAppliesPolicy(t *testing.T) {
+	dir := t.TempDir()
+	rulesPath := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rulesPath, []byte("policy:\n  deny:\n    purls: [\"pkg:npm/left-pad\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "bom.json")
+	r := newReportEnv("")
+	code := r.run("report", "-o", out, "--rules", rulesPath, "--fail-on-violation", buildCapture)
+	if code != exitViolation {
+		t.Fatalf("exit %d, want %d\n%s", code, exitViolation, r.stderr)
+	}
+	if !strings.Contains(r.stderr.String(), `policy.deny.purls[0]`) {
+		t.Errorf("stderr does not name the rule:\n%s", r.stderr)
+	}
+	bom := decodeFile(t, out)
+	found := false
+	for _, c := range *bom.Components {
+		if !strings.HasPrefix(c.PackageURL, "pkg:npm/left-pad") || c.Properties == nil {
+			continue
+		}
+		for _, p := range *c.Properties {
+			found = found || (p.Name == "depaudit:violation" && strings.Contains(p.Value, "policy.deny.purls[0]"))
+		}
+	}
+	if !found {
+		t.Error("the SBOM does not record the violation on left-pad")
+	}
+	r = newReportEnv("")
+	if code := r.run("report", "-o", out, "--rules", rulesPath, buildCapture); code != 0 {
+		t.Errorf("audit without --fail-on-violation: exit %d, want 0", code)
+	}
+}
