@@ -278,7 +278,7 @@ func writeTrustFiles(dir string, ca *CA, getenv func(string) string) (*trustFile
 		aptConfig:  filepath.Join(dir, "apt.conf"),
 	}
 	bundle := append(append([]byte{}, roots...), ca.CertPEM...)
-	store, err := TrustStore(append(ParsePEMCerts(roots), ca.Cert))
+	store, err := TrustStore(append(PEMCertificates(roots), ca.Cert.Raw))
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 )
@@ -25,9 +26,17 @@ var systemRootFiles = []string{
 
 // SystemRootsPEM returns the PEM text of the trusted roots, honouring
 // SSL_CERT_FILE and SSL_CERT_DIR as read by getenv (depaudit's own
-// environment), as Go's crypto/x509 does.
+// environment), as Go's crypto/x509 does. Each file is read once, however
+// many links in SSL_CERT_DIR point at it.
 func SystemRootsPEM(getenv func(string) string) ([]byte, error) {
 	var out bytes.Buffer
+	add := func(b []byte) {
+		out.Write(b)
+		if len(b) > 0 && !bytes.HasSuffix(b, []byte("\n")) {
+			out.WriteByte('\n')
+		}
+	}
+	read := map[string]bool{}
 	files := systemRootFiles
 	if f := getenv("SSL_CERT_FILE"); f != "" {
 		files = []string{f}
@@ -35,9 +44,9 @@ func SystemRootsPEM(getenv func(string) string) ([]byte, error) {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err == nil {
-			out.Write(b)
-			if !bytes.HasSuffix(b, []byte("\n")) {
-				out.WriteByte('\n')
+			add(b)
+			if fi, err := os.Stat(f); err == nil && fileID(fi) != "" {
+				read[fileID(fi)] = true
 			}
 			break
 		}
@@ -55,47 +64,85 @@ func SystemRootsPEM(getenv func(string) string) ([]byte, error) {
 				if e.IsDir() {
 					continue
 				}
-				b, err := os.ReadFile(filepath.Join(d, e.Name()))
+				p := filepath.Join(d, e.Name())
+				fi, err := os.Stat(p)
+				if err != nil || fi.IsDir() {
+					continue
+				}
+				id := fileID(fi)
+				if id == "" {
+					id = p
+				}
+				if read[id] {
+					continue
+				}
+				read[id] = true
+				b, err := os.ReadFile(p)
 				if err != nil || !bytes.Contains(b, []byte("-----BEGIN CERTIFICATE-----")) {
 					continue
 				}
-				out.Write(b)
-				if !bytes.HasSuffix(b, []byte("\n")) {
-					out.WriteByte('\n')
-				}
+				add(b)
 			}
 		}
 	}
 	return out.Bytes(), nil
 }
 
-// ParsePEMCerts returns every certificate in PEM text, skipping blocks that
-// are not certificates or do not parse.
-func ParsePEMCerts(b []byte) []*x509.Certificate {
-	var certs []*x509.Certificate
+// PEMCertificates returns the DER of every distinct certificate in PEM text,
+// in order, without parsing them.
+func PEMCertificates(b []byte) [][]byte {
+	var ders [][]byte
+	seen := map[string]bool{}
 	for {
 		var block *pem.Block
 		block, b = pem.Decode(b)
 		if block == nil {
-			return certs
+			return ders
 		}
-		if block.Type != "CERTIFICATE" {
+		if block.Type != "CERTIFICATE" || seen[string(block.Bytes)] {
 			continue
 		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			continue
-		}
-		certs = append(certs, c)
+		seen[string(block.Bytes)] = true
+		ders = append(ders, block.Bytes)
 	}
 }
 
-// TrustStore encodes certs as a password-less PKCS#12 trust store, the
-// format the JVM reads with -Djavax.net.ssl.trustStoreType=PKCS12.
-func TrustStore(certs []*x509.Certificate) ([]byte, error) {
-	b, err := pkcs12.Passwordless.EncodeTrustStore(certs, "")
+// ParsePEMCerts returns every certificate in PEM text, skipping blocks that
+// are not certificates or do not parse.
+func ParsePEMCerts(b []byte) []*x509.Certificate {
+	var certs []*x509.Certificate
+	for _, der := range PEMCertificates(b) {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			certs = append(certs, c)
+		}
+	}
+	return certs
+}
+
+// TrustStore encodes certificates (DER) as a password-less PKCS#12 trust
+// store, the format the JVM reads with -Djavax.net.ssl.trustStoreType=PKCS12.
+// Each entry gets its own alias: roots that share a subject (cross-signed
+// generations) would otherwise collapse into one entry in the JVM.
+func TrustStore(ders [][]byte) ([]byte, error) {
+	entries := make([]pkcs12.TrustStoreEntry, len(ders))
+	for i, der := range ders {
+		// The encoder only uses the certificate's DER, so the (costly)
+		// parse of every root is skipped.
+		entries[i] = pkcs12.TrustStoreEntry{Cert: &x509.Certificate{Raw: der}, FriendlyName: fmt.Sprintf("depaudit-%03d", i)}
+	}
+	b, err := pkcs12.Passwordless.EncodeTrustStoreEntries(entries, "")
 	if err != nil {
 		return nil, fmt.Errorf("encode PKCS#12 trust store: %w", err)
 	}
 	return b, nil
+}
+
+// fileID identifies a file by device and inode, so that links to one file
+// count once; "" when the platform does not say.
+func fileID(fi os.FileInfo) string {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%d:%d", st.Dev, st.Ino)
 }

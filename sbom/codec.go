@@ -59,7 +59,16 @@ func Encode(w io.Writer, bom *cdx.BOM, format Format, spec cdx.SpecVersion) erro
 	default:
 		return fmt.Errorf("encode SBOM: unknown format %q", format)
 	}
-	if err := enc.SetPretty(true).EncodeVersion(bom, spec); err != nil {
+	enc.SetPretty(true)
+	var err error
+	if bom.SpecVersion == spec {
+		// EncodeVersion would first deep-copy the BOM through encoding/gob
+		// (milliseconds even for an empty BOM); there is nothing to convert.
+		err = enc.Encode(bom)
+	} else {
+		err = enc.EncodeVersion(bom, spec)
+	}
+	if err != nil {
 		return fmt.Errorf("encode SBOM as CycloneDX %s %s: %w", spec, format, err)
 	}
 	if format == FormatXML {
