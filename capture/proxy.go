@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/elazarl/goproxy"
@@ -623,6 +624,16 @@ type goproxyLogger struct{ p *Proxy }
 
 func (l goproxyLogger) Printf(format string, args ...any) {
 	if strings.Contains(format, "Cannot handshake client") && len(args) >= 3 {
+		if err, ok := args[2].(error); ok && clientAbandoned(err) {
+			// The client closed the tunnel before or during the handshake
+			// without a TLS alert: a connection it did not need (Go's
+			// transport races dials), not a client that distrusts the CA,
+			// which answers the certificate with an alert.
+			if l.p.cfg.Warnf != nil {
+				l.p.cfg.Warnf("client closed a tunnel to %v before the TLS handshake ended: %v", args[1], err)
+			}
+			return
+		}
 		host := fmt.Sprint(args[1])
 		x := &Exchange{
 			ID:            l.p.nextID.Add(1),
@@ -707,4 +718,11 @@ func (c *pendingCount) wait() {
 		c.cond.Wait()
 	}
 	c.mu.Unlock()
+}
+
+// clientAbandoned reports whether a failed client handshake ended because
+// the client went away (EOF, reset, broken pipe) rather than with an alert.
+func clientAbandoned(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
 }

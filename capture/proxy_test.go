@@ -485,3 +485,32 @@ func TestHashesOfLargeBodyMatch(t *testing.T) {
 		}
 	}
 }
+
+// A client that opens a tunnel and leaves without a handshake (Go's
+// transport does when a dial race is won by another connection) is not
+// reported as a client that distrusts the CA.
+func TestAbandonedTunnelIsNotADistrust(t *testing.T) {
+	tp := newTestProxy(t, http.NotFoundHandler(), false)
+	conn, err := net.Dial("tcp", tp.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: %s\r\n\r\n", tp.authValue)
+	if resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: "CONNECT"}); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("CONNECT: %v", err)
+	}
+	conn.Write([]byte{0x16, 0x03, 0x01}) // the start of a ClientHello, then nothing
+	conn.Close()
+	// A distrusting client in the same proxy is still reported.
+	c := tp.client(t, false)
+	c.Transport.(*http.Transport).TLSClientConfig.RootCAs = x509.NewCertPool()
+	c.Get("https://pinned.example.com/")
+	xs := tp.rec.waitFor(t, 1)
+	time.Sleep(100 * time.Millisecond)
+	xs = tp.rec.all()
+	if len(xs) != 1 || xs[0].Host != "pinned.example.com" {
+		for _, x := range xs {
+			t.Errorf("recorded %s %s: %s", x.Method, x.Host, x.Error)
+		}
+	}
+}
