@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -151,7 +152,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 		Handler:           gp,
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
-		ErrorLog:          nil,
+		ErrorLog:          log.New(warnWriter{cfg.Warnf}, "", 0),
 	}
 	var serving sync.WaitGroup
 	serving.Add(2)
@@ -725,4 +726,14 @@ func (c *pendingCount) wait() {
 func clientAbandoned(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
+}
+
+// warnWriter turns the HTTP server's log lines into diagnostics.
+type warnWriter struct{ warnf func(string, ...any) }
+
+func (w warnWriter) Write(b []byte) (int, error) {
+	if w.warnf != nil {
+		w.warnf("%s", strings.TrimSuffix(string(b), "\n"))
+	}
+	return len(b), nil
 }

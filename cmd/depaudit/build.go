@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,6 +133,8 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	}
 	if c.Bool("debug") {
 		cfg.Warnf = func(format string, a ...any) { fmt.Fprintf(env.stderr, "depaudit: proxy: "+format+"\n", a...) }
+		log.SetOutput(env.stderr)
+		log.SetPrefix("depaudit: ")
 	}
 	if h := env.hooks; h != nil {
 		cfg.UpstreamDial = h.upstreamDial

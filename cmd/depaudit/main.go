@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"os"
 	"os/signal"
@@ -56,6 +57,9 @@ type testHooks struct {
 }
 
 func main() {
+	// Libraries log through the standard logger (net/http's transport
+	// reports servers that misbehave); depaudit reports what matters itself.
+	log.SetOutput(io.Discard)
 	env := &appEnv{
 		stdin:   os.Stdin,
 		stdout:  os.Stdout,
