@@ -24,10 +24,15 @@ var systemRootFiles = []string{
 	"/etc/ssl/cert.pem",
 }
 
-// SystemRootsPEM returns the PEM text of the trusted roots, honouring
-// SSL_CERT_FILE and SSL_CERT_DIR as read by getenv (depaudit's own
-// environment), as Go's crypto/x509 does. Each file is read once, however
-// many links in SSL_CERT_DIR point at it.
+// SystemRootsPEM returns the PEM text of the trusted roots: SSL_CERT_FILE
+// as read by getenv (depaudit's own environment), else the system bundle;
+// SSL_CERT_DIR only when there is no bundle file. The roots go into the
+// child's CA bundle and JVM trust store next to the run's CA, and matter
+// only for connections that bypass the proxy (--no-proxy hosts); the child
+// keeps SSL_CERT_DIR in its environment for the clients that read it, so
+// reading the directory (hundreds of links to the bundle's certificates)
+// would cost start-up time for nothing. Each file is read once, however
+// many links point at it.
 func SystemRootsPEM(getenv func(string) string) ([]byte, error) {
 	var out bytes.Buffer
 	add := func(b []byte) {
@@ -54,7 +59,7 @@ func SystemRootsPEM(getenv func(string) string) ([]byte, error) {
 			return nil, fmt.Errorf("read SSL_CERT_FILE: %w", err)
 		}
 	}
-	if dirs := getenv("SSL_CERT_DIR"); dirs != "" {
+	if dirs := getenv("SSL_CERT_DIR"); dirs != "" && out.Len() == 0 {
 		for _, d := range strings.Split(dirs, ":") {
 			entries, err := os.ReadDir(d)
 			if err != nil {
