@@ -4,9 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
+	"encoding/hex"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,29 +24,40 @@ import (
 	"github.com/depaudit/depaudit/sbom"
 )
 
-// verifyRun is one recorded run with the verification inspectors, in front
-// of a fake registry that may serve tampered artifacts.
-type verifyRun struct {
-	code   int
-	stderr string
-	log    *capture.Log
-	v      *verification
-	bom    *cdx.BOM
-	report string
+// The verification end-to-end tests run real clients under `depaudit
+// build` in front of a fakeregistry.Tamperer: a mirror that serves other
+// bytes for chosen artifacts while every metadata document still
+// advertises the original digests. A Tamperer with no URL serves the fake
+// registry unchanged, plus a Go checksum database that vouches for it.
+
+// verifyResult is one `depaudit build` run and the SBOM it wrote.
+type verifyResult struct {
+	*e2eResult
+	bom *cdx.BOM
 }
 
-// runVerified runs command behind the proxy with the build's inspect hook
-// (as `depaudit build` wires it), routed to tam, then verifies the capture
-// log as build and report do. The client may fail.
-func runVerified(t *testing.T, e *e2eRun, tam *fakeregistry.Tamperer, command ...string) *verifyRun {
+// verifyBuild runs `depaudit build FLAGS -- COMMAND…` in-process with tam
+// as the only upstream and returns whatever the exit code: a client that
+// refuses a tampered file fails, and the SBOM must be written all the same.
+func verifyBuild(e *e2eRun, tam *fakeregistry.Tamperer, flags []string, command ...string) *verifyResult {
+	t := e.t
 	t.Helper()
-	var logBuf, stdout, stderr bytes.Buffer
+	out, err := os.MkdirTemp(e.home, "out-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &e2eResult{
+		capturePath:      filepath.Join(out, "depaudit.capture.jsonl"),
+		sbomPath:         filepath.Join(out, "depaudit.cdx.json"),
+		unclassifiedPath: filepath.Join(out, "unclassified.json"),
+	}
+	var stdout, stderr bytes.Buffer
 	environ := e.environ()
-	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
-	defer cancel()
-	res, err := capture.Run(ctx, capture.RunConfig{
-		Command: command, Environ: environ,
-		Getenv: func(k string) string {
+	env := &appEnv{
+		stdin:  strings.NewReader(""),
+		stdout: &stdout,
+		stderr: &stderr,
+		getenv: func(k string) string {
 			for _, kv := range environ {
 				if key, v, _ := strings.Cut(kv, "="); key == k {
 					return v
@@ -48,70 +65,33 @@ func runVerified(t *testing.T, e *e2eRun, tam *fakeregistry.Tamperer, command ..
 			}
 			return ""
 		},
-		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Log: &logBuf, Version: "test",
-		UpstreamDial: tam.DialContext, UpstreamRootCAs: tam.RootCAs(),
-		Inspect: verifyInspect(classify.Default()),
-	})
-	if err != nil {
-		t.Fatalf("run %v: %v", command, err)
+		environ: func() []string { return environ },
+		signals: make(chan os.Signal),
+		hooks:   &testHooks{upstreamDial: tam.DialContext, upstreamRoots: tam.RootCAs()},
 	}
-	l, err := capture.ReadLog(&logBuf)
+	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
+	defer cancel()
+	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
+		"--unclassified", res.unclassifiedPath}, flags...)
+	args = append(append(args, "--"), command...)
+	res.code = run(ctx, env, args)
+	res.stdout, res.stderr = stdout.String(), stderr.String()
+	f, err := os.Open(res.capturePath)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: no capture log: %v\nstderr:\n%s", strings.Join(command, " "), err, res.stderr)
 	}
-	v := newVerificationWith(ctx, l, classify.Default(), nil)
-	r, err := sbom.Assemble(l, classify.Default(), sbom.Options{Verify: v.sbomHook()})
-	if err != nil {
-		t.Fatal(err)
+	defer f.Close()
+	if res.log, err = capture.ReadLog(f); err != nil {
+		t.Fatalf("read capture log: %v", err)
 	}
-	var rep bytes.Buffer
-	v.printSummary(&rep)
-	out := &verifyRun{code: res.ExitCode, stderr: stderr.String(), log: l, v: v, bom: r.BOM, report: rep.String()}
 	if testing.Verbose() {
-		t.Logf("%v: exit %d\n%s%s", command, res.ExitCode, describeLog(l), out.report)
+		t.Logf("depaudit build -- %s: exit %d\n%s\nstderr:\n%s", strings.Join(command, " "), res.code, describeLog(res.log), res.stderr)
 	}
-	return out
+	return &verifyResult{e2eResult: res, bom: readBOM(t, res)}
 }
 
-// verdictOf returns the depaudit:verification property of the component
-// with purl, "" when there is none.
-func (r *verifyRun) verdictOf(t *testing.T, purl string) string {
-	t.Helper()
-	if r.bom.Components == nil {
-		t.Fatalf("no components; stderr:\n%s\ncapture:\n%s", r.stderr, describeLog(r.log))
-	}
-	for _, c := range *r.bom.Components {
-		if c.PackageURL != purl || c.Properties == nil {
-			continue
-		}
-		for _, p := range *c.Properties {
-			if p.Name == sbom.PropVerification {
-				return p.Value
-			}
-		}
-	}
-	t.Fatalf("no verified component %s in %s\nstderr:\n%s", purl, componentList(*r.bom.Components), r.stderr)
-	return ""
-}
-
-// allVerified checks that every component of an ecosystem is verified.
-func (r *verifyRun) allVerified(t *testing.T, eco string) {
-	t.Helper()
-	n := 0
-	for _, c := range *r.bom.Components {
-		if !strings.HasPrefix(c.PackageURL, "pkg:"+eco+"/") {
-			continue
-		}
-		n++
-		if got := r.verdictOf(t, c.PackageURL); got != "verified" {
-			t.Errorf("%s: %s, want verified\n%s", c.PackageURL, got, r.report)
-		}
-	}
-	if n == 0 {
-		t.Errorf("no %s component", eco)
-	}
-}
-
+// newTamperer starts a Tamperer in front of e's registry that alters the
+// artifacts at urls (none: a faithful mirror).
 func newTamperer(t *testing.T, e *e2eRun, urls ...string) *fakeregistry.Tamperer {
 	t.Helper()
 	tam, err := e.reg.Tamper(urls...)
@@ -122,6 +102,222 @@ func newTamperer(t *testing.T, e *e2eRun, urls ...string) *fakeregistry.Tamperer
 	return tam
 }
 
+// summaryRE is the verification summary `depaudit build` prints on stderr.
+var summaryRE = regexp.MustCompile(`(?m)^depaudit: verification: (\d+) verified, (\d+) mismatch, (\d+) unverifiable`)
+
+// verifyCounts are the figures of the stderr summary line.
+type verifyCounts struct{ verified, mismatch, unverifiable int }
+
+// summary parses the verification summary line of stderr.
+func (r *verifyResult) summary(t *testing.T) verifyCounts {
+	t.Helper()
+	m := summaryRE.FindAllStringSubmatch(r.stderr, -1)
+	if len(m) != 1 {
+		t.Fatalf("want one verification summary line on stderr, got %d:\n%s", len(m), r.stderr)
+	}
+	n := func(s string) int {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	return verifyCounts{n(m[0][1]), n(m[0][2]), n(m[0][3])}
+}
+
+// components returns the SBOM's components.
+func (r *verifyResult) components() []cdx.Component {
+	if r.bom.Components == nil {
+		return nil
+	}
+	return *r.bom.Components
+}
+
+// component returns the component with purl, failing the test when the
+// SBOM has none.
+func (r *verifyResult) component(t *testing.T, purl string) cdx.Component {
+	t.Helper()
+	for _, c := range r.components() {
+		if c.PackageURL == purl {
+			return c
+		}
+	}
+	t.Fatalf("no component %s in %s\nstderr:\n%s\ncapture:\n%s", purl, componentList(r.components()), r.stderr, describeLog(r.log))
+	return cdx.Component{}
+}
+
+// prop returns the values of one property of the component with purl.
+func (r *verifyResult) prop(t *testing.T, purl, name string) []string {
+	t.Helper()
+	c := r.component(t, purl)
+	return propValues(c.Properties, name)
+}
+
+// verdict returns the depaudit:verification property of purl.
+func (r *verifyResult) verdict(t *testing.T, purl string) string {
+	t.Helper()
+	v := r.prop(t, purl, sbom.PropVerification)
+	if len(v) != 1 {
+		t.Fatalf("%s: %s = %q, want one value", purl, sbom.PropVerification, v)
+	}
+	return v[0]
+}
+
+// checkClean checks a run against an untampered registry: the build
+// succeeded, every artifact of want is a component, every component is
+// verified and names, among its sources, the one that starts with source,
+// no component has a mismatch pair, and the stderr summary counts them all
+// as verified.
+func (r *verifyResult) checkClean(t *testing.T, source string, want ...string) {
+	t.Helper()
+	r.mustSucceed(t)
+	for _, purl := range want {
+		r.component(t, purl)
+	}
+	comps := r.components()
+	for _, c := range comps {
+		got := propValues(c.Properties, sbom.PropVerification)
+		if len(got) != 1 || got[0] != "verified" {
+			t.Errorf("%s: verification %q, want verified; reason %q", c.PackageURL, got, propValues(c.Properties, sbom.PropVerificationReason))
+			continue
+		}
+		srcs := propValues(c.Properties, sbom.PropVerificationSource)
+		if !slices.ContainsFunc(srcs, func(s string) bool { return strings.HasPrefix(s, source) }) {
+			t.Errorf("%s: verified by %q, want a source starting with %q", c.PackageURL, srcs, source)
+		}
+		if e := propValues(c.Properties, sbom.PropVerificationExpected); len(e) != 0 {
+			t.Errorf("%s: verified with expected digests %q", c.PackageURL, e)
+		}
+	}
+	if got, want := r.summary(t), (verifyCounts{verified: len(comps)}); got != want {
+		t.Errorf("summary %+v, want %+v\n%s", got, want, r.stderr)
+	}
+	if strings.Contains(r.stderr, "DIGEST MISMATCH") {
+		t.Errorf("a clean run reports a mismatch:\n%s", r.stderr)
+	}
+}
+
+// digestPair is one expected/received pair of a mismatch.
+type digestPair struct {
+	alg, expected, source, received string
+}
+
+// mismatchPairs returns the expected/received pairs of purl's mismatch,
+// parsed from "ALG:VALUE (SOURCE)" and "ALG:VALUE".
+func (r *verifyResult) mismatchPairs(t *testing.T, purl string) []digestPair {
+	t.Helper()
+	exp := r.prop(t, purl, sbom.PropVerificationExpected)
+	rec := r.prop(t, purl, sbom.PropVerificationReceived)
+	if len(exp) == 0 || len(exp) != len(rec) {
+		t.Fatalf("%s: expected %q, received %q: want pairs", purl, exp, rec)
+	}
+	var out []digestPair
+	for i := range exp {
+		alg, rest, ok1 := strings.Cut(exp[i], ":")
+		val, src, ok2 := strings.Cut(rest, " (")
+		ralg, rval, ok3 := strings.Cut(rec[i], ":")
+		if !ok1 || !ok2 || !ok3 || !strings.HasSuffix(src, ")") || ralg != alg {
+			t.Fatalf("%s: malformed pair %q / %q", purl, exp[i], rec[i])
+		}
+		out = append(out, digestPair{alg: alg, expected: val, source: strings.TrimSuffix(src, ")"), received: rval})
+	}
+	return out
+}
+
+// checkTampered checks a run in which the artifact at rawURL (purl) was
+// served tampered: the component is a mismatch; each expected digest is
+// the original file's and each received one the digest of the bytes the
+// capture log recorded for the URL; the mismatch is printed on stderr with
+// the source that published the digest; the other components are verified
+// and the summary counts one mismatch. It returns the pairs.
+func (r *verifyResult) checkTampered(t *testing.T, reg *fakeregistry.Server, rawURL, purl, source string) []digestPair {
+	t.Helper()
+	orig, ok := reg.Manifest().Lookup(rawURL)
+	if !ok {
+		t.Fatalf("%s is not in the manifest", rawURL)
+	}
+	if got := r.verdict(t, purl); got != "mismatch" {
+		t.Fatalf("tampered %s: %s, want mismatch\n%s", purl, got, r.stderr)
+	}
+	var got *capture.Exchange
+	for i := range r.log.Exchanges {
+		x := &r.log.Exchanges[i]
+		if x.Status == 200 && x.Complete && exchangeKey(x.Method, x.URL) == exchangeKey("GET", rawURL) {
+			got = x
+		}
+	}
+	if got == nil {
+		t.Fatalf("%s was not downloaded whole:\n%s", rawURL, describeLog(r.log))
+	}
+	if got.SHA256 == orig.SHA256 {
+		t.Fatalf("%s arrived untampered", rawURL)
+	}
+	pairs := r.mismatchPairs(t, purl)
+	sawSource := false
+	for _, p := range pairs {
+		sawSource = sawSource || strings.HasPrefix(p.source, source)
+		if p.expected == p.received {
+			t.Errorf("%s: %s expected = received = %s", purl, p.alg, p.expected)
+		}
+		var want, recv string
+		switch p.alg {
+		case "sha1":
+			want, recv = orig.SHA1, got.SHA1
+		case "sha256":
+			want, recv = orig.SHA256, got.SHA256
+		case "sha512":
+			want, recv = orig.SHA512, got.SHA512
+		case "blake2b-256":
+			// A files.pythonhosted.org path is the file's BLAKE2b-256.
+			u, err := url.Parse(rawURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seg := strings.Split(strings.TrimPrefix(u.Path, "/packages/"), "/")
+			if len(seg) == 4 {
+				want = seg[0] + seg[1] + seg[2]
+			}
+			recv = p.received
+		default:
+			continue // h1: checked by the Go test against the clean run
+		}
+		if p.expected != want || p.received != recv {
+			t.Errorf("%s %s: expected %s received %s; want expected %s (published) received %s (captured)",
+				purl, p.alg, p.expected, p.received, want, recv)
+		}
+	}
+	if !sawSource {
+		t.Errorf("%s: no mismatch from a source starting with %q: %+v", purl, source, pairs)
+	}
+	line := "depaudit: DIGEST MISMATCH: " + purl + " (sha256 " + got.SHA256 + ")"
+	if !strings.Contains(r.stderr, line) || !strings.Contains(r.stderr, source) {
+		t.Errorf("stderr lacks %q naming %q:\n%s", line, source, r.stderr)
+	}
+	n := 0
+	for _, c := range r.components() {
+		if c.PackageURL == purl {
+			continue
+		}
+		n++
+		if v := propValues(c.Properties, sbom.PropVerification); len(v) != 1 || v[0] != "verified" {
+			t.Errorf("untouched %s: %q, want verified", c.PackageURL, v)
+		}
+	}
+	if got, want := r.summary(t), (verifyCounts{verified: n, mismatch: 1}); got != want {
+		t.Errorf("summary %+v, want %+v\n%s", got, want, r.stderr)
+	}
+	return pairs
+}
+
+// mustFail checks that the client refused the tampered artifact: depaudit
+// passes on its non-zero exit status (but not its own error status, 2).
+func (r *verifyResult) mustFail(t *testing.T, client string) {
+	t.Helper()
+	if r.code == 0 || r.code == exitError {
+		t.Errorf("%s under depaudit build: exit %d, want the client's refusal\nstderr:\n%s", client, r.code, r.stderr)
+	}
+}
+
 // The npm client refuses a tarball whose integrity differs (EINTEGRITY);
 // depaudit records the mismatch all the same.
 func TestE2EVerifyNpm(t *testing.T) {
@@ -130,38 +326,178 @@ func TestE2EVerifyNpm(t *testing.T) {
 	e := newE2E(t, fakeregistry.Options{})
 	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
 	e.env["npm_config_fetch_retries"] = "0"
-	install := func(tam *fakeregistry.Tamperer, cache string) *verifyRun {
-		return runVerified(t, e, tam, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, cache),
+	e.env["npm_config_update_notifier"] = "false"
+	install := func(tam *fakeregistry.Tamperer, cache string) *verifyResult {
+		return verifyBuild(e, tam, nil, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, cache),
 			"--no-audit", "--no-fund", "--loglevel=error", "hello-lib", "@fixture/scoped")
 	}
 	good := install(newTamperer(t, e), "cache-good")
-	if good.code != 0 {
-		t.Fatalf("npm install: exit %d\n%s", good.code, good.stderr)
-	}
-	good.allVerified(t, "npm")
-	if n := good.v.mismatches(); len(n) != 0 {
-		t.Errorf("mismatches: %v", n)
-	}
+	good.checkClean(t, "npm packument integrity",
+		"pkg:npm/hello-lib@1.2.0", "pkg:npm/hello-dep@2.0.1", "pkg:npm/%40fixture/scoped@3.1.0")
 
 	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
 	os.Remove(filepath.Join(e.dir, "package-lock.json"))
-	bad := install(newTamperer(t, e, "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"), "cache-bad")
-	if bad.code == 0 {
-		t.Errorf("npm accepted a tampered tarball")
+	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	bad := install(newTamperer(t, e, tgz), "cache-bad")
+	bad.mustFail(t, "npm")
+	pairs := bad.checkTampered(t, e.reg, tgz, "pkg:npm/hello-lib@1.2.0", "npm packument")
+	algs := map[string]bool{}
+	for _, p := range pairs {
+		algs[p.alg] = true
 	}
-	if got := bad.verdictOf(t, "pkg:npm/hello-lib@1.2.0"); got != "mismatch" {
-		t.Errorf("tampered hello-lib: %s\n%s", got, bad.report)
-	}
-	if ms := bad.v.mismatches(); len(ms) != 1 || ms[0].PURL != "pkg:npm/hello-lib@1.2.0" {
-		t.Errorf("mismatches: %v", ms)
-	}
-	if !strings.Contains(bad.report, "DIGEST MISMATCH: pkg:npm/hello-lib@1.2.0") || !strings.Contains(bad.report, "npm packument integrity") {
-		t.Errorf("report:\n%s", bad.report)
+	if !algs["sha512"] || !algs["sha1"] {
+		t.Errorf("want the integrity (sha512) and shasum (sha1) mismatches, got %+v", pairs)
 	}
 }
 
+// pip checks a file against the #sha256= of its simple index link and
+// refuses it; depaudit records the mismatch against both that digest and
+// the BLAKE2b-256 of the files.pythonhosted.org path.
+func TestE2EVerifyPip(t *testing.T) {
+	t.Parallel()
+	py := pythonExecutable(t)
+	e := newE2E(t, fakeregistry.Options{})
+	e.env["PIP_RETRIES"] = "0"
+	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+	e.env["PIP_NO_INPUT"] = "1"
+	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
+	var wheel, purl string
+	for _, f := range e.reg.Manifest().Artifacts("pypi") {
+		if strings.HasSuffix(f.URL, ".whl") && strings.Contains(f.URL, "/tiny_wheel-") {
+			wheel, purl = f.URL, f.PURL
+		}
+	}
+	if wheel == "" {
+		t.Fatal("no tiny-wheel wheel in the manifest")
+	}
+	download := func(tam *fakeregistry.Tamperer, dest string) *verifyResult {
+		return verifyBuild(e, tam, nil, py, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--quiet",
+			"-d", filepath.Join(e.dir, dest), "tiny-wheel")
+	}
+	good := download(newTamperer(t, e), "good")
+	good.checkClean(t, "PyPI simple index", purl)
+	if len(good.components()) != 1 {
+		t.Errorf("--no-deps: components %s", componentList(good.components()))
+	}
+
+	bad := download(newTamperer(t, e, wheel), "bad")
+	bad.mustFail(t, "pip")
+	pairs := bad.checkTampered(t, e.reg, wheel, purl, "PyPI simple index")
+	var sources []string
+	for _, p := range pairs {
+		sources = append(sources, p.alg+" "+p.source)
+	}
+	if !slices.Contains(sources, "blake2b-256 files.pythonhosted.org path blake2b-256") {
+		t.Errorf("no mismatch against the file URL's BLAKE2b-256: %q", sources)
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, "bad", filepath.Base(wheel))); err == nil {
+		t.Errorf("pip kept the tampered wheel")
+	}
+}
+
+// The go command checks module zips against the checksum database and
+// refuses a tampered one; depaudit compares the h1 it saw in the lookup
+// with the dirhash of the zip it received.
+func TestE2EVerifyGo(t *testing.T) {
+	t.Parallel()
+	goBin := requireClient(t, "go")
+	e := newE2E(t, fakeregistry.Options{})
+	e.env["GOFLAGS"] = "-modcacherw"
+	e.env["GOTOOLCHAIN"] = "local"
+	e.env["GOENV"] = "off"
+	e.env["GO111MODULE"] = "on"
+	e.env["GOPROXY"] = "https://proxy.golang.org"
+	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
+	download := func(tam *fakeregistry.Tamperer, cache string) *verifyResult {
+		e.env["GOMODCACHE"] = filepath.Join(e.home, cache)
+		e.env["GOPATH"] = filepath.Join(e.home, "gopath-"+cache)
+		e.env["GOSUMDB"] = tam.GoSumDB()
+		return verifyBuild(e, tam, nil, goBin, "-C", e.dir, "mod", "download", "-json",
+			"github.com/Example/Upper@v1.0.0", "github.com/example/mod/v2@v2.1.0")
+	}
+	upper := "pkg:golang/github.com/Example/Upper@v1.0.0"
+	good := download(newTamperer(t, e), "good")
+	good.checkClean(t, "Go checksum database h1", upper, "pkg:golang/github.com/example/mod/v2@v2.1.0")
+	h1 := map[string]string{}
+	for _, c := range good.components() {
+		v := propValues(c.Properties, sbom.PropGolangH1)
+		if len(v) != 1 || !strings.HasPrefix(v[0], "h1:") {
+			t.Errorf("%s: %s = %q", c.PackageURL, sbom.PropGolangH1, v)
+			continue
+		}
+		h1[c.PackageURL] = v[0]
+	}
+
+	zip := "https://proxy.golang.org/github.com/!example/!upper/@v/v1.0.0.zip"
+	bad := download(newTamperer(t, e, zip), "bad")
+	bad.mustFail(t, "go")
+	pairs := bad.checkTampered(t, e.reg, zip, upper, "Go checksum database h1")
+	got := bad.prop(t, upper, sbom.PropGolangH1)
+	if len(got) != 1 || got[0] == h1[upper] {
+		t.Errorf("tampered zip: %s = %q, the original's is %s", sbom.PropGolangH1, got, h1[upper])
+	}
+	found := false
+	for _, p := range pairs {
+		if p.alg == "h1" {
+			found = true
+			if p.expected != h1[upper] || len(got) != 1 || p.received != got[0] {
+				t.Errorf("h1 pair %+v: want expected %s (the clean run's) and received %q", p, h1[upper], got)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no h1 mismatch: %+v", pairs)
+	}
+}
+
+// cargo checks a .crate against the index's cksum and refuses it.
+func TestE2EVerifyCargo(t *testing.T) {
+	t.Parallel()
+	bin := cargoBinDir(t)
+	e := newE2E(t, fakeregistry.Options{})
+	e.path = []string{bin}
+	e.env["CARGO_NET_RETRY"] = "0"
+	e.env["CARGO_TERM_COLOR"] = "never"
+	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
+	e.writeFile("src/lib.rs", "")
+	fetch := func(tam *fakeregistry.Tamperer, home string) *verifyResult {
+		e.env["CARGO_HOME"] = filepath.Join(e.home, home)
+		os.Remove(filepath.Join(e.dir, "Cargo.lock"))
+		return verifyBuild(e, tam, nil, filepath.Join(bin, "cargo"), "fetch", "--quiet", "--manifest-path", filepath.Join(e.dir, "Cargo.toml"))
+	}
+	good := fetch(newTamperer(t, e), "cargo-good")
+	good.checkClean(t, "crates.io index cksum", "pkg:cargo/fixture-crate@0.1.0", "pkg:cargo/dep@0.2.0")
+
+	crate := "https://static.crates.io/crates/dep/0.2.0/download"
+	bad := fetch(newTamperer(t, e, crate), "cargo-bad")
+	bad.mustFail(t, "cargo")
+	pairs := bad.checkTampered(t, e.reg, crate, "pkg:cargo/dep@0.2.0", "crates.io index cksum")
+	if len(pairs) != 1 || pairs[0].alg != "sha256" {
+		t.Errorf("want the cksum (sha256) mismatch alone: %+v", pairs)
+	}
+	if !strings.Contains(bad.stderr, "checksum") {
+		t.Errorf("cargo did not report the checksum failure:\n%s", bad.stderr)
+	}
+}
+
+// Maven fetches a .sha1 after each file: every component of `mvn -B
+// validate` is verified by it.
+func TestE2EVerifyMaven(t *testing.T) {
+	t.Parallel()
+	mvn := requireClient(t, "mvn")
+	e := newE2E(t, fakeregistry.Options{})
+	e.writeFile("pom.xml", fakeregistry.MavenProjectPOM)
+	res := verifyBuild(e, newTamperer(t, e), nil, mvn, "-B", "-q", "-f", filepath.Join(e.dir, "pom.xml"),
+		"-Dmaven.repo.local="+filepath.Join(e.home, "m2"), "validate")
+	res.checkClean(t, "Maven .sha1 sidecar",
+		"pkg:maven/org.example.fixture/fixture-lib@1.0.0",
+		"pkg:maven/org.example.fixture/fixture-ext@1.0.0",
+		"pkg:maven/org.codehaus.plexus/plexus-utils@1.1",
+		"pkg:maven/org.example.fixture/fixture-parent@1.0.0?type=pom")
+}
+
 // curl checks nothing: depaudit is what catches a jar that differs from
-// the .sha1 fetched before it.
+// the .sha1 fetched before it, while curl succeeds.
 func TestE2EVerifyMavenCurl(t *testing.T) {
 	t.Parallel()
 	curl := requireClient(t, "curl")
@@ -175,155 +511,127 @@ func TestE2EVerifyMavenCurl(t *testing.T) {
 	if jar == "" {
 		t.Fatal("no fixture-lib jar in the manifest")
 	}
-	fetch := func(tam *fakeregistry.Tamperer) *verifyRun {
-		r := runVerified(t, e, tam, curl, "-fsS", "-o", filepath.Join(e.dir, "lib.jar.sha1"), jar+".sha1", "-o", filepath.Join(e.dir, "lib.jar"), jar)
-		if r.code != 0 {
-			t.Fatalf("curl: exit %d\n%s", r.code, r.stderr)
-		}
-		return r
+	fetch := func(tam *fakeregistry.Tamperer, name string) *verifyResult {
+		return verifyBuild(e, tam, nil, curl, "-fsS", "-o", filepath.Join(e.dir, name+".sha1"), jar+".sha1",
+			"-o", filepath.Join(e.dir, name), jar)
 	}
-	if got := fetch(newTamperer(t, e)).verdictOf(t, purl); got != "verified" {
-		t.Errorf("original jar: %s", got)
+	fetch(newTamperer(t, e), "good.jar").checkClean(t, "Maven .sha1 sidecar", purl)
+
+	bad := fetch(newTamperer(t, e, jar), "bad.jar")
+	bad.mustSucceed(t)
+	pairs := bad.checkTampered(t, e.reg, jar, purl, "Maven .sha1 sidecar")
+	if len(pairs) != 1 || pairs[0].alg != "sha1" {
+		t.Errorf("want the .sha1 mismatch alone: %+v", pairs)
 	}
-	bad := fetch(newTamperer(t, e, jar))
-	if got := bad.verdictOf(t, purl); got != "mismatch" {
-		t.Errorf("tampered jar: %s\n%s", got, bad.report)
+	body, err := os.ReadFile(filepath.Join(e.dir, "bad.jar"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(bad.report, "Maven .sha1 sidecar") {
-		t.Errorf("report:\n%s", bad.report)
+	if orig, _ := e.reg.Manifest().Lookup(jar); bytes.Equal(body, orig.Body) {
+		t.Errorf("curl saved the original jar: the registry did not tamper it")
 	}
 }
 
-// The go command checks module zips against the checksum database and
-// refuses a tampered one; depaudit compares the same h1 it saw in the
-// lookup with the dirhash of the zip it received.
-func TestE2EVerifyGo(t *testing.T) {
+// Without metadata (curl of the artifacts alone), the build reports each
+// artifact unverifiable, with the reason.
+func TestE2EVerifyWithoutMetadata(t *testing.T) {
 	t.Parallel()
-	goBin := requireClient(t, "go")
+	curl := requireClient(t, "curl")
 	e := newE2E(t, fakeregistry.Options{})
-	e.env["GOFLAGS"] = "-modcacherw"
-	e.env["GOTOOLCHAIN"] = "local"
-	e.env["GOENV"] = "off"
-	e.env["GO111MODULE"] = "on"
-	e.env["GOPROXY"] = "https://proxy.golang.org"
-	download := func(tam *fakeregistry.Tamperer, cache string) *verifyRun {
-		e.env["GOMODCACHE"] = filepath.Join(e.home, cache)
-		e.env["GOPATH"] = filepath.Join(e.home, "gopath-"+cache)
-		e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
-		e.env["GOSUMDB"] = tam.GoSumDB()
-		return runVerified(t, e, tam, goBin, "-C", e.dir, "mod", "download", "-json",
-			"github.com/Example/Upper@v1.0.0", "github.com/example/mod/v2@v2.1.0")
-	}
-	good := download(newTamperer(t, e), "good")
-	if good.code != 0 {
-		t.Fatalf("go mod download: exit %d\n%s", good.code, good.stderr)
-	}
-	good.allVerified(t, "golang")
-	for _, c := range *good.bom.Components {
-		if !hasProperty(c, sbom.PropGolangH1) {
-			t.Errorf("%s has no %s", c.PackageURL, sbom.PropGolangH1)
+	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	zip := "https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip"
+	res := verifyBuild(e, newTamperer(t, e), nil, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgz, "-o", filepath.Join(e.dir, "b"), zip)
+	res.mustSucceed(t)
+	for _, purl := range []string{"pkg:npm/hello-lib@1.2.0", "pkg:golang/github.com/example/mod/v2@v2.1.0"} {
+		if got := res.verdict(t, purl); got != "unverifiable" {
+			t.Errorf("%s without metadata: %s", purl, got)
+		}
+		if r := res.prop(t, purl, sbom.PropVerificationReason); len(r) != 1 || r[0] == "" {
+			t.Errorf("%s: reason %q", purl, r)
 		}
 	}
-
-	bad := download(newTamperer(t, e, "https://proxy.golang.org/github.com/!example/!upper/@v/v1.0.0.zip"), "bad")
-	if bad.code == 0 {
-		t.Errorf("go accepted a tampered zip")
-	}
-	if got := bad.verdictOf(t, "pkg:golang/github.com/Example/Upper@v1.0.0"); got != "mismatch" {
-		t.Errorf("tampered zip: %s\n%s", got, bad.report)
-	}
-	if !strings.Contains(bad.report, "Go checksum database h1") {
-		t.Errorf("report:\n%s", bad.report)
+	if got, want := res.summary(t), (verifyCounts{unverifiable: 2}); got != want {
+		t.Errorf("summary %+v, want %+v", got, want)
 	}
 }
 
-func hasProperty(c cdx.Component, name string) bool {
-	if c.Properties == nil {
-		return false
-	}
-	for _, p := range *c.Properties {
-		if p.Name == name && p.Value != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// --verify-fetch: an npm tarball and a Go module zip fetched with no
-// metadata seen (curl) are unverifiable until the packument and the
-// checksum database lookup are fetched after the build.
+// --verify-fetch fetches, after the build, the packument and checksum
+// database lookup the build did not see. The CLI's fetching client dials
+// the real registries (the test hooks do not reach it), so the build runs
+// through the CLI and the fetch step is driven with a client routed to the
+// Tamperer, on the capture log the build wrote.
 func TestE2EVerifyFetch(t *testing.T) {
 	t.Parallel()
 	curl := requireClient(t, "curl")
 	e := newE2E(t, fakeregistry.Options{})
-	tam := newTamperer(t, e, "https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz")
 	tgzGood := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
 	tgzBad := "https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz"
 	zip := "https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip"
-	r := runVerified(t, e, tam, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
+	tam := newTamperer(t, e, tgzBad)
+	res := verifyBuild(e, tam, nil, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
 		"-o", filepath.Join(e.dir, "c"), zip)
-	if r.code != 0 {
-		t.Fatalf("curl: exit %d\n%s", r.code, r.stderr)
+	res.mustSucceed(t)
+	if got, want := res.summary(t), (verifyCounts{unverifiable: 3}); got != want {
+		t.Errorf("before the fetch: summary %+v, want %+v", got, want)
 	}
-	if c := r.verdictOf(t, "pkg:npm/hello-lib@1.2.0"); c != "unverifiable" {
-		t.Errorf("without metadata: %s", c)
-	}
+
 	client := &http.Client{Transport: &http.Transport{DialContext: tam.DialContext, TLSClientConfig: &tls.Config{RootCAs: tam.RootCAs()}}}
-	v := newVerificationWith(context.Background(), r.log, classify.Default(), client)
-	res, err := sbom.Assemble(r.log, classify.Default(), sbom.Options{Verify: v.sbomHook()})
+	v := newVerificationWith(context.Background(), res.log, classify.Default(), client)
+	as, err := sbom.Assemble(res.log, classify.Default(), sbom.Options{Verify: v.sbomHook()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fetched := &verifyRun{bom: res.BOM, log: r.log}
+	var stderr bytes.Buffer
+	v.printSummary(&stderr)
+	fetched := &verifyResult{e2eResult: &e2eResult{stderr: stderr.String(), log: res.log}, bom: as.BOM}
 	for purl, want := range map[string]string{
 		"pkg:npm/hello-lib@1.2.0":                     "verified",
 		"pkg:npm/hello-dep@2.0.1":                     "mismatch",
 		"pkg:golang/github.com/example/mod/v2@v2.1.0": "verified",
 	} {
-		if got := fetched.verdictOf(t, purl); got != want {
+		if got := fetched.verdict(t, purl); got != want {
 			t.Errorf("%s after --verify-fetch: %s, want %s", purl, got, want)
 		}
 	}
-	var rep bytes.Buffer
-	v.printSummary(&rep)
-	if !strings.Contains(rep.String(), "fetched after the build") || !strings.Contains(rep.String(), "2 verified, 1 mismatch, 0 unverifiable") {
-		t.Errorf("report:\n%s", rep.String())
+	fetched.checkTampered(t, e.reg, tgzBad, "pkg:npm/hello-dep@2.0.1", "npm packument")
+	if !strings.Contains(fetched.stderr, "fetched after the build") {
+		t.Errorf("summary does not say metadata was fetched:\n%s", fetched.stderr)
 	}
 }
 
-// runLiveVerified runs command against the real registries behind the
-// proxy with the build's inspect hook, and checks that every component of
-// the ecosystem is verified. Opt-in: DEPAUDIT_LIVE=1.
-func runLiveVerified(t *testing.T, dir string, extra []string, eco string, command ...string) {
+// liveVerify runs `depaudit build -- COMMAND…` against the real registries
+// with the test's environment plus extra, and checks that every component
+// is verified by a source starting with source. Opt-in: DEPAUDIT_LIVE=1.
+func liveVerify(t *testing.T, dir string, extra []string, source string, command ...string) {
 	t.Helper()
-	var logBuf, out bytes.Buffer
+	var stdout, stderr bytes.Buffer
 	environ := append(os.Environ(), extra...)
-	res, err := capture.Run(context.Background(), capture.RunConfig{
-		Command: command, Dir: dir, Environ: environ, Getenv: os.Getenv,
-		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Log: &logBuf, Version: "test",
-		Inspect: verifyInspect(classify.Default()),
-	})
-	if err != nil {
-		t.Fatal(err)
+	env := &appEnv{
+		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string {
+			v := ""
+			for _, kv := range environ {
+				if key, val, _ := strings.Cut(kv, "="); key == k {
+					v = val
+				}
+			}
+			return v
+		},
+		environ: func() []string { return environ },
+		signals: make(chan os.Signal),
 	}
-	if res.ExitCode != 0 {
-		t.Fatalf("%v: exit %d\n%s", command, res.ExitCode, out.String())
+	res := &e2eResult{capturePath: filepath.Join(dir, "live.capture.jsonl"), sbomPath: filepath.Join(dir, "live.cdx.json"),
+		unclassifiedPath: filepath.Join(dir, "live.unclassified.json")}
+	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
+		"--unclassified", res.unclassifiedPath, "--"}, command...)
+	res.code = run(context.Background(), env, args)
+	res.stdout, res.stderr = stdout.String(), stderr.String()
+	t.Logf("stderr:\n%s", res.stderr)
+	r := &verifyResult{e2eResult: res, bom: readBOM(t, res)}
+	r.checkClean(t, source)
+	if len(r.components()) == 0 {
+		t.Errorf("no component")
 	}
-	l, err := capture.ReadLog(&logBuf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newVerificationWith(context.Background(), l, classify.Default(), nil)
-	r, err := sbom.Assemble(l, classify.Default(), sbom.Options{Verify: v.sbomHook()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := &verifyRun{bom: r.BOM, log: l}
-	var rep bytes.Buffer
-	v.printSummary(&rep)
-	run.report = rep.String()
-	t.Log(run.report)
-	run.allVerified(t, eco)
 }
 
 func TestLiveVerifyNPMInstall(t *testing.T) {
@@ -334,15 +642,42 @@ func TestLiveVerifyNPMInstall(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runLiveVerified(t, dir, []string{"npm_config_cache=" + filepath.Join(dir, "cache"), "npm_config_update_notifier=false"}, "npm",
-		npm, "install", "--no-audit", "--no-fund")
+	liveVerify(t, dir, []string{"npm_config_cache=" + filepath.Join(dir, "cache"), "npm_config_update_notifier=false"}, "npm packument integrity",
+		npm, "install", "--prefix", dir, "--no-audit", "--no-fund")
 }
 
 func TestLiveVerifyGoModDownload(t *testing.T) {
 	requireLive(t)
 	goBin := requireClient(t, "go")
 	dir := t.TempDir()
-	cache := filepath.Join(dir, "modcache")
-	runLiveVerified(t, dir, []string{"GOMODCACHE=" + cache, "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local", "GOPROXY=https://proxy.golang.org", "GOSUMDB=sum.golang.org", "GONOSUMDB=", "GOPRIVATE=", "GONOSUMCHECK="}, "golang",
-		goBin, "mod", "download", "-json", "golang.org/x/text@v0.34.0", "gopkg.in/yaml.v3@v3.0.1", "github.com/BurntSushi/toml@v1.4.0")
+	liveVerify(t, dir, []string{"GOMODCACHE=" + filepath.Join(dir, "modcache"), "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local",
+		"GOPROXY=https://proxy.golang.org", "GOSUMDB=sum.golang.org", "GONOSUMDB=", "GOPRIVATE=", "GONOSUMCHECK="}, "Go checksum database h1",
+		goBin, "-C", dir, "mod", "download", "-json", "golang.org/x/text@v0.34.0", "gopkg.in/yaml.v3@v3.0.1", "github.com/BurntSushi/toml@v1.4.0")
+}
+
+// The helpers must tell a wrong verdict from a right one.
+func TestVerifyResultHelpers(t *testing.T) {
+	props := func(kv ...string) *[]cdx.Property {
+		var ps []cdx.Property
+		for i := 0; i < len(kv); i += 2 {
+			ps = append(ps, cdx.Property{Name: kv[i], Value: kv[i+1]})
+		}
+		return &ps
+	}
+	sum := hex.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	r := &verifyResult{e2eResult: &e2eResult{stderr: "depaudit: verification: 1 verified, 2 mismatch, 3 unverifiable\n"},
+		bom: &cdx.BOM{Components: &[]cdx.Component{{PackageURL: "pkg:npm/a@1", Properties: props(
+			sbom.PropVerification, "mismatch",
+			sbom.PropVerificationExpected, "sha256:"+sum+" (npm packument integrity)",
+			sbom.PropVerificationReceived, "sha256:"+base64.StdEncoding.EncodeToString([]byte("x")))}}}}
+	if got := r.summary(t); got != (verifyCounts{1, 2, 3}) {
+		t.Errorf("summary %+v", got)
+	}
+	if got := r.verdict(t, "pkg:npm/a@1"); got != "mismatch" {
+		t.Errorf("verdict %s", got)
+	}
+	p := r.mismatchPairs(t, "pkg:npm/a@1")
+	if len(p) != 1 || p[0].alg != "sha256" || p[0].expected != sum || p[0].source != "npm packument integrity" || p[0].received != "eA==" {
+		t.Errorf("pairs %+v", p)
+	}
 }
