@@ -102,6 +102,19 @@ func newTamperer(t *testing.T, e *e2eRun, urls ...string) *fakeregistry.Tamperer
 	return tam
 }
 
+// newArchiveTamperer is newTamperer for .tar.gz artifacts, which stay
+// valid archives: a client gets past decompression and refuses them on
+// their digest alone.
+func newArchiveTamperer(t *testing.T, e *e2eRun, urls ...string) *fakeregistry.Tamperer {
+	t.Helper()
+	tam, err := e.reg.TamperArchives(urls...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tam.Close)
+	return tam
+}
+
 // summaryRE is the verification summary `depaudit build` prints on stderr.
 var summaryRE = regexp.MustCompile(`(?m)^depaudit: verification: (\d+) verified, (\d+) mismatch, (\d+) unverifiable`)
 
@@ -309,6 +322,22 @@ func (r *verifyResult) checkTampered(t *testing.T, reg *fakeregistry.Server, raw
 	return pairs
 }
 
+// clientSaw returns the first group of re in the client's output (stdout
+// and stderr), failing the test when it is not there.
+func clientSaw(t *testing.T, r *verifyResult, re string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(r.stdout + r.stderr)
+	if m == nil {
+		t.Fatalf("client output lacks %s:\nstdout:\n%s\nstderr:\n%s", re, r.stdout, r.stderr)
+	}
+	return m[1]
+}
+
+// hasReceived reports whether one of pairs received value for alg.
+func hasReceived(pairs []digestPair, alg, value string) bool {
+	return slices.ContainsFunc(pairs, func(p digestPair) bool { return p.alg == alg && p.received == value })
+}
+
 // mustFail checks that the client refused the tampered artifact: depaudit
 // passes on its non-zero exit status (but not its own error status, 2).
 func (r *verifyResult) mustFail(t *testing.T, client string) {
@@ -338,8 +367,11 @@ func TestE2EVerifyNpm(t *testing.T) {
 	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
 	os.Remove(filepath.Join(e.dir, "package-lock.json"))
 	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
-	bad := install(newTamperer(t, e, tgz), "cache-bad")
+	bad := install(newArchiveTamperer(t, e, tgz), "cache-bad")
 	bad.mustFail(t, "npm")
+	if !strings.Contains(bad.stderr, "EINTEGRITY") {
+		t.Errorf("npm did not refuse the tarball on its integrity:\n%s", bad.stderr)
+	}
 	pairs := bad.checkTampered(t, e.reg, tgz, "pkg:npm/hello-lib@1.2.0", "npm packument")
 	algs := map[string]bool{}
 	for _, p := range pairs {
@@ -347,6 +379,11 @@ func TestE2EVerifyNpm(t *testing.T) {
 	}
 	if !algs["sha512"] || !algs["sha1"] {
 		t.Errorf("want the integrity (sha512) and shasum (sha1) mismatches, got %+v", pairs)
+	}
+	// npm and depaudit saw the same bytes.
+	npmGot := clientSaw(t, bad, `but got sha512-([A-Za-z0-9+/]+=*)`)
+	if raw, err := base64.StdEncoding.DecodeString(npmGot); err != nil || !hasReceived(pairs, "sha512", hex.EncodeToString(raw)) {
+		t.Errorf("npm got sha512-%s (%v); depaudit's pairs %+v", npmGot, err, pairs)
 	}
 }
 
@@ -386,6 +423,9 @@ func TestE2EVerifyPip(t *testing.T) {
 	var sources []string
 	for _, p := range pairs {
 		sources = append(sources, p.alg+" "+p.source)
+	}
+	if got := clientSaw(t, bad, `Got\s+([0-9a-f]{64})`); !hasReceived(pairs, "sha256", got) {
+		t.Errorf("pip got sha256 %s; depaudit's pairs %+v", got, pairs)
 	}
 	if !slices.Contains(sources, "blake2b-256 files.pythonhosted.org path blake2b-256") {
 		t.Errorf("no mismatch against the file URL's BLAKE2b-256: %q", sources)
@@ -448,6 +488,13 @@ func TestE2EVerifyGo(t *testing.T) {
 	if !found {
 		t.Errorf("no h1 mismatch: %+v", pairs)
 	}
+	// The go command's own verdict names the same two hashes.
+	if got := clientSaw(t, bad, `downloaded: (h1:[A-Za-z0-9+/]+=*)`); !hasReceived(pairs, "h1", got) {
+		t.Errorf("go downloaded %s; depaudit's pairs %+v", got, pairs)
+	}
+	if want := clientSaw(t, bad, `sum.golang.org: (h1:[A-Za-z0-9+/]+=*)`); want != h1[upper] {
+		t.Errorf("the checksum database said %s to go, depaudit expected %s", want, h1[upper])
+	}
 }
 
 // cargo checks a .crate against the index's cksum and refuses it.
@@ -469,13 +516,13 @@ func TestE2EVerifyCargo(t *testing.T) {
 	good.checkClean(t, "crates.io index cksum", "pkg:cargo/fixture-crate@0.1.0", "pkg:cargo/dep@0.2.0")
 
 	crate := "https://static.crates.io/crates/dep/0.2.0/download"
-	bad := fetch(newTamperer(t, e, crate), "cargo-bad")
+	bad := fetch(newArchiveTamperer(t, e, crate), "cargo-bad")
 	bad.mustFail(t, "cargo")
 	pairs := bad.checkTampered(t, e.reg, crate, "pkg:cargo/dep@0.2.0", "crates.io index cksum")
 	if len(pairs) != 1 || pairs[0].alg != "sha256" {
 		t.Errorf("want the cksum (sha256) mismatch alone: %+v", pairs)
 	}
-	if !strings.Contains(bad.stderr, "checksum") {
+	if !strings.Contains(bad.stderr, "failed to verify the checksum") {
 		t.Errorf("cargo did not report the checksum failure:\n%s", bad.stderr)
 	}
 }
