@@ -528,19 +528,31 @@ func TestE2EVerifyCargo(t *testing.T) {
 }
 
 // Maven fetches a .sha1 after each file: every component of `mvn -B
-// validate` is verified by it.
+// validate` is verified by it, and a jar that differs is a mismatch.
 func TestE2EVerifyMaven(t *testing.T) {
 	t.Parallel()
 	mvn := requireClient(t, "mvn")
 	e := newE2E(t, fakeregistry.Options{})
 	e.writeFile("pom.xml", fakeregistry.MavenProjectPOM)
-	res := verifyBuild(e, newTamperer(t, e), nil, mvn, "-B", "-q", "-f", filepath.Join(e.dir, "pom.xml"),
-		"-Dmaven.repo.local="+filepath.Join(e.home, "m2"), "validate")
-	res.checkClean(t, "Maven .sha1 sidecar",
+	validate := func(tam *fakeregistry.Tamperer, repo string) *verifyResult {
+		return verifyBuild(e, tam, nil, mvn, "-B", "-f", filepath.Join(e.dir, "pom.xml"),
+			"-Dmaven.repo.local="+filepath.Join(e.home, repo), "validate")
+	}
+	validate(newTamperer(t, e), "m2-good").checkClean(t, "Maven .sha1 sidecar",
 		"pkg:maven/org.example.fixture/fixture-lib@1.0.0",
 		"pkg:maven/org.example.fixture/fixture-ext@1.0.0",
 		"pkg:maven/org.codehaus.plexus/plexus-utils@1.1",
 		"pkg:maven/org.example.fixture/fixture-parent@1.0.0?type=pom")
+
+	// Maven's default checksum policy only warns: the build goes on with
+	// the tampered jar, and depaudit is what records it.
+	jar := "https://repo.maven.apache.org/maven2/org/example/fixture/fixture-lib/1.0.0/fixture-lib-1.0.0.jar"
+	bad := validate(newTamperer(t, e, jar), "m2-bad")
+	bad.mustSucceed(t)
+	bad.checkTampered(t, e.reg, jar, "pkg:maven/org.example.fixture/fixture-lib@1.0.0", "Maven .sha1 sidecar")
+	if !strings.Contains(bad.stdout+bad.stderr, "Checksum validation failed") {
+		t.Errorf("mvn did not warn about the checksum:\nstdout:\n%s", bad.stdout)
+	}
 }
 
 // curl checks nothing: depaudit is what catches a jar that differs from
