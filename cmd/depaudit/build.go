@@ -219,7 +219,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, opts outputOpt
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
-	vr := newVerification(c, log, cl)
+	vr := newVerification(c, env, log, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
 	res, err := writeOutputs(env, "build", log, cl, opts)

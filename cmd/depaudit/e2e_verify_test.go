@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +17,6 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
 	"github.com/depaudit/depaudit/sbom"
 )
@@ -634,15 +631,12 @@ func TestE2EVerifyFetch(t *testing.T) {
 		t.Errorf("before the fetch: summary %+v, want %+v", got, want)
 	}
 
-	client := &http.Client{Transport: &http.Transport{DialContext: tam.DialContext, TLSClientConfig: &tls.Config{RootCAs: tam.RootCAs()}}}
-	v := newVerificationWith(context.Background(), res.log, classify.Default(), client)
-	as, err := sbom.Assemble(res.log, classify.Default(), sbom.Options{Verify: v.sbomHook()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	v.printSummary(&stderr)
-	fetched := &verifyResult{e2eResult: &e2eResult{stderr: stderr.String(), log: res.log}, bom: as.BOM}
+	// The same downloads with --verify-fetch: depaudit fetches the
+	// packument and the sumdb lookup after the build (through the test
+	// hooks, from the fake registry) and reaches a verdict for each.
+	fetched := verifyBuild(e, tam, []string{"--verify-fetch"}, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
+		"-o", filepath.Join(e.dir, "c"), zip)
+	fetched.mustSucceed(t)
 	for purl, want := range map[string]string{
 		"pkg:npm/hello-lib@1.2.0":                     "verified",
 		"pkg:npm/hello-dep@2.0.1":                     "mismatch",

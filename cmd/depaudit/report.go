@@ -54,7 +54,7 @@ func runReport(c *cli.Context, env *appEnv) error {
 		return err
 	}
 	cl := br.classifier()
-	vr := newVerification(c, l, cl)
+	vr := newVerification(c, env, l, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
 	_, err = writeOutputs(env, "report", l, cl, opts)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,10 +50,17 @@ type verification struct {
 // newVerification reads the digests recorded in l and, with
 // --verify-fetch, fetches the metadata of the artifacts left unverifiable
 // through a plain HTTP client that verifies TLS.
-func newVerification(c *cli.Context, l *capture.Log, cl verify.Classifier) *verification {
+// In tests, env.hooks route it to the fake registries like the proxy.
+func newVerification(c *cli.Context, env *appEnv, l *capture.Log, cl verify.Classifier) *verification {
 	var client *http.Client
 	if c.Bool("verify-fetch") {
 		client = &http.Client{Timeout: 30 * time.Second}
+		if h := env.hooks; h != nil {
+			client.Transport = &http.Transport{
+				DialContext:     h.upstreamDial,
+				TLSClientConfig: &tls.Config{RootCAs: h.upstreamRoots, MinVersion: tls.VersionTLS12},
+			}
+		}
 	}
 	return newVerificationWith(c.Context, l, cl, client)
 }
