@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -114,60 +116,86 @@ type e2eResult struct {
 	log                        *capture.Log
 }
 
-// build runs `depaudit build --capture … -o … --unclassified … -- command…`
-// in-process with the
-// fake registry as the only upstream. The process's working directory is
-// not changed (tests run in parallel): commands name e.dir themselves.
-func (e *e2eRun) build(command ...string) *e2eResult {
+// upstream is where the proxy of a test build sends its upstream
+// connections: a fake registry, or a front-end of one.
+type upstream interface {
+	DialContext(ctx context.Context, network, addr string) (net.Conn, error)
+	RootCAs() *x509.CertPool
+}
+
+// lookupEnv returns a getenv over environ.
+func lookupEnv(environ []string) func(string) string {
+	return func(k string) string {
+		v := ""
+		for _, kv := range environ {
+			if key, val, _ := strings.Cut(kv, "="); key == k {
+				v = val
+			}
+		}
+		return v
+	}
+}
+
+// runBuild runs `depaudit build --capture … -o … --unclassified … FLAGS --
+// COMMAND…` in-process, with up as the only upstream and the outputs in a
+// fresh directory under HOME, and returns the result whatever the exit code
+// (with the capture log read back when there is one). The process's working
+// directory is not changed (tests run in parallel): commands name e.dir
+// themselves.
+func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eResult {
 	e.t.Helper()
-	out := filepath.Join(e.home, "out")
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	out, err := os.MkdirTemp(e.home, "out-")
+	if err != nil {
 		e.t.Fatal(err)
 	}
-	capturePath := filepath.Join(out, "depaudit.capture.jsonl")
-	sbomPath := filepath.Join(out, "depaudit.cdx.json")
-	unclassifiedPath := filepath.Join(out, "unclassified.json")
-	e.reg.ResetServed()
+	res := &e2eResult{
+		capturePath:      filepath.Join(out, "depaudit.capture.jsonl"),
+		sbomPath:         filepath.Join(out, "depaudit.cdx.json"),
+		unclassifiedPath: filepath.Join(out, "unclassified.json"),
+	}
 	var stdout, stderr bytes.Buffer
 	environ := e.environ()
 	env := &appEnv{
-		stdin:  strings.NewReader(""),
-		stdout: &stdout,
-		stderr: &stderr,
-		getenv: func(k string) string {
-			for _, kv := range environ {
-				if key, v, _ := strings.Cut(kv, "="); key == k {
-					return v
-				}
-			}
-			return ""
-		},
+		stdin:   strings.NewReader(""),
+		stdout:  &stdout,
+		stderr:  &stderr,
+		getenv:  lookupEnv(environ),
 		environ: func() []string { return environ },
 		signals: make(chan os.Signal),
-		hooks:   &testHooks{upstreamDial: e.reg.DialContext, upstreamRoots: e.reg.RootCAs()},
+		hooks:   &testHooks{upstreamDial: up.DialContext, upstreamRoots: up.RootCAs()},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
-	args := append([]string{"depaudit", "build", "--capture", capturePath, "-o", sbomPath,
-		"--unclassified", unclassifiedPath, "--"}, command...)
-	code := run(ctx, env, args)
-	res := &e2eResult{code: code, stdout: stdout.String(), stderr: stderr.String(), capturePath: capturePath,
-		sbomPath: sbomPath, unclassifiedPath: unclassifiedPath}
-	f, err := os.Open(capturePath)
-	if err != nil {
-		e.t.Fatalf("%s: no capture log: %v\nstderr:\n%s", strings.Join(command, " "), err, res.stderr)
+	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
+		"--unclassified", res.unclassifiedPath}, flags...)
+	args = append(append(args, "--"), command...)
+	res.code = run(ctx, env, args)
+	res.stdout, res.stderr = stdout.String(), stderr.String()
+	if f, err := os.Open(res.capturePath); err == nil {
+		defer f.Close()
+		if res.log, err = capture.ReadLog(f); err != nil {
+			e.t.Fatalf("read capture log: %v", err)
+		}
 	}
-	defer f.Close()
-	res.log, err = capture.ReadLog(f)
-	if err != nil {
-		e.t.Fatalf("read capture log: %v", err)
+	if testing.Verbose() && res.log != nil {
+		e.t.Logf("depaudit build -- %s: exit %d, %d exchanges\n%s\nstderr:\n%s", strings.Join(command, " "), res.code,
+			len(res.log.Exchanges), describeLog(res.log), res.stderr)
 	}
-	if code != 0 {
+	return res
+}
+
+// build runs `depaudit build -- command…` against the fake registry (see
+// runBuild) and fails the test unless it succeeded with a whole capture log.
+func (e *e2eRun) build(command ...string) *e2eResult {
+	e.t.Helper()
+	e.reg.ResetServed()
+	res := e.runBuild(e.reg, nil, command...)
+	if res.log == nil {
+		e.t.Fatalf("%s: no capture log\nstderr:\n%s", strings.Join(command, " "), res.stderr)
+	}
+	if res.code != 0 {
 		e.t.Fatalf("depaudit build -- %s: exit %d\nstdout:\n%s\nstderr:\n%s\ncapture:\n%s",
-			strings.Join(command, " "), code, res.stdout, res.stderr, describeLog(res.log))
-	}
-	if testing.Verbose() {
-		e.t.Logf("depaudit build -- %s: %d exchanges\n%s", strings.Join(command, " "), len(res.log.Exchanges), describeLog(res.log))
+			strings.Join(command, " "), res.code, res.stdout, res.stderr, describeLog(res.log))
 	}
 	if res.log.Truncated() {
 		e.t.Errorf("capture log is truncated: %s", res.log.Damage)

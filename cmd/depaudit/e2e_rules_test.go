@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -75,54 +74,8 @@ func (e *rulesE2E) writeRules(content string) string {
 // returns whatever the exit code.
 func (e *rulesE2E) build(flags []string, command ...string) *e2eResult {
 	e.t.Helper()
-	out := filepath.Join(e.home, "out")
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		e.t.Fatal(err)
-	}
-	res := &e2eResult{
-		capturePath:      filepath.Join(out, "depaudit.capture.jsonl"),
-		sbomPath:         filepath.Join(out, "depaudit.cdx.json"),
-		unclassifiedPath: filepath.Join(out, "unclassified.json"),
-	}
-	for _, p := range []string{res.capturePath, res.sbomPath, res.unclassifiedPath} {
-		os.Remove(p)
-	}
 	e.priv.ResetServed()
-	var stdout, stderr bytes.Buffer
-	environ := e.environ()
-	env := &appEnv{
-		stdin:  strings.NewReader(""),
-		stdout: &stdout,
-		stderr: &stderr,
-		getenv: func(k string) string {
-			for _, kv := range environ {
-				if key, v, _ := strings.Cut(kv, "="); key == k {
-					return v
-				}
-			}
-			return ""
-		},
-		environ: func() []string { return environ },
-		signals: make(chan os.Signal),
-		hooks:   &testHooks{upstreamDial: e.priv.DialContext, upstreamRoots: e.priv.RootCAs()},
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
-	defer cancel()
-	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
-		"--unclassified", res.unclassifiedPath}, flags...)
-	args = append(append(args, "--"), command...)
-	res.code = run(ctx, env, args)
-	res.stdout, res.stderr = stdout.String(), stderr.String()
-	if f, err := os.Open(res.capturePath); err == nil {
-		defer f.Close()
-		if res.log, err = capture.ReadLog(f); err != nil {
-			e.t.Fatalf("read capture log: %v", err)
-		}
-	}
-	if testing.Verbose() && res.log != nil {
-		e.t.Logf("depaudit build -- %s: exit %d\n%s\nstderr:\n%s", strings.Join(command, " "), res.code, describeLog(res.log), res.stderr)
-	}
-	return res
+	return e.runBuild(e.priv, flags, command...)
 }
 
 // checkServed is checkServedWereCaptured, tolerating tunnels a client

@@ -37,54 +37,12 @@ type verifyResult struct {
 // as the only upstream and returns whatever the exit code: a client that
 // refuses a tampered file fails, and the SBOM must be written all the same.
 func verifyBuild(e *e2eRun, tam *fakeregistry.Tamperer, flags []string, command ...string) *verifyResult {
-	t := e.t
-	t.Helper()
-	out, err := os.MkdirTemp(e.home, "out-")
-	if err != nil {
-		t.Fatal(err)
+	e.t.Helper()
+	res := e.runBuild(tam, flags, command...)
+	if res.log == nil {
+		e.t.Fatalf("%s: no capture log\nstderr:\n%s", strings.Join(command, " "), res.stderr)
 	}
-	res := &e2eResult{
-		capturePath:      filepath.Join(out, "depaudit.capture.jsonl"),
-		sbomPath:         filepath.Join(out, "depaudit.cdx.json"),
-		unclassifiedPath: filepath.Join(out, "unclassified.json"),
-	}
-	var stdout, stderr bytes.Buffer
-	environ := e.environ()
-	env := &appEnv{
-		stdin:  strings.NewReader(""),
-		stdout: &stdout,
-		stderr: &stderr,
-		getenv: func(k string) string {
-			for _, kv := range environ {
-				if key, v, _ := strings.Cut(kv, "="); key == k {
-					return v
-				}
-			}
-			return ""
-		},
-		environ: func() []string { return environ },
-		signals: make(chan os.Signal),
-		hooks:   &testHooks{upstreamDial: tam.DialContext, upstreamRoots: tam.RootCAs()},
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
-	defer cancel()
-	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
-		"--unclassified", res.unclassifiedPath}, flags...)
-	args = append(append(args, "--"), command...)
-	res.code = run(ctx, env, args)
-	res.stdout, res.stderr = stdout.String(), stderr.String()
-	f, err := os.Open(res.capturePath)
-	if err != nil {
-		t.Fatalf("%s: no capture log: %v\nstderr:\n%s", strings.Join(command, " "), err, res.stderr)
-	}
-	defer f.Close()
-	if res.log, err = capture.ReadLog(f); err != nil {
-		t.Fatalf("read capture log: %v", err)
-	}
-	if testing.Verbose() {
-		t.Logf("depaudit build -- %s: exit %d\n%s\nstderr:\n%s", strings.Join(command, " "), res.code, describeLog(res.log), res.stderr)
-	}
-	return &verifyResult{e2eResult: res, bom: readBOM(t, res)}
+	return &verifyResult{e2eResult: res, bom: readBOM(e.t, res)}
 }
 
 // newTamperer starts a Tamperer in front of e's registry that alters the
@@ -661,15 +619,7 @@ func liveVerify(t *testing.T, dir string, extra []string, source string, command
 	environ := append(os.Environ(), extra...)
 	env := &appEnv{
 		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string {
-			v := ""
-			for _, kv := range environ {
-				if key, val, _ := strings.Cut(kv, "="); key == k {
-					v = val
-				}
-			}
-			return v
-		},
+		getenv:  lookupEnv(environ),
 		environ: func() []string { return environ },
 		signals: make(chan os.Signal),
 	}
