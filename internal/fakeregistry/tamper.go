@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -17,9 +15,7 @@ import (
 	"strings"
 
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/dirhash"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // HostSumDB is the checksum database host a Tamperer serves.
@@ -45,7 +41,7 @@ type Tamperer struct {
 // must be artifacts of the manifest). Zips stay valid zips with one file
 // changed; other files get bytes appended.
 func (s *Server) Tamper(urls ...string) (*Tamperer, error) {
-	t := &Tamperer{s: s, bodies: map[string][]byte{}}
+	bodies := map[string][]byte{}
 	for _, raw := range urls {
 		f, ok := s.manifest.Lookup(raw)
 		if !ok {
@@ -59,25 +55,9 @@ func (s *Server) Tamper(urls ...string) (*Tamperer, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.bodies[u.Host+u.Path] = b
+		bodies[u.Host+u.Path] = b
 	}
-	skey, vkey, err := note.GenerateKey(rand.Reader, HostSumDB)
-	if err != nil {
-		return nil, fmt.Errorf("tamper: sumdb key: %w", err)
-	}
-	t.vkey = vkey
-	sumCA, err := newTestCA([]string{HostSumDB})
-	if err != nil {
-		return nil, err
-	}
-	t.pool = newX509Pool(s.ca, sumCA)
-	t.srv = httptest.NewUnstartedServer(http.HandlerFunc(t.serve))
-	t.srv.TLS = &tls.Config{Certificates: []tls.Certificate{s.ca.leaf}, MinVersion: tls.VersionTLS12}
-	t.srv.StartTLS()
-	t.sumSrv = httptest.NewUnstartedServer(sumdb.NewServer(sumdb.NewTestServer(skey, s.goSum)))
-	t.sumSrv.TLS = &tls.Config{Certificates: []tls.Certificate{sumCA.leaf}, MinVersion: tls.VersionTLS12}
-	t.sumSrv.StartTLS()
-	return t, nil
+	return s.startTamperer(bodies)
 }
 
 // GoSumDB is the GOSUMDB value that makes the go command trust the
