@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 )
@@ -23,15 +23,16 @@ func TestUpstreamProxyChaining(t *testing.T) {
 	defer origin.Close()
 	originAddr := origin.Listener.Addr().String()
 
-	var tunnels atomic.Int32
-	var tunnelHost atomic.Value
+	var mu sync.Mutex
+	var tunnelHosts []string
 	corporate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodConnect {
 			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
 			return
 		}
-		tunnels.Add(1)
-		tunnelHost.Store(r.Host)
+		mu.Lock()
+		tunnelHosts = append(tunnelHosts, r.Host)
+		mu.Unlock()
 		up, err := net.Dial("tcp", originAddr)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
@@ -79,8 +80,18 @@ func TestUpstreamProxyChaining(t *testing.T) {
 			t.Errorf("%s: got %q", host, b)
 		}
 	}
-	if n := tunnels.Load(); n != 1 || tunnelHost.Load() != "example.com:443" {
-		t.Errorf("corporate proxy saw %d tunnels (last %v); want exactly one, for example.com (direct.example.com is in NO_PROXY)", n, tunnelHost.Load())
+	// Every tunnel through the corporate proxy is for example.com (the
+	// transport may open more than one); direct.example.com is in NO_PROXY.
+	mu.Lock()
+	hosts := append([]string(nil), tunnelHosts...)
+	mu.Unlock()
+	if len(hosts) == 0 {
+		t.Error("the corporate proxy saw no tunnel")
+	}
+	for _, h := range hosts {
+		if h != "example.com:443" {
+			t.Errorf("corporate proxy tunnelled to %s; want only example.com:443 (direct.example.com is in NO_PROXY)", h)
+		}
 	}
 	for _, x := range rec.waitFor(t, 2) {
 		if !x.Complete {
