@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	packageurl "github.com/package-url/packageurl-go"
+	"github.com/depaudit/depaudit/classify"
 )
 
 // glob reports whether s matches pattern, where '*' stands for any run of
@@ -123,7 +123,7 @@ func (p purlPattern) match(purl string) bool {
 // purlForms returns the decoded spellings of purl a pattern is matched
 // against: without version, with version, with version and qualifiers.
 func purlForms(purl string) []string {
-	pu, err := packageurl.FromString(purl)
+	pu, err := classify.ParsePURL(purl)
 	if err != nil {
 		dec, derr := url.PathUnescape(purl)
 		if derr != nil {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
-	"github.com/package-url/packageurl-go"
 
 	"github.com/depaudit/depaudit/classify"
 )
@@ -199,7 +198,7 @@ func (a *artifact) component() cdx.Component {
 // purlParts returns the namespace, name and version of a purl, empty when
 // it does not parse.
 func purlParts(purl string) (group, name, version string) {
-	p, err := packageurl.FromString(purl)
+	p, err := classify.ParsePURL(purl)
 	if err != nil {
 		return "", "", ""
 	}

@@ -9,6 +9,8 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/package-url/packageurl-go"
+
+	"github.com/depaudit/depaudit/classify"
 )
 
 // diffArtifact is one component of a BOM as the diff sees it: several
@@ -179,7 +181,7 @@ func (ix *diffIndex) addComponent(c *cdx.Component) {
 // artifact id; false when it has neither a usable purl nor a name.
 func componentIdentity(c *cdx.Component) (PackageRef, string, bool) {
 	if c.PackageURL != "" {
-		if p, err := packageurl.FromString(strings.TrimSpace(c.PackageURL)); err == nil && p.Name != "" {
+		if p, err := classify.ParsePURL(strings.TrimSpace(c.PackageURL)); err == nil && p.Name != "" {
 			return purlIdentity(p, c)
 		}
 	}
@@ -272,7 +274,7 @@ func componentURLs(c *cdx.Component) []string {
 			}
 		}
 	}
-	if p, err := packageurl.FromString(c.PackageURL); err == nil {
+	if p, err := classify.ParsePURL(c.PackageURL); err == nil {
 		if u := p.Qualifiers.Map()["download_url"]; u != "" {
 			raw = append(raw, u)
 		}

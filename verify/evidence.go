@@ -156,7 +156,7 @@ func purlKeys(purl string) []string {
 // barePURL drops the qualifiers that say where a package came from, not
 // which file it is.
 func barePURL(purl string) string {
-	p, err := packageurl.FromString(purl)
+	p, err := classify.ParsePURL(purl)
 	if err != nil {
 		return ""
 	}
@@ -172,7 +172,7 @@ func barePURL(purl string) string {
 
 // goSubject is "golang:MODULE@VERSION" for a Go module purl, else "".
 func goSubject(purl string) string {
-	p, err := packageurl.FromString(purl)
+	p, err := classify.ParsePURL(purl)
 	if err != nil || p.Type != packageurl.TypeGolang || p.Version == "" {
 		return ""
 	}

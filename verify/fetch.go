@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -40,16 +41,24 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []st
 			}
 		}
 		e.mu.Unlock()
-		u, accept := metadataURL(v.PURL, artifactURL)
-		if u == "" || done[u] {
+		urls, accept := metadataURLs(v.PURL, artifactURL)
+		if len(urls) == 0 || done[urls[0]] {
 			continue
 		}
-		done[u] = true
-		if err := e.fetchOne(ctx, client, u, accept); err != nil {
-			errs = append(errs, err)
-			continue
+		done[urls[0]] = true
+		// Candidates in order (a Go proxy's own checksum database
+		// endpoint, then sum.golang.org): the first that answers wins.
+		var tried []error
+		for _, u := range urls {
+			err := e.fetchOne(ctx, client, u, accept)
+			if err == nil {
+				fetched = append(fetched, u)
+				tried = nil
+				break
+			}
+			tried = append(tried, err)
 		}
-		fetched = append(fetched, u)
+		errs = append(errs, tried...)
 	}
 	return fetched, errors.Join(errs...)
 }
@@ -91,10 +100,55 @@ func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, ac
 	return nil
 }
 
+// metadataURLs are where the digest of the artifact purl (downloaded from
+// artifactURL) is published, best first, and the Accept header to ask with.
+func metadataURLs(purl, artifactURL string) ([]string, string) {
+	u, accept := metadataURL(purl, artifactURL)
+	if u == "" {
+		return nil, ""
+	}
+	if strings.HasPrefix(u, sumDBLookup) {
+		// The go command asks the module proxy it downloaded from first
+		// ($GOPROXY/sumdb/sum.golang.org/lookup/…): where sum.golang.org
+		// itself is out of reach, the proxy still answers.
+		if base := goProxyBase(artifactURL); base != "" {
+			return []string{base + "/sumdb/sum.golang.org/lookup/" + strings.TrimPrefix(u, sumDBLookup), u}, accept
+		}
+	}
+	return []string{u}, accept
+}
+
+// sumDBLookup is the lookup endpoint of the Go checksum database.
+const sumDBLookup = "https://sum.golang.org/lookup/"
+
+// goProxyBase returns the base URL of the Go module proxy that served the
+// module file at artifactURL ($base/<escaped module>/@v/<version>.zip), or
+// "" when it is not a proxy URL.
+func goProxyBase(artifactURL string) string {
+	u, err := url.Parse(artifactURL)
+	if err != nil || u.Scheme != "https" || u.RawQuery != "" {
+		return ""
+	}
+	i := strings.Index(u.Path, "/@v/")
+	if i < 0 {
+		return ""
+	}
+	// The module path starts at the first element that makes a valid one
+	// (it needs a dot): after the proxy's own base path, if it has one
+	// (Artifactory's /api/go/go).
+	parts := strings.Split(strings.TrimPrefix(u.Path[:i], "/"), "/")
+	for j := range parts {
+		if _, err := module.UnescapePath(strings.Join(parts[j:], "/")); err == nil {
+			return strings.TrimSuffix(u.Scheme+"://"+u.Host+"/"+strings.Join(parts[:j], "/"), "/")
+		}
+	}
+	return ""
+}
+
 // metadataURL is where the digest of the artifact purl (downloaded from
 // artifactURL) is published, and the Accept header to ask with.
 func metadataURL(purl, artifactURL string) (string, string) {
-	p, err := packageurl.FromString(purl)
+	p, err := classify.ParsePURL(purl)
 	if err != nil || p.Version == "" {
 		return "", ""
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/package-url/packageurl-go"
+	"github.com/depaudit/depaudit/classify"
 
 	"github.com/depaudit/depaudit/capture"
 )
@@ -106,7 +106,7 @@ func withVersion(purl, name, version string) string {
 	if purl == "" {
 		return ""
 	}
-	pu, err := packageurl.FromString(purl)
+	pu, err := classify.ParsePURL(purl)
 	if err != nil {
 		return ""
 	}
