@@ -60,11 +60,7 @@ func TestE2ENpm(t *testing.T) {
 	t.Parallel()
 	npm := requireClient(t, "npm")
 	e := newE2E(t, fakeregistry.Options{})
-	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
-	e.env["npm_config_fetch_retries"] = "0"
-	e.env["npm_config_audit"] = "false"
-	e.env["npm_config_fund"] = "false"
-	e.env["npm_config_update_notifier"] = "false"
+	e.npmProject()
 	res := e.build(npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
 		"--no-audit", "--no-fund", "--loglevel=error",
 		"hello-lib", "@fixture/scoped", "multi-part-name@2.0.0-rc.1")
@@ -98,10 +94,7 @@ func TestE2EPip(t *testing.T) {
 	t.Parallel()
 	py := pythonExecutable(t)
 	e := newE2E(t, fakeregistry.Options{})
-	e.env["PIP_RETRIES"] = "0"
-	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-	e.env["PIP_NO_INPUT"] = "1"
-	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
+	e.pipEnv()
 	dest := filepath.Join(e.dir, "dist")
 	res := e.build(py, "-m", "pip", "download", "--no-cache-dir", "--quiet", "-d", dest, "tiny-wheel")
 	checkServedWereCaptured(t, e.reg, res.log)
@@ -134,14 +127,7 @@ func TestE2EGo(t *testing.T) {
 	t.Parallel()
 	goBin := requireClient(t, "go")
 	e := newE2E(t, fakeregistry.Options{})
-	e.env["GOMODCACHE"] = filepath.Join(e.home, "gomodcache")
-	e.env["GOPATH"] = filepath.Join(e.home, "gopath")
-	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
-	e.env["GOFLAGS"] = "-modcacherw"
-	e.env["GOSUMDB"] = "off"
-	e.env["GOTOOLCHAIN"] = "local"
-	e.env["GOENV"] = "off"
-	e.env["GO111MODULE"] = "on"
+	e.goEnv()
 	res := e.build(goBin, "-C", e.dir, "mod", "download", "-json",
 		"github.com/Example/Upper@v1.0.0", "github.com/example/mod/v2@v2.1.0")
 	checkServedWereCaptured(t, e.reg, res.log)
@@ -173,12 +159,7 @@ func TestE2ECargo(t *testing.T) {
 	t.Parallel()
 	bin := cargoBinDir(t)
 	e := newE2E(t, fakeregistry.Options{})
-	e.path = []string{bin}
-	e.env["CARGO_HOME"] = filepath.Join(e.home, "cargo")
-	e.env["CARGO_NET_RETRY"] = "0"
-	e.env["CARGO_TERM_COLOR"] = "never"
-	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
-	e.writeFile("src/lib.rs", "")
+	e.cargoProject(bin)
 	res := e.build(filepath.Join(bin, "cargo"), "fetch", "--quiet", "--manifest-path", filepath.Join(e.dir, "Cargo.toml"))
 	checkServedWereCaptured(t, e.reg, res.log)
 	crates := []string{
@@ -250,9 +231,7 @@ func TestE2EVariantRegistry(t *testing.T) {
 	}
 	base.Close()
 	e := newE2E(t, opts)
-	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
-	e.env["npm_config_fetch_retries"] = "0"
-	e.env["npm_config_update_notifier"] = "false"
+	e.npmProject()
 	res := e.build(npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
 		"--no-audit", "--no-fund", "--loglevel=error", "hello-lib")
 	checkServedWereCaptured(t, e.reg, res.log)
@@ -265,11 +244,7 @@ func TestE2EVariantRegistry(t *testing.T) {
 	}
 
 	bin := cargoBinDir(t)
-	e.path = []string{bin}
-	e.env["CARGO_HOME"] = filepath.Join(e.home, "cargo")
-	e.env["CARGO_NET_RETRY"] = "0"
-	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
-	e.writeFile("src/lib.rs", "")
+	e.cargoProject(bin)
 	res = e.build(filepath.Join(bin, "cargo"), "fetch", "--quiet", "--manifest-path", filepath.Join(e.dir, "Cargo.toml"))
 	checkServedWereCaptured(t, e.reg, res.log)
 	checkArtifacts(t, e.reg, res.log,

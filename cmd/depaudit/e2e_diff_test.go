@@ -24,9 +24,7 @@ func TestE2EDiffOfTwoBuilds(t *testing.T) {
 	boms := make([]string, 2)
 	for i, opts := range []fakeregistry.Options{{}, {Upgrade: true, Republish: true}} {
 		e := newE2E(t, opts)
-		e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
-		e.env["npm_config_fetch_retries"] = "0"
-		e.env["npm_config_update_notifier"] = "false"
+		e.npmProject()
 		res := e.build(npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
 			"--no-audit", "--no-fund", "--loglevel=error", "hello-lib")
 		if res.code != 0 {

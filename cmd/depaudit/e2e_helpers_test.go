@@ -322,3 +322,45 @@ func checkArtifacts(t *testing.T, reg *fakeregistry.Server, l *capture.Log, urls
 		}
 	}
 }
+
+// npmProject makes e.dir an empty npm project and quiets npm: no retries
+// (a failure should fail fast), no audit, fund or update calls.
+func (e *e2eRun) npmProject() {
+	e.env["npm_config_fetch_retries"] = "0"
+	e.env["npm_config_audit"] = "false"
+	e.env["npm_config_fund"] = "false"
+	e.env["npm_config_update_notifier"] = "false"
+	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
+}
+
+// pipEnv makes pip fail fast and ask nothing.
+func (e *e2eRun) pipEnv() {
+	e.env["PIP_RETRIES"] = "0"
+	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+	e.env["PIP_NO_INPUT"] = "1"
+	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
+}
+
+// goEnv gives the go command fresh caches under HOME, the local toolchain
+// only, and no checksum database (GOSUMDB=off; tests that want one set it).
+func (e *e2eRun) goEnv() {
+	e.env["GOMODCACHE"] = filepath.Join(e.home, "gomodcache")
+	e.env["GOPATH"] = filepath.Join(e.home, "gopath")
+	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
+	e.env["GOFLAGS"] = "-modcacherw"
+	e.env["GOSUMDB"] = "off"
+	e.env["GOTOOLCHAIN"] = "local"
+	e.env["GOENV"] = "off"
+	e.env["GO111MODULE"] = "on"
+}
+
+// cargoProject makes e.dir a crate depending on fixture-crate, with cargo
+// from bin and a fresh CARGO_HOME.
+func (e *e2eRun) cargoProject(bin string) {
+	e.path = []string{bin}
+	e.env["CARGO_HOME"] = filepath.Join(e.home, "cargo")
+	e.env["CARGO_NET_RETRY"] = "0"
+	e.env["CARGO_TERM_COLOR"] = "never"
+	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
+	e.writeFile("src/lib.rs", "")
+}

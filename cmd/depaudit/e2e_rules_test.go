@@ -208,14 +208,10 @@ func withRepositoryURL(t *testing.T, purl, repo string) string {
 	return head + "?" + enc
 }
 
-func npmEnv(e *rulesE2E) {
-	e.env["npm_config_fetch_retries"] = "0"
-	e.env["npm_config_audit"] = "false"
-	e.env["npm_config_fund"] = "false"
-	e.env["npm_config_update_notifier"] = "false"
-	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
-	// The registry comes from the project's .npmrc, as in a company
-	// project.
+// privateNPMProject makes e.dir an npm project whose registry, as in a
+// company project, comes from its .npmrc: the private one.
+func privateNPMProject(e *rulesE2E) {
+	e.npmProject()
 	e.writeFile(".npmrc", "registry="+fakeregistry.PrivateNPMBase+"\n")
 }
 
@@ -252,7 +248,7 @@ func TestE2ERulesNpmAudit(t *testing.T) {
 	t.Parallel()
 	npm := requireClient(t, "npm")
 	e := newRulesE2E(t, fakeregistry.Options{})
-	npmEnv(e)
+	privateNPMProject(e)
 	rulesPath := e.writeRules(npmRules)
 	res := e.build([]string{"--rules", rulesPath}, npmInstall(e, npm, "hello-lib")...)
 	res.mustSucceed(t)
@@ -300,7 +296,7 @@ func TestE2ERulesNpmEnforce(t *testing.T) {
 	t.Parallel()
 	npm := requireClient(t, "npm")
 	e := newRulesE2E(t, fakeregistry.Options{})
-	npmEnv(e)
+	privateNPMProject(e)
 	rulesPath := e.writeRules("mode: enforce\n" + npmRules)
 	res := e.build([]string{"--rules", rulesPath}, npmInstall(e, npm, "hello-lib")...)
 	if res.code == 0 {
@@ -350,10 +346,7 @@ func TestE2ERulesPip(t *testing.T) {
 	t.Parallel()
 	py := pythonExecutable(t)
 	e := newRulesE2E(t, fakeregistry.Options{})
-	e.env["PIP_RETRIES"] = "0"
-	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-	e.env["PIP_NO_INPUT"] = "1"
-	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
+	e.pipEnv()
 	base := fakeregistry.PrivatePyPIBase
 	rulesPath := e.writeRules(`
 mode: enforce
@@ -389,14 +382,7 @@ func TestE2ERulesGo(t *testing.T) {
 	t.Parallel()
 	goBin := requireClient(t, "go")
 	e := newRulesE2E(t, fakeregistry.Options{})
-	e.env["GOMODCACHE"] = filepath.Join(e.home, "gomodcache")
-	e.env["GOPATH"] = filepath.Join(e.home, "gopath")
-	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
-	e.env["GOFLAGS"] = "-modcacherw"
-	e.env["GOSUMDB"] = "off"
-	e.env["GOTOOLCHAIN"] = "local"
-	e.env["GOENV"] = "off"
-	e.env["GO111MODULE"] = "on"
+	e.goEnv()
 	base := fakeregistry.PrivateGoBase
 	e.env["GOPROXY"] = strings.TrimSuffix(base, "/")
 	rulesPath := e.writeRules(`
@@ -475,7 +461,7 @@ policy:
   hash_changed: deny
 `
 	first := newRulesE2E(t, fakeregistry.Options{})
-	npmEnv(first)
+	privateNPMProject(first)
 	res := first.build([]string{"--rules", first.writeRules(rulesText)}, npmInstall(first, npm, "hello-lib")...)
 	res.mustSucceed(t)
 	baseline := filepath.Join(t.TempDir(), "baseline.cdx.json")
@@ -488,7 +474,7 @@ policy:
 	}
 
 	second := newRulesE2E(t, fakeregistry.Options{Republish: true})
-	npmEnv(second)
+	privateNPMProject(second)
 	res = second.build([]string{"--rules", second.writeRules(rulesText), "--baseline", baseline, "--fail-on-violation"},
 		npmInstall(second, npm, "hello-lib")...)
 	if res.code != exitViolation {

@@ -308,9 +308,7 @@ func TestE2EVerifyNpm(t *testing.T) {
 	t.Parallel()
 	npm := requireClient(t, "npm")
 	e := newE2E(t, fakeregistry.Options{})
-	e.writeFile("package.json", `{"name":"e2e-app","version":"1.0.0","private":true}`+"\n")
-	e.env["npm_config_fetch_retries"] = "0"
-	e.env["npm_config_update_notifier"] = "false"
+	e.npmProject()
 	install := func(tam *fakeregistry.Tamperer, cache string) *verifyResult {
 		return verifyBuild(e, tam, nil, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, cache),
 			"--no-audit", "--no-fund", "--loglevel=error", "hello-lib", "@fixture/scoped")
@@ -349,10 +347,7 @@ func TestE2EVerifyPip(t *testing.T) {
 	t.Parallel()
 	py := pythonExecutable(t)
 	e := newE2E(t, fakeregistry.Options{})
-	e.env["PIP_RETRIES"] = "0"
-	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-	e.env["PIP_NO_INPUT"] = "1"
-	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
+	e.pipEnv()
 	var wheel, purl string
 	for _, f := range e.reg.Manifest().Artifacts("pypi") {
 		if strings.HasSuffix(f.URL, ".whl") && strings.Contains(f.URL, "/tiny_wheel-") {
@@ -397,12 +392,8 @@ func TestE2EVerifyGo(t *testing.T) {
 	t.Parallel()
 	goBin := requireClient(t, "go")
 	e := newE2E(t, fakeregistry.Options{})
-	e.env["GOFLAGS"] = "-modcacherw"
-	e.env["GOTOOLCHAIN"] = "local"
-	e.env["GOENV"] = "off"
-	e.env["GO111MODULE"] = "on"
+	e.goEnv() // GOMODCACHE, GOPATH and GOSUMDB are set per download
 	e.env["GOPROXY"] = "https://proxy.golang.org"
-	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
 	download := func(tam *fakeregistry.Tamperer, cache string) *verifyResult {
 		e.env["GOMODCACHE"] = filepath.Join(e.home, cache)
 		e.env["GOPATH"] = filepath.Join(e.home, "gopath-"+cache)
@@ -457,11 +448,7 @@ func TestE2EVerifyCargo(t *testing.T) {
 	t.Parallel()
 	bin := cargoBinDir(t)
 	e := newE2E(t, fakeregistry.Options{})
-	e.path = []string{bin}
-	e.env["CARGO_NET_RETRY"] = "0"
-	e.env["CARGO_TERM_COLOR"] = "never"
-	e.writeFile("Cargo.toml", "[package]\nname = \"e2e-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nfixture-crate = \"0.1\"\n")
-	e.writeFile("src/lib.rs", "")
+	e.cargoProject(bin) // CARGO_HOME is set per fetch
 	fetch := func(tam *fakeregistry.Tamperer, home string) *verifyResult {
 		e.env["CARGO_HOME"] = filepath.Join(e.home, home)
 		os.Remove(filepath.Join(e.dir, "Cargo.lock"))
