@@ -80,14 +80,15 @@ func Encode(w io.Writer, bom *cdx.BOM, format Format, spec cdx.SpecVersion) erro
 	return nil
 }
 
-// ErrNotBOM is returned by Decode for input that is not a CycloneDX BOM.
+// ErrNotBOM is wrapped by the errors of Decode, ParseBOM and ReadBOMFile
+// for input that is not a CycloneDX BOM.
 var ErrNotBOM = errors.New("not a CycloneDX BOM")
 
 // Decode reads a CycloneDX BOM (any spec version cyclonedx-go knows) in
 // the given format; with FormatAuto it tells JSON from XML by the first
 // byte that is not white space (or a UTF-8 byte order mark). It checks
 // that the document is a CycloneDX BOM but does not validate it against
-// the schema.
+// the schema. Errors about input that is no CycloneDX BOM wrap ErrNotBOM.
 func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -101,29 +102,15 @@ func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
 		}
 		format = f
 	}
-	var bom cdx.BOM
+	// The same readers as ParseBOM, which name each problem precisely;
+	// only the version floor of a diff does not apply here.
 	switch format {
 	case FormatJSON:
-		if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
-			return nil, fmt.Errorf("decode CycloneDX JSON: %w", err)
-		}
-		if bom.BOMFormat != cdx.BOMFormat {
-			return nil, fmt.Errorf("%w: bomFormat is %q", ErrNotBOM, bom.BOMFormat)
-		}
-		if bom.SpecVersion == 0 {
-			return nil, fmt.Errorf("%w: no specVersion", ErrNotBOM)
-		}
+		return parseJSONBOM(data)
 	case FormatXML:
-		if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatXML).Decode(&bom); err != nil {
-			return nil, fmt.Errorf("decode CycloneDX XML: %w", err)
-		}
-		if bom.SpecVersion == 0 {
-			return nil, fmt.Errorf("%w: unknown XML namespace %q", ErrNotBOM, bom.XMLNS)
-		}
-	default:
-		return nil, fmt.Errorf("decode SBOM: unknown format %q", format)
+		return parseXMLBOM(data)
 	}
-	return &bom, nil
+	return nil, fmt.Errorf("decode SBOM: unknown format %q", format)
 }
 
 // utf8BOM is the UTF-8 byte order mark some editors put in front of text.

@@ -61,7 +61,7 @@ func ParseBOM(data []byte) (*cdx.BOM, error) {
 	body := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
 	body = bytes.TrimLeft(body, " \t\r\n")
 	if len(body) == 0 {
-		return nil, errors.New("empty file, not a CycloneDX BOM")
+		return nil, fmt.Errorf("empty file, %w", ErrNotBOM)
 	}
 	var (
 		bom *cdx.BOM
@@ -73,7 +73,7 @@ func ParseBOM(data []byte) (*cdx.BOM, error) {
 	case '<':
 		bom, err = parseXMLBOM(body)
 	default:
-		return nil, errors.New("not a CycloneDX BOM: neither JSON nor XML")
+		return nil, fmt.Errorf("%w: neither JSON nor XML", ErrNotBOM)
 	}
 	if err != nil {
 		return nil, err
@@ -96,11 +96,11 @@ func parseJSONBOM(data []byte) (*cdx.BOM, error) {
 	}
 	switch {
 	case head.BOMFormat == nil:
-		return nil, errors.New("not a CycloneDX BOM: no bomFormat")
+		return nil, fmt.Errorf("%w: no bomFormat", ErrNotBOM)
 	case *head.BOMFormat != "CycloneDX":
-		return nil, fmt.Errorf("not a CycloneDX BOM: bomFormat is %s", quoteShort(*head.BOMFormat))
+		return nil, fmt.Errorf("%w: bomFormat is %s", ErrNotBOM, quoteShort(*head.BOMFormat))
 	case head.SpecVersion == nil:
-		return nil, errors.New("CycloneDX BOM without specVersion")
+		return nil, fmt.Errorf("%w: no specVersion", ErrNotBOM)
 	}
 	var sv cdx.SpecVersion
 	if err := json.Unmarshal(head.SpecVersion, &sv); err != nil {
@@ -129,7 +129,7 @@ func jsonProblem(data []byte, err error) error {
 		if where == "" {
 			where = "top level"
 		}
-		return fmt.Errorf("not a CycloneDX BOM: %s is a JSON %s", quoteShort(where), typ.Value)
+		return fmt.Errorf("%w: %s is a JSON %s", ErrNotBOM, quoteShort(where), typ.Value)
 	}
 	return fmt.Errorf("malformed CycloneDX JSON: %s", oneLine(err.Error()))
 }
@@ -142,10 +142,10 @@ func parseXMLBOM(data []byte) (*cdx.BOM, error) {
 		return nil, err
 	}
 	if root.Local != "bom" {
-		return nil, fmt.Errorf("not a CycloneDX BOM: XML root element is <%s>", quoteShort(root.Local))
+		return nil, fmt.Errorf("%w: XML root element is <%s>", ErrNotBOM, quoteShort(root.Local))
 	}
 	if !strings.HasPrefix(root.Space, "http://cyclonedx.org/schema/bom/") {
-		return nil, fmt.Errorf("not a CycloneDX BOM: XML namespace is %s", quoteShort(root.Space))
+		return nil, fmt.Errorf("%w: XML namespace is %s", ErrNotBOM, quoteShort(root.Space))
 	}
 	bom := new(cdx.BOM)
 	if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatXML).Decode(bom); err != nil {
