@@ -71,7 +71,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			return usageError("build: --baseline: %v", err)
 		}
 	}
-	br, err := loadBuildRules(c, env)
+	br, err := loadCommandRules(c, "build", baseline)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,11 @@ import (
 	"os"
 	"slices"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 func reportCommand(env *appEnv) *cli.Command {
@@ -49,7 +51,13 @@ func runReport(c *cli.Context, env *appEnv) error {
 	if err != nil {
 		return usageError("report: %v", err)
 	}
-	br, err := loadCommandRules(c, "report")
+	var baseline *cdx.BOM
+	if p := c.String("baseline"); p != "" {
+		if baseline, err = sbom.ReadBOMFile(p); err != nil {
+			return usageError("report: --baseline: %v", err)
+		}
+	}
+	br, err := loadCommandRules(c, "report", baseline)
 	if err != nil {
 		return err
 	}

@@ -75,16 +75,12 @@ type buildRules struct {
 	evaluated  bool
 }
 
-// loadBuildRules reads the rules flags of `depaudit build`. Call it before
-// starting the command, so that a bad rules file never costs a build.
-func loadBuildRules(c *cli.Context, _ *appEnv) (*buildRules, error) {
-	return loadCommandRules(c, "build")
-}
-
 // loadCommandRules reads the rules flags of command (build, or report when
 // it regenerates a build's SBOM with the same rules); flags the command
-// does not define read as unset.
-func loadCommandRules(c *cli.Context, command string) (*buildRules, error) {
+// does not define read as unset. baseline is the command's --baseline SBOM,
+// nil without one: policy.hash_changed is judged against it. Call it before
+// starting a build, so that a bad rules file never costs one.
+func loadCommandRules(c *cli.Context, command string, baseline *cdx.BOM) (*buildRules, error) {
 	r, err := loadRules(c, command)
 	if err != nil {
 		return nil, err
@@ -93,10 +89,8 @@ func loadCommandRules(c *cli.Context, command string) (*buildRules, error) {
 	if b.failOnViolation && r == nil {
 		return nil, usageError("%s: --fail-on-violation needs a rules file (--rules FILE, or %s in the working directory)", command, rules.DefaultFile)
 	}
-	if r != nil && r.HashChanged() != rules.Allow && c.String("baseline") != "" {
-		if b.baseline, err = sbom.ReadBOMFile(c.String("baseline")); err != nil {
-			return nil, usageError("%s: --baseline: %v", command, err)
-		}
+	if r != nil && r.HashChanged() != rules.Allow {
+		b.baseline = baseline
 	}
 	return b, nil
 }
