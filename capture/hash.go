@@ -15,6 +15,9 @@ type Digests struct {
 	SHA256, SHA512, SHA1 string
 }
 
+// emptyDigests are the digests of an empty body (constants, computed once).
+var emptyDigests = NewMultiHasher().Sum()
+
 // inlineLimit is how many bytes are hashed on the reading goroutine before
 // hashing moves to background goroutines: small bodies (most metadata) are
 // cheaper hashed inline than handed over.

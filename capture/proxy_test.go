@@ -268,6 +268,8 @@ func TestBodilessResponses(t *testing.T) {
 			w.WriteHeader(http.StatusNoContent)
 		case "/range":
 			http.ServeContent(w, r, "f", time.Time{}, strings.NewReader("0123456789"))
+		case "/empty":
+			w.Header().Set("Content-Length", "0")
 		}
 	}), false)
 	c := tp.client(t, false)
@@ -280,6 +282,7 @@ func TestBodilessResponses(t *testing.T) {
 		{"GET", "/304", 304, ""},
 		{"GET", "/204", 204, ""},
 		{"GET", "/range", 206, "234"},
+		{"GET", "/empty", 200, ""},
 	} {
 		req, _ := http.NewRequest(tc.method, "https://example.com"+tc.path, nil)
 		if tc.path == "/range" {
@@ -298,8 +301,11 @@ func TestBodilessResponses(t *testing.T) {
 			t.Errorf("HEAD lost Content-Length: %d", resp.ContentLength)
 		}
 	}
-	xs := tp.rec.waitFor(t, 4)
+	xs := tp.rec.waitFor(t, 5)
 	for _, x := range xs {
+		if strings.HasSuffix(x.URL, "/empty") && x.SHA256 != sha256hex(nil) {
+			t.Errorf("empty 200 body: sha256 %q, want the empty digest", x.SHA256)
+		}
 		if !x.Complete || x.Error != "" {
 			t.Errorf("%s %s: %+v", x.Method, x.URL, x)
 		}
