@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
@@ -595,54 +594,6 @@ func TestE2EVerifyFetch(t *testing.T) {
 	if !strings.Contains(fetched.stderr, "fetched after the build") {
 		t.Errorf("summary does not say metadata was fetched:\n%s", fetched.stderr)
 	}
-}
-
-// liveVerify runs `depaudit build -- COMMAND…` against the real registries
-// with the test's environment plus extra, and checks that every component
-// is verified by a source starting with source. Opt-in: DEPAUDIT_LIVE=1.
-func liveVerify(t *testing.T, dir string, extra []string, source string, command ...string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	environ := append(os.Environ(), extra...)
-	env := &appEnv{
-		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv:  lookupEnv(environ),
-		environ: func() []string { return environ },
-		signals: make(chan os.Signal),
-	}
-	res := &e2eResult{capturePath: filepath.Join(dir, "live.capture.jsonl"), sbomPath: filepath.Join(dir, "live.cdx.json"),
-		unclassifiedPath: filepath.Join(dir, "live.unclassified.json")}
-	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
-		"--unclassified", res.unclassifiedPath, "--"}, command...)
-	res.code = run(context.Background(), env, args)
-	res.stdout, res.stderr = stdout.String(), stderr.String()
-	t.Logf("stderr:\n%s", res.stderr)
-	r := &verifyResult{e2eResult: res, bom: readBOM(t, res)}
-	r.checkClean(t, source)
-	if len(r.components()) == 0 {
-		t.Errorf("no component")
-	}
-}
-
-func TestLiveVerifyNPMInstall(t *testing.T) {
-	requireLive(t)
-	npm := requireClient(t, "npm")
-	dir := t.TempDir()
-	pkg := `{"name":"live","version":"1.0.0","private":true,"dependencies":{"chalk":"4.1.2","@types/node":"20.0.0","@sindresorhus/is":"4.6.0"}}`
-	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	liveVerify(t, dir, []string{"npm_config_cache=" + filepath.Join(dir, "cache"), "npm_config_update_notifier=false"}, "npm packument integrity",
-		npm, "install", "--prefix", dir, "--no-audit", "--no-fund")
-}
-
-func TestLiveVerifyGoModDownload(t *testing.T) {
-	requireLive(t)
-	goBin := requireClient(t, "go")
-	dir := t.TempDir()
-	liveVerify(t, dir, []string{"GOMODCACHE=" + filepath.Join(dir, "modcache"), "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local",
-		"GOPROXY=https://proxy.golang.org", "GOSUMDB=sum.golang.org", "GONOSUMDB=", "GOPRIVATE=", "GONOSUMCHECK="}, "Go checksum database h1",
-		goBin, "-C", dir, "mod", "download", "-json", "golang.org/x/text@v0.34.0", "gopkg.in/yaml.v3@v3.0.1", "github.com/BurntSushi/toml@v1.4.0")
 }
 
 // The helpers must tell a wrong verdict from a right one.

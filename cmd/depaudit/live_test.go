@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -13,8 +14,6 @@ import (
 	"testing"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
-
-	"github.com/depaudit/depaudit/sbom"
 )
 
 // The live suite talks to the real npm registry and Go module proxy. It is
@@ -27,30 +26,30 @@ func requireLive(t *testing.T) {
 	}
 }
 
-// liveBuild runs `depaudit build` in dir with the test's environment plus
-// extra variables, and returns the SBOM.
-func liveBuild(t *testing.T, dir string, extra []string, command ...string) *cdx.BOM {
+// liveBuild runs `depaudit build -- COMMAND…` against the real registries,
+// with the test's environment plus extra and the outputs in dir, and
+// returns the result (its SBOM checked against the CycloneDX schema).
+// Commands name dir themselves (npm --prefix, go -C): the working
+// directory of the test process is not changed.
+func liveBuild(t *testing.T, dir string, extra []string, command ...string) *verifyResult {
 	t.Helper()
-	env, _, read := testEnv(t)
-	env.environ = func() []string { return append(os.Environ(), extra...) }
-	sbomPath := filepath.Join(dir, "live.cdx.json")
-	args := append([]string{"depaudit", "build", "--capture", filepath.Join(dir, "live.capture.jsonl"), "-o", sbomPath, "--"}, command...)
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
+	var stdout, stderr bytes.Buffer
+	environ := append(os.Environ(), extra...)
+	env := &appEnv{
+		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv:  lookupEnv(environ),
+		environ: func() []string { return environ },
+		signals: make(chan os.Signal),
 	}
-	code := run(context.Background(), env, args)
-	os.Chdir(wd)
-	out, errOut := read()
-	if code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
-	}
-	t.Logf("stderr:\n%s", errOut)
-	bom, err := sbom.ReadBOMFile(sbomPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bom
+	res := &e2eResult{capturePath: filepath.Join(dir, "live.capture.jsonl"), sbomPath: filepath.Join(dir, "live.cdx.json"),
+		unclassifiedPath: filepath.Join(dir, "live.unclassified.json")}
+	args := append([]string{"depaudit", "build", "--capture", res.capturePath, "-o", res.sbomPath,
+		"--unclassified", res.unclassifiedPath, "--"}, command...)
+	res.code = run(context.Background(), env, args)
+	res.stdout, res.stderr = stdout.String(), stderr.String()
+	t.Logf("stderr:\n%s", res.stderr)
+	res.mustSucceed(t)
+	return &verifyResult{e2eResult: res, bom: readBOM(t, res)}
 }
 
 func componentHash(c cdx.Component, alg cdx.HashAlgorithm) string {
@@ -77,8 +76,11 @@ func TestLiveNPMInstall(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bom := liveBuild(t, dir, []string{"npm_config_cache=" + filepath.Join(dir, "cache"), "npm_config_audit=false", "npm_config_fund=false", "npm_config_update_notifier=false"},
-		"npm", "install", "--no-audit", "--no-fund")
+	r := liveBuild(t, dir, []string{"npm_config_cache=" + filepath.Join(dir, "cache"), "npm_config_audit=false", "npm_config_fund=false", "npm_config_update_notifier=false"},
+		"npm", "install", "--prefix", dir, "--no-audit", "--no-fund")
+	// Every tarball is verified against its packument's integrity.
+	r.checkClean(t, "npm packument integrity")
+	bom := r.bom
 	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -133,8 +135,12 @@ func TestLiveGoModDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := filepath.Join(dir, "modcache")
-	bom := liveBuild(t, dir, []string{"GOMODCACHE=" + cache, "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local", "GOPROXY=https://proxy.golang.org"},
-		"go", "mod", "download", "all")
+	r := liveBuild(t, dir, []string{"GOMODCACHE=" + cache, "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local", "GOPROXY=https://proxy.golang.org"},
+		"go", "-C", dir, "mod", "download", "all")
+	// Every zip is verified against the checksum database (through the
+	// proxy).
+	r.checkClean(t, "Go checksum database h1")
+	bom := r.bom
 	want := map[string]string{
 		"pkg:golang/github.com/BurntSushi/toml@v1.6.0":       "github.com/!burnt!sushi/toml/@v/v1.6.0.zip",
 		"pkg:golang/github.com/Masterminds/semver/v3@v3.3.1": "github.com/!masterminds/semver/v3/@v/v3.3.1.zip",
