@@ -65,7 +65,10 @@ type Proxy struct {
 	cfg       ProxyConfig
 	gp        *goproxy.ProxyHttpServer
 	transport *http.Transport
-	listener  *trackingListener
+	// pool sends the common requests itself (see upstreamPool); the
+	// others go through transport.
+	pool     *upstreamPool
+	listener *trackingListener
 	// jvmListener admits connections without the credential when the
 	// connecting socket is owned by depaudit's own user (see peer.go).
 	jvmListener *trackingListener
@@ -78,6 +81,8 @@ type Proxy struct {
 	authValue     string // expected Proxy-Authorization value
 
 	nextID atomic.Int64
+	// epoch is when the proxy started; exchanges are timed from it (see now).
+	epoch time.Time
 	// recordMu makes exchanges reach Record in the order they finish.
 	recordMu sync.Mutex
 
@@ -118,10 +123,14 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 		user:   "depaudit",
 		token:  hex.EncodeToString(token),
 		served: make(chan struct{}),
+		epoch:  time.Now(),
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.authValue = "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.token))
 	p.transport = newUpstreamTransport(cfg)
+	if p.transport.Proxy == nil {
+		p.pool = newUpstreamPool(cfg, p.transport)
+	}
 
 	gp := goproxy.NewProxyHttpServer()
 	gp.Tr = p.transport
@@ -197,6 +206,15 @@ func (p *Proxy) admitSameUser(c net.Conn) bool {
 	return true
 }
 
+// now returns the current time on the proxy's timeline: the wall-clock
+// time it started plus the monotonic time since. The start times and
+// durations of one run's exchanges are then consistent with each other,
+// and with the order of the records, even when the system clock is set or
+// slewed during the build.
+func (p *Proxy) now() time.Time {
+	return p.epoch.Add(time.Since(p.epoch))
+}
+
 // Credential returns the user name and token the proxy requires.
 func (p *Proxy) Credential() (user, token string) { return p.user, p.token }
 
@@ -232,6 +250,20 @@ func newUpstreamTransport(cfg ProxyConfig) *http.Transport {
 		}
 	}
 	return tr
+}
+
+// newUpstreamPool builds the pool for the common requests, with the
+// transport's dialer, TLS settings and timeouts.
+func newUpstreamPool(cfg ProxyConfig, tr *http.Transport) *upstreamPool {
+	return &upstreamPool{
+		dial:             tr.DialContext,
+		tlsConfig:        tr.TLSClientConfig,
+		handshakeTimeout: tr.TLSHandshakeTimeout,
+		headerTimeout:    tr.ResponseHeaderTimeout,
+		idleTimeout:      tr.IdleConnTimeout,
+		maxIdlePerHost:   tr.MaxIdleConnsPerHost,
+		idle:             map[string][]*upstreamConn{},
+	}
 }
 
 func firstEnv(getenv func(string) string, names ...string) string {
@@ -310,7 +342,7 @@ func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 	u, _ := RedactURL(rawURL)
 	x := &Exchange{
 		ID:            p.nextID.Add(1),
-		Start:         time.Now(),
+		Start:         p.now(),
 		Method:        method,
 		URL:           u,
 		Host:          hostOf(req.URL, req.Host),
@@ -325,7 +357,7 @@ func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 // roundTrip sends req upstream and wraps the response body so that the
 // exchange is hashed as it streams and recorded when it ends.
 func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Response, error) {
-	start := time.Now()
+	start := p.now()
 	redacted, _ := RedactURL(req.URL.String())
 	x := &Exchange{
 		ID:            p.nextID.Add(1),
@@ -358,11 +390,11 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	rctx, rcancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(p.ctx, rcancel)
 	release := func() { stop(); rcancel() }
-	resp, err := p.transport.RoundTrip(req.WithContext(rctx))
+	resp, err := p.send(req.WithContext(rctx))
 	if err != nil && retryable(req, err) && rctx.Err() == nil {
 		// A pooled connection the upstream broke (for example by sending
 		// more than its Content-Length): one more try, on a new one.
-		resp, err = p.transport.RoundTrip(req.WithContext(rctx))
+		resp, err = p.send(req.WithContext(rctx))
 	}
 	if err != nil {
 		release()
@@ -412,6 +444,14 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	rb.conn, conn = conn, nil
 	resp.Body = rb
 	return resp, nil
+}
+
+// send sends req upstream, through the pool when it takes req.
+func (p *Proxy) send(req *http.Request) (*http.Response, error) {
+	if p.pool != nil && p.pool.takes(req) {
+		return p.pool.RoundTrip(req)
+	}
+	return p.transport.RoundTrip(req)
 }
 
 // retryable reports whether a request that failed upstream with err may be
@@ -637,7 +677,7 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 		host := fmt.Sprint(args[1])
 		x := &Exchange{
 			ID:            l.p.nextID.Add(1),
-			Start:         time.Now(),
+			Start:         l.p.now(),
 			Method:        http.MethodConnect,
 			URL:           "https://" + stripPort(host) + "/",
 			Host:          hostOf(&url.URL{Scheme: "https", Host: host}, host),
@@ -678,6 +718,9 @@ func (p *Proxy) Close(grace time.Duration) {
 	}
 	p.cancel()
 	p.transport.CloseIdleConnections()
+	if p.pool != nil {
+		p.pool.close()
+	}
 }
 
 // pendingCount counts exchanges in flight. Unlike sync.WaitGroup it allows

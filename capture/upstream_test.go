@@ -1,0 +1,195 @@
+package capture
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// connCounter counts the connections an origin accepts.
+type connCounter struct{ n atomic.Int64 }
+
+func (c *connCounter) hook(_ net.Conn, s http.ConnState) {
+	if s == http.StateNew {
+		c.n.Add(1)
+	}
+}
+
+func getBody(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The common requests reuse upstream connections: sequential GETs from one
+// client cost one upstream connection, and HEAD and 304 answers (no body)
+// give theirs back too.
+func TestUpstreamConnectionsAreReused(t *testing.T) {
+	var conns connCounter
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") != "" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprintf(w, "answer to %s %s", r.Method, r.URL.Path)
+	}), false)
+	tp.origin.Config.ConnState = conns.hook
+	c := tp.client(t, false)
+	for i := range 10 {
+		u := fmt.Sprintf("https://example.com/file/%d", i)
+		if got, want := getBody(t, c, u), "answer to GET /file/"+fmt.Sprint(i); got != want {
+			t.Fatalf("body %q, want %q", got, want)
+		}
+		resp, err := c.Head(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("If-None-Match", `"x"`)
+		if resp, err = c.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+			t.Fatalf("conditional GET: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	xs := tp.rec.waitFor(t, 30)
+	for _, x := range xs {
+		if !x.Complete || x.Error != "" {
+			t.Errorf("exchange %s %s: %+v", x.Method, x.URL, x)
+		}
+	}
+	if n := conns.n.Load(); n != 1 {
+		t.Errorf("origin accepted %d connections for 30 sequential requests, want 1", n)
+	}
+}
+
+// An origin that closes idle connections (here after every answer, without
+// saying so) costs new connections, never a failed request.
+func TestUpstreamIdleConnectionsClosedByOrigin(t *testing.T) {
+	var conns connCounter
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "2")
+		io.WriteString(w, "ok")
+		w.(http.Flusher).Flush()
+		// Close the connection behind the server's back once the answer
+		// is out, as an origin's idle timeout would.
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			go func() { time.Sleep(time.Millisecond); conn.Close() }()
+		}
+	}), false)
+	tp.origin.Config.ConnState = conns.hook
+	c := tp.client(t, false)
+	const n = 20
+	for i := range n {
+		if got := getBody(t, c, fmt.Sprintf("https://example.com/idle/%d", i)); got != "ok" {
+			t.Fatalf("request %d: body %q", i, got)
+		}
+		if i%2 == 0 {
+			// Half the time the close has arrived before the next
+			// request, half the time it arrives while it is sent.
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	xs := tp.rec.waitFor(t, n)
+	for _, x := range xs {
+		if !x.Complete || x.Error != "" || x.Bytes != 2 {
+			t.Errorf("exchange %s: %+v", x.URL, x)
+		}
+	}
+	if got := conns.n.Load(); got != n {
+		t.Errorf("origin accepted %d connections, want %d (one per request)", got, n)
+	}
+}
+
+// Bytes an origin sends beyond a response (a Content-Length shorter than
+// the body) never reach the next response: the connection is not reused.
+func TestUpstreamSurplusBytesAreNotTheNextResponse(t *testing.T) {
+	var conns connCounter
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, bw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		fmt.Fprintf(bw, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil")
+		bw.Flush()
+		// Keep the connection open, as a keep-alive origin would.
+		time.Sleep(50 * time.Millisecond)
+	}), false)
+	tp.origin.Config.ConnState = conns.hook
+	c := tp.client(t, false)
+	for i := range 3 {
+		if got := getBody(t, c, fmt.Sprintf("https://example.com/surplus/%d", i)); got != "hello" {
+			t.Fatalf("request %d: body %q, want hello", i, got)
+		}
+	}
+	for _, x := range tp.rec.waitFor(t, 3) {
+		if !x.Complete || x.Bytes != 5 || x.SHA256 != sha256hex([]byte("hello")) {
+			t.Errorf("exchange %s: %+v", x.URL, x)
+		}
+	}
+	if got := conns.n.Load(); got != 3 {
+		t.Errorf("origin accepted %d connections, want 3", got)
+	}
+}
+
+// Requests with a body go through the standard transport, and both paths
+// share the proxy: concurrent GETs and POSTs all arrive whole.
+func TestUpstreamMixedMethodsConcurrently(t *testing.T) {
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s %s", r.Method, r.URL.Path, b)
+	}), false)
+	c := tp.client(t, false)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var resp *http.Response
+			var err error
+			want := fmt.Sprintf("GET /m/%d ", i)
+			if i%2 == 1 {
+				want = fmt.Sprintf("POST /m/%d body%d", i, i)
+				resp, err = c.Post(fmt.Sprintf("https://example.com/m/%d", i), "text/plain", strings.NewReader(fmt.Sprintf("body%d", i)))
+			} else {
+				resp, err = c.Get(fmt.Sprintf("https://example.com/m/%d", i))
+			}
+			if err != nil {
+				errs <- err
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(b) != want {
+				errs <- fmt.Errorf("got %q, want %q", b, want)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, x := range tp.rec.waitFor(t, 32) {
+		if !x.Complete {
+			t.Errorf("exchange %s %s: %+v", x.Method, x.URL, x)
+		}
+	}
+}
