@@ -3,22 +3,33 @@ package capture
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// connCounter counts the connections an origin accepts.
-type connCounter struct{ n atomic.Int64 }
+// connCounter counts the connections requests arrive on, by the client
+// address the origin sees.
+type connCounter struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
 
-func (c *connCounter) hook(_ net.Conn, s http.ConnState) {
-	if s == http.StateNew {
-		c.n.Add(1)
+func (c *connCounter) saw(r *http.Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil {
+		c.seen = map[string]bool{}
 	}
+	c.seen[r.RemoteAddr] = true
+}
+
+func (c *connCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.seen)
 }
 
 func getBody(t *testing.T, c *http.Client, u string) string {
@@ -41,13 +52,13 @@ func getBody(t *testing.T, c *http.Client, u string) string {
 func TestUpstreamConnectionsAreReused(t *testing.T) {
 	var conns connCounter
 	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conns.saw(r)
 		if r.Header.Get("If-None-Match") != "" {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 		fmt.Fprintf(w, "answer to %s %s", r.Method, r.URL.Path)
 	}), false)
-	tp.origin.Config.ConnState = conns.hook
 	c := tp.client(t, false)
 	for i := range 10 {
 		u := fmt.Sprintf("https://example.com/file/%d", i)
@@ -72,7 +83,7 @@ func TestUpstreamConnectionsAreReused(t *testing.T) {
 			t.Errorf("exchange %s %s: %+v", x.Method, x.URL, x)
 		}
 	}
-	if n := conns.n.Load(); n != 1 {
+	if n := conns.count(); n != 1 {
 		t.Errorf("origin accepted %d connections for 30 sequential requests, want 1", n)
 	}
 }
@@ -82,6 +93,7 @@ func TestUpstreamConnectionsAreReused(t *testing.T) {
 func TestUpstreamIdleConnectionsClosedByOrigin(t *testing.T) {
 	var conns connCounter
 	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conns.saw(r)
 		w.Header().Set("Content-Length", "2")
 		io.WriteString(w, "ok")
 		w.(http.Flusher).Flush()
@@ -92,7 +104,6 @@ func TestUpstreamIdleConnectionsClosedByOrigin(t *testing.T) {
 			go func() { time.Sleep(time.Millisecond); conn.Close() }()
 		}
 	}), false)
-	tp.origin.Config.ConnState = conns.hook
 	c := tp.client(t, false)
 	const n = 20
 	for i := range n {
@@ -111,7 +122,7 @@ func TestUpstreamIdleConnectionsClosedByOrigin(t *testing.T) {
 			t.Errorf("exchange %s: %+v", x.URL, x)
 		}
 	}
-	if got := conns.n.Load(); got != n {
+	if got := conns.count(); got != n {
 		t.Errorf("origin accepted %d connections, want %d (one per request)", got, n)
 	}
 }
@@ -121,6 +132,7 @@ func TestUpstreamIdleConnectionsClosedByOrigin(t *testing.T) {
 func TestUpstreamSurplusBytesAreNotTheNextResponse(t *testing.T) {
 	var conns connCounter
 	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conns.saw(r)
 		conn, bw, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			return
@@ -131,7 +143,6 @@ func TestUpstreamSurplusBytesAreNotTheNextResponse(t *testing.T) {
 		// Keep the connection open, as a keep-alive origin would.
 		time.Sleep(50 * time.Millisecond)
 	}), false)
-	tp.origin.Config.ConnState = conns.hook
 	c := tp.client(t, false)
 	for i := range 3 {
 		if got := getBody(t, c, fmt.Sprintf("https://example.com/surplus/%d", i)); got != "hello" {
@@ -143,7 +154,7 @@ func TestUpstreamSurplusBytesAreNotTheNextResponse(t *testing.T) {
 			t.Errorf("exchange %s: %+v", x.URL, x)
 		}
 	}
-	if got := conns.n.Load(); got != 3 {
+	if got := conns.count(); got != 3 {
 		t.Errorf("origin accepted %d connections, want 3", got)
 	}
 }
