@@ -342,8 +342,17 @@ func (e *e2eRun) pipEnv() {
 }
 
 // goEnv gives the go command fresh caches under HOME, the local toolchain
-// only, and no checksum database (GOSUMDB=off; tests that want one set it).
+// only, no checksum database (GOSUMDB=off; tests that want one set it) and
+// telemetry off: with it on, the go command starts a child that writes
+// under HOME after the build has ended, racing the test's cleanup.
 func (e *e2eRun) goEnv() {
+	mode := filepath.Join(e.home, ".config", "go", "telemetry", "mode")
+	if err := os.MkdirAll(filepath.Dir(mode), 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(mode, []byte("off\n"), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
 	e.env["GOMODCACHE"] = filepath.Join(e.home, "gomodcache")
 	e.env["GOPATH"] = filepath.Join(e.home, "gopath")
 	e.env["GOCACHE"] = filepath.Join(e.home, "gocache")
