@@ -277,7 +277,6 @@ func writeTrustFiles(dir string, ca *CA, getenv func(string) string) (*trustFile
 		wgetrc:     filepath.Join(dir, "wgetrc"),
 		aptConfig:  filepath.Join(dir, "apt.conf"),
 	}
-	bundle := append(append([]byte{}, roots...), ca.CertPEM...)
 	store, err := TrustStore(append(PEMCertificates(roots), ca.Cert.Raw))
 	if err != nil {
 		return nil, err
@@ -286,16 +285,31 @@ func writeTrustFiles(dir string, ca *CA, getenv func(string) string) (*trustFile
 	apt := aptConfig(getenv) + "Acquire::https::CAInfo \"" + f.bundle + "\";\n"
 	for _, w := range []struct {
 		path string
-		data []byte
+		data [][]byte
 	}{
-		{f.caCert, ca.CertPEM}, {f.bundle, bundle}, {f.trustStore, store},
-		{f.wgetrc, []byte(wgetrc)}, {f.aptConfig, []byte(apt)},
+		{f.caCert, [][]byte{ca.CertPEM}}, {f.bundle, [][]byte{roots, ca.CertPEM}}, {f.trustStore, [][]byte{store}},
+		{f.wgetrc, [][]byte{[]byte(wgetrc)}}, {f.aptConfig, [][]byte{[]byte(apt)}},
 	} {
-		if err := os.WriteFile(w.path, w.data, 0o600); err != nil {
+		if err := writeFileParts(w.path, w.data...); err != nil {
 			return nil, fmt.Errorf("write %s: %w", filepath.Base(w.path), err)
 		}
 	}
 	return f, nil
+}
+
+// writeFileParts writes the concatenation of parts to a new private file,
+// without building it in memory first.
+func writeFileParts(path string, parts ...[]byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	bufs := net.Buffers(parts)
+	if _, err := bufs.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // wgetConfig returns the user's own wgetrc, which WGETRC would otherwise
