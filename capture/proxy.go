@@ -262,6 +262,7 @@ func newUpstreamPool(cfg ProxyConfig, tr *http.Transport) *upstreamPool {
 		headerTimeout:    tr.ResponseHeaderTimeout,
 		idleTimeout:      tr.IdleConnTimeout,
 		maxIdlePerHost:   tr.MaxIdleConnsPerHost,
+		maxIdle:          tr.MaxIdleConns,
 		idle:             map[string][]*upstreamConn{},
 	}
 }

@@ -35,9 +35,11 @@ type upstreamPool struct {
 	headerTimeout    time.Duration
 	idleTimeout      time.Duration
 	maxIdlePerHost   int
+	maxIdle          int
 
 	mu        sync.Mutex
 	idle      map[string][]*upstreamConn // by scheme://host:port, newest last
+	idleCount int
 	lastSweep time.Time
 	closed    bool
 }
@@ -228,6 +230,7 @@ func (u *upstreamPool) get(ctx context.Context, key string, target *url.URL, fre
 			break
 		}
 		c = conns[len(conns)-1]
+		u.idleCount--
 		if len(conns) == 1 {
 			delete(u.idle, key)
 		} else {
@@ -309,10 +312,11 @@ func (u *upstreamPool) put(c *upstreamConn) {
 	c.idleSince = now
 	var drop []*upstreamConn
 	u.mu.Lock()
-	if u.closed || len(u.idle[c.key]) >= u.maxIdlePerHost {
+	if u.closed || len(u.idle[c.key]) >= u.maxIdlePerHost || u.idleCount >= u.maxIdle {
 		drop = append(drop, c)
 	} else {
 		u.idle[c.key] = append(u.idle[c.key], c)
+		u.idleCount++
 	}
 	if now.Sub(u.lastSweep) > u.idleTimeout/2 {
 		u.lastSweep = now
@@ -323,6 +327,7 @@ func (u *upstreamPool) put(c *upstreamConn) {
 					kept = append(kept, ic)
 				} else {
 					drop = append(drop, ic)
+					u.idleCount--
 				}
 			}
 			if len(kept) == 0 {
@@ -344,6 +349,7 @@ func (u *upstreamPool) close() {
 	u.closed = true
 	idle := u.idle
 	u.idle = map[string][]*upstreamConn{}
+	u.idleCount = 0
 	u.mu.Unlock()
 	for _, conns := range idle {
 		for _, c := range conns {

@@ -1,8 +1,10 @@
 package capture
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -202,5 +204,42 @@ func TestUpstreamMixedMethodsConcurrently(t *testing.T) {
 		if !x.Complete {
 			t.Errorf("exchange %s %s: %+v", x.Method, x.URL, x)
 		}
+	}
+}
+
+// Idle connections are capped per origin and in all; those beyond a cap,
+// and all of them when the pool closes, are closed.
+func TestUpstreamIdleCaps(t *testing.T) {
+	u := &upstreamPool{idleTimeout: time.Minute, maxIdlePerHost: 2, maxIdle: 3, idle: map[string][]*upstreamConn{}}
+	closed := func(c *upstreamConn) bool {
+		_, err := c.conn.Write([]byte{0})
+		return err != nil
+	}
+	var conns []*upstreamConn
+	for _, key := range []string{"https://a:443", "https://a:443", "https://a:443", "https://b:443", "https://c:443"} {
+		local, remote := net.Pipe()
+		go io.Copy(io.Discard, remote)
+		t.Cleanup(func() { remote.Close() })
+		c := &upstreamConn{key: key, conn: local, raw: local}
+		c.br = bufio.NewReader(local)
+		conns = append(conns, c)
+		u.put(c)
+	}
+	for i, want := range []bool{false, false, true, false, true} {
+		if got := closed(conns[i]); got != want {
+			t.Errorf("connection %d (%s): closed %v, want %v", i, conns[i].key, got, want)
+		}
+	}
+	if c, reused, err := u.get(t.Context(), "https://a:443", nil, false); err != nil || !reused || c != conns[1] {
+		t.Errorf("get: %v %v %v, want the newest idle connection to a", c, reused, err)
+	}
+	u.close()
+	for _, i := range []int{0, 3} {
+		if !closed(conns[i]) {
+			t.Errorf("connection %d still open after close", i)
+		}
+	}
+	if _, _, err := u.get(t.Context(), "https://a:443", nil, false); err == nil {
+		t.Error("a closed pool hands out connections")
 	}
 }
