@@ -13,6 +13,7 @@ import (
 type table struct {
 	rows  [][]string
 	notes []string
+	noted int // the row (1-based) whose figure carries a note mark
 }
 
 func (t *table) add(figure, direct, proxy, ratio, target string, met bool) {
@@ -29,7 +30,10 @@ func (t *table) add(figure, direct, proxy, ratio, target string, met bool) {
 // note adds a footnote to the last figure.
 func (t *table) note(s string) {
 	t.notes = append(t.notes, fmt.Sprintf("(%d) %s", len(t.rows), s))
-	t.rows[len(t.rows)-1][0] += fmt.Sprintf(" (%d)", len(t.rows))
+	if t.noted != len(t.rows) {
+		t.rows[len(t.rows)-1][0] += fmt.Sprintf(" (%d)", len(t.rows))
+		t.noted = len(t.rows)
+	}
 }
 
 func (t *table) write(w io.Writer) {
