@@ -94,21 +94,23 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The system's roots are read and decoded while the CA is made and the
+	// proxy starts: on two cores, that is time off every build's start.
+	rootsDone := make(chan systemRoots, 1)
+	go func() { rootsDone <- loadSystemRoots(cfg.Getenv) }()
 	ca := cfg.CA
 	if ca == nil {
 		if ca, err = NewCA(start); err != nil {
+			<-rootsDone
 			return nil, err
 		}
 	}
 	dir, err := os.MkdirTemp("", "depaudit-")
 	if err != nil {
+		<-rootsDone
 		return nil, fmt.Errorf("create private temp dir: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	files, err := writeTrustFiles(dir, ca, cfg.Getenv)
-	if err != nil {
-		return nil, err
-	}
 	wd := cfg.Dir
 	if wd == "" {
 		wd, _ = os.Getwd()
@@ -120,6 +122,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Dir:     wd,
 	})
 	if err != nil {
+		<-rootsDone
 		return nil, err
 	}
 	var closed atomic.Bool
@@ -144,6 +147,12 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Warnf:           cfg.Warnf,
 	})
 	if err != nil {
+		<-rootsDone
+		return nil, err
+	}
+	files, err := writeTrustFiles(dir, ca, <-rootsDone, cfg.Getenv)
+	if err != nil {
+		proxy.Close(0)
 		return nil, err
 	}
 	env := ChildEnv(cfg.Environ, EnvOptions{
@@ -257,6 +266,22 @@ func lookPath(name string, environ []string, dir string) (string, error) {
 	return "", fmt.Errorf("%w: %s (not in PATH)", ErrCommandNotFound, name)
 }
 
+// systemRoots are the system's trusted roots, as PEM text and as the DER of
+// each distinct certificate.
+type systemRoots struct {
+	pem  []byte
+	ders [][]byte
+	err  error
+}
+
+func loadSystemRoots(getenv func(string) string) systemRoots {
+	pem, err := SystemRootsPEM(getenv)
+	if err != nil {
+		return systemRoots{err: err}
+	}
+	return systemRoots{pem: pem, ders: PEMCertificates(pem)}
+}
+
 // trustFiles are the files written into the run's private temp dir.
 type trustFiles struct {
 	caCert, bundle, trustStore, wgetrc, aptConfig string
@@ -265,11 +290,11 @@ type trustFiles struct {
 // writeTrustFiles writes the CA certificate, the PEM bundle (system roots
 // plus the CA), the JVM's PKCS#12 trust store and the wget/apt settings.
 // Nothing secret is written: the CA key stays in memory.
-func writeTrustFiles(dir string, ca *CA, getenv func(string) string) (*trustFiles, error) {
-	roots, err := SystemRootsPEM(getenv)
-	if err != nil {
-		return nil, err
+func writeTrustFiles(dir string, ca *CA, sr systemRoots, getenv func(string) string) (*trustFiles, error) {
+	if sr.err != nil {
+		return nil, sr.err
 	}
+	roots := sr.pem
 	f := &trustFiles{
 		caCert:     filepath.Join(dir, "ca.pem"),
 		bundle:     filepath.Join(dir, "ca-bundle.pem"),
@@ -277,7 +302,7 @@ func writeTrustFiles(dir string, ca *CA, getenv func(string) string) (*trustFile
 		wgetrc:     filepath.Join(dir, "wgetrc"),
 		aptConfig:  filepath.Join(dir, "apt.conf"),
 	}
-	store, err := TrustStore(append(PEMCertificates(roots), ca.Cert.Raw))
+	store, err := TrustStore(append(sr.ders, ca.Cert.Raw))
 	if err != nil {
 		return nil, err
 	}
