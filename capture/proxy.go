@@ -538,10 +538,18 @@ type recordingBody struct {
 
 	once    sync.Once
 	eof     bool
+	eofNext bool // the end was seen with the last bytes, and is reported next
 	readErr error
 }
 
 func (b *recordingBody) Read(buf []byte) (int, error) {
+	if b.eofNext {
+		// The last bytes were handed over with the previous Read; now
+		// they have been written to the client (into the cork, for a
+		// small body), the exchange ends.
+		b.done("")
+		return 0, io.EOF
+	}
 	if d := b.p.cfg.StallTimeout; d > 0 {
 		if b.stall == nil {
 			b.stall = time.AfterFunc(d, func() { b.stalled.Store(true); b.cancel() })
@@ -565,6 +573,14 @@ func (b *recordingBody) Read(buf []byte) (int, error) {
 	if err != nil {
 		if err == io.EOF {
 			b.eof = true
+			if n > 0 {
+				// Data and the end together: the exchange ends on the
+				// next Read, once these bytes have reached the client,
+				// so that a corked response goes out whole, before its
+				// record is written.
+				b.eofNext = true
+				return n, nil
+			}
 		} else {
 			b.readErr = err
 		}

@@ -2,12 +2,19 @@ package capture
 
 import (
 	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -241,5 +248,107 @@ func TestUpstreamIdleCaps(t *testing.T) {
 	}
 	if _, _, err := u.get(t.Context(), "https://a:443", nil, false); err == nil {
 		t.Error("a closed pool hands out connections")
+	}
+}
+
+// countingConn counts the bytes read from a connection.
+type countingConn struct {
+	net.Conn
+	n atomic.Int64
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// socketBacklog returns how many bytes wait unread in c's receive queue.
+func socketBacklog(t *testing.T, c *net.TCPConn) int {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1<<16)
+	n := 0
+	rc.Read(func(fd uintptr) bool {
+		n, _, _ = syscall.Recvfrom(int(fd), buf, syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		return true
+	})
+	return max(n, 0)
+}
+
+// A small response has reached the client whole, head and body, when its
+// exchange is recorded: the proxy does not hold the body back behind the
+// log line, however the origin's body reader reports its end (net/http's
+// reports it with the last bytes when the length is known).
+func TestSmallResponseIsSentBeforeItIsRecorded(t *testing.T) {
+	origin := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "a small answer")
+	}))
+	defer origin.Close()
+	ca, err := NewCA(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(origin.Certificate())
+	var client *net.TCPConn
+	backlog := make(chan int, 10)
+	p, err := NewProxy(ProxyConfig{
+		CA: ca,
+		// Runs on the proxy's goroutine for the exchange, after the
+		// answer was written: it must all be in the client's socket.
+		Record:          func(*Exchange) { backlog <- socketBacklog(t, client) },
+		UpstreamRootCAs: roots,
+		UpstreamDial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, origin.Listener.Addr().String())
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(time.Second)
+	raw, err := net.Dial("tcp", p.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	client = raw.(*net.TCPConn)
+	user, token := p.Credential()
+	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + token))
+	fmt.Fprintf(raw, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: Basic %s\r\n\r\n", auth)
+	resp, err := http.ReadResponse(bufio.NewReader(raw), &http.Request{Method: http.MethodConnect})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT: %v %v", resp, err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca.Cert)
+	counted := &countingConn{Conn: raw}
+	tc := tls.Client(counted, &tls.Config{RootCAs: pool, ServerName: "example.com"})
+	br := bufio.NewReader(tc)
+	for i := range 5 {
+		before := counted.n.Load()
+		fmt.Fprintf(tc, "GET /%d HTTP/1.1\r\nHost: example.com\r\n\r\n", i)
+		// Read nothing until the exchange is recorded.
+		waiting := <-backlog
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "a small answer" {
+			t.Fatalf("body %q", b)
+		}
+		if i == 0 {
+			// The first answer shares the socket with the end of the
+			// handshake (session tickets); the others stand alone.
+			continue
+		}
+		if got := int(counted.n.Load() - before); waiting != got || br.Buffered() != 0 {
+			t.Fatalf("answer %d came in %d bytes, of which %d were in the socket when it was recorded", i, got, waiting)
+		}
 	}
 }
