@@ -1,8 +1,9 @@
 // Package capture runs a command behind a per-run MITM HTTP(S) proxy and
 // records every request the command makes as an [Exchange].
 //
-// The package owns the proxy (built on github.com/elazarl/goproxy), the
-// per-run certificate authority, the child's environment, running and
+// The package owns the proxy (built on github.com/elazarl/goproxy, with
+// its own pool of upstream HTTP/1.1 connections for requests without a
+// body), the per-run certificate authority, the child's environment, running and
 // signalling the child, the streaming hashes of response bodies, and the
 // capture log format (depaudit.capture/v1) with its reader and writer.
 // It knows nothing about package ecosystems.
@@ -16,7 +17,10 @@ import "time"
 type Exchange struct {
 	// ID numbers exchanges in the order they started, from 1.
 	ID int64 `json:"id"`
-	// Start is when the request reached the proxy.
+	// Start is when the request reached the proxy: the wall-clock time the
+	// proxy started plus the monotonic time since, so that within one log
+	// Start + DurationMS follows the order of the records even when the
+	// system clock is set during the build.
 	Start time.Time `json:"start"`
 	// DurationMS is the time from Start until the body ended, in milliseconds.
 	DurationMS float64 `json:"duration_ms"`
