@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -70,8 +71,22 @@ func main() {
 	os.Exit(run(context.Background(), env, os.Args))
 }
 
+// cliParseMu is held while urfave/cli parses a command line: parsing writes
+// to the package's shared HelpFlag and VersionFlag, so runs in one process
+// (the tests start many at once) take turns until their command's action
+// starts. A real invocation, one run per process, never waits on it.
+var cliParseMu sync.Mutex
+
+// parsedKey is the context key of the function that ends a run's turn.
+type parsedKey struct{}
+
 // run executes the CLI and returns the process exit code.
 func run(ctx context.Context, env *appEnv, args []string) int {
+	cliParseMu.Lock()
+	var once sync.Once
+	parsed := func() { once.Do(cliParseMu.Unlock) }
+	defer parsed()
+	ctx = context.WithValue(ctx, parsedKey{}, parsed)
 	app := newApp(env)
 	err := app.RunContext(ctx, args)
 	if err == nil {
@@ -128,6 +143,15 @@ func newApp(env *appEnv) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError("%v", err)
 		},
+	}
+	for _, cmd := range app.Commands {
+		action := cmd.Action
+		cmd.Action = func(c *cli.Context) error {
+			if parsed, ok := c.Context.Value(parsedKey{}).(func()); ok {
+				parsed()
+			}
+			return action(c)
+		}
 	}
 	return app
 }
