@@ -9,10 +9,12 @@ import (
 	"time"
 )
 
-// buildDepaudit builds the depaudit binary into dir.
+// buildDepaudit builds the depaudit binary into dir, as the README's
+// set-up does.
 func buildDepaudit(dir string) (string, error) {
 	bin := filepath.Join(dir, "depaudit")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/depaudit/depaudit/cmd/depaudit")
+	cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin, "github.com/depaudit/depaudit/cmd/depaudit")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("go build depaudit: %w", err)
