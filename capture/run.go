@@ -98,17 +98,21 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	// proxy starts: on two cores, that is time off every build's start.
 	rootsDone := make(chan systemRoots, 1)
 	go func() { rootsDone <- loadSystemRoots(cfg.Getenv) }()
+	// fail returns err once the roots are loaded: nothing of the run
+	// outlives Run.
+	fail := func(err error) (*RunResult, error) {
+		<-rootsDone
+		return nil, err
+	}
 	ca := cfg.CA
 	if ca == nil {
 		if ca, err = NewCA(start); err != nil {
-			<-rootsDone
-			return nil, err
+			return fail(err)
 		}
 	}
 	dir, err := os.MkdirTemp("", "depaudit-")
 	if err != nil {
-		<-rootsDone
-		return nil, fmt.Errorf("create private temp dir: %w", err)
+		return fail(fmt.Errorf("create private temp dir: %w", err))
 	}
 	defer os.RemoveAll(dir)
 	wd := cfg.Dir
@@ -122,8 +126,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Dir:     wd,
 	})
 	if err != nil {
-		<-rootsDone
-		return nil, err
+		return fail(err)
 	}
 	var closed atomic.Bool
 	var logErr error
@@ -147,8 +150,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Warnf:           cfg.Warnf,
 	})
 	if err != nil {
-		<-rootsDone
-		return nil, err
+		return fail(err)
 	}
 	files, err := writeTrustFiles(dir, ca, <-rootsDone, cfg.Getenv)
 	if err != nil {
