@@ -141,8 +141,12 @@ func (l *Log) Truncated() bool { return l.Trailer == nil || l.Damage != "" }
 // depaudit capture log header.
 var ErrNotCaptureLog = errors.New("not a depaudit capture log")
 
-// maxLine bounds one log line; exchange lines are far smaller.
-const maxLine = 1 << 20
+// maxLine bounds one log line, so that a damaged file without newlines
+// cannot take all memory. An exchange's line carries the digests its
+// registry document published for every version: typescript's npm
+// packument gives 6,956 of them, a 1.5 MB line; the largest packuments,
+// with tens of thousands of versions, stay well under this.
+const maxLine = 64 << 20
 
 // ReadLog reads a capture log. A log whose header is missing or of another
 // format is an error. A log that is cut short or damaged after the header

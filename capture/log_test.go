@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -151,4 +152,37 @@ func FuzzReadLog(f *testing.F) {
 			t.Errorf("accepted format %q", l.Header.Format)
 		}
 	})
+}
+
+// A registry document that lists every version's digests makes a long
+// line (typescript's npm packument: 6,956 digests, 1.5 MB): it is read
+// back whole, and so is what follows it.
+func TestLogLongExchangeLine(t *testing.T) {
+	var b bytes.Buffer
+	lw, err := NewLogWriter(&b, Header{Version: "test", Start: time.Unix(0, 0).UTC()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := &Exchange{ID: 1, Method: "GET", URL: "https://registry.npmjs.org/typescript", Status: 200, Complete: true}
+	for i := range 20000 {
+		big.Digests = append(big.Digests, Digest{
+			Subject:   fmt.Sprintf("https://registry.npmjs.org/typescript/-/typescript-0.%d.0.tgz", i),
+			Algorithm: "sha512", Value: strings.Repeat("ab", 64), Source: "published",
+		})
+	}
+	lw.WriteExchange(big)
+	lw.WriteExchange(&Exchange{ID: 2, Method: "GET", URL: "https://registry.npmjs.org/typescript/-/typescript-5.9.3.tgz", Status: 200, Complete: true})
+	if err := lw.Close(Trailer{}); err != nil {
+		t.Fatal(err)
+	}
+	if longest := len(strings.Split(b.String(), "\n")[1]); longest < 4<<20 {
+		t.Fatalf("the test line is only %d bytes", longest)
+	}
+	l, err := ReadLog(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Truncated() || len(l.Exchanges) != 2 || len(l.Exchanges[0].Digests) != 20000 || l.Exchanges[1].ID != 2 {
+		t.Fatalf("read back: damage %q, %d exchanges", l.Damage, len(l.Exchanges))
+	}
 }
