@@ -65,14 +65,16 @@ func componentHash(c cdx.Component, alg cdx.HashAlgorithm) string {
 }
 
 // TestLiveNPMInstall: one component per package-lock.json entry, each
-// SHA-512 equal to that entry's integrity.
+// SHA-512 equal to that entry's integrity. typescript is there for its
+// packument: about 10 MB listing thousands of versions, whose published
+// digests make a capture log line of over a megabyte.
 func TestLiveNPMInstall(t *testing.T) {
 	requireLive(t)
 	if _, err := exec.LookPath("npm"); err != nil {
 		t.Skip("npm not installed")
 	}
 	dir := t.TempDir()
-	pkg := `{"name":"live","version":"1.0.0","private":true,"dependencies":{"chalk":"4.1.2","@types/node":"20.0.0","@sindresorhus/is":"4.6.0"}}`
+	pkg := `{"name":"live","version":"1.0.0","private":true,"dependencies":{"chalk":"4.1.2","@types/node":"20.0.0","@sindresorhus/is":"4.6.0","typescript":"5.6.3"}}`
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
 		t.Fatal(err)
 	}
