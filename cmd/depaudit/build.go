@@ -29,7 +29,8 @@ func buildCommand(env *appEnv) *cli.Command {
 			"GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, a PKCS#12 trust store in MAVEN_OPTS/GRADLE_OPTS, …);\n" +
 			"nothing is installed. Upstream TLS is always verified.\n\n" +
 			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
-			"failed (bad flags, proxy could not start, outputs not writable); 127 when COMMAND is not found;\n" +
+			"failed (bad flags, proxy could not start, outputs not writable, the capture log changed by\n" +
+			"something else during the build); 127 when COMMAND is not found;\n" +
 			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
 			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
 		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
@@ -107,7 +108,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			}
 		}
 	}
-	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	// Appending: whatever else writes to the file during the build adds
+	// lines rather than being overwritten, and the read-back sees it.
+	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return usageError("build: capture log: %v", err)
 	}
@@ -163,7 +166,11 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		worse(exitError)
 	}
-	report, err := finishBuild(c, env, capturePath, outOpts, cl, br)
+	wrote := res.Exchanges
+	if res.LogErr != nil {
+		wrote = -1 // reported above; the read-back cannot be compared
+	}
+	report, err := finishBuild(c, env, capturePath, wrote, outOpts, cl, br)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		worse(exitError)
@@ -209,7 +216,7 @@ func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
 // truth, as `depaudit report` would) and writes the SBOM, with each
 // artifact's verification and the policy's violations, the unclassified
 // calls and the summary.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, wrote int64, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
 	f, err := os.Open(capturePath)
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log: %w", err)
@@ -224,5 +231,27 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, opts outputOpt
 	opts.annotate = br.annotate
 	res, err := writeOutputs(env, "build", log, cl, opts)
 	vr.printSummary(env.stderr)
+	if err == nil && wrote >= 0 {
+		err = checkReadBack(capturePath, log, wrote)
+	}
 	return res, err
+}
+
+// checkReadBack compares the capture log read back after a build with what
+// the build wrote to it (wrote exchanges, then the trailer). A log that
+// reads back damaged, or holding other exchanges than were written, was
+// changed during the build, by the command itself or by anything else
+// that can write to it, and the SBOM made from it does not describe the
+// build: that is a failure, not a warning.
+func checkReadBack(path string, l *capture.Log, wrote int64) error {
+	switch {
+	case l.Damage != "":
+		return fmt.Errorf("the capture log %s reads back damaged (%s) though depaudit wrote it whole: "+
+			"something changed it during the build, and the SBOM covers only the %d exchanges before the damage (%d were recorded)",
+			path, l.Damage, len(l.Exchanges), wrote)
+	case l.Trailer == nil || int64(len(l.Exchanges)) != wrote || l.Trailer.Exchanges != wrote:
+		return fmt.Errorf("the capture log %s holds %d exchanges, but depaudit recorded %d: "+
+			"something changed it during the build, and the SBOM does not describe the build", path, len(l.Exchanges), wrote)
+	}
+	return nil
 }

@@ -113,3 +113,40 @@ func TestBuildPrintsDiffAgainstBaseline(t *testing.T) {
 		t.Errorf("-o equal to --capture: exit %d, want %d", code, exitError)
 	}
 }
+
+// A command that writes into the capture log during the build (here it
+// adds a record of a download that never happened) does not go unnoticed:
+// the read-back differs from what depaudit recorded, and the build fails
+// with exit 2 even though the command succeeded.
+func TestBuildNoticesCaptureLogChangedDuringBuild(t *testing.T) {
+	dir := t.TempDir()
+	capturePath := filepath.Join(dir, "c.jsonl")
+	fake := `{"record":"exchange","id":99,"start":"2026-01-01T00:00:00Z","duration_ms":1,"method":"GET",` +
+		`"url":"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz","host":"registry.npmjs.org","status":200,` +
+		`"content_length":-1,"bytes":10,"complete":true,"sha256":"00"}`
+	for _, tc := range []struct {
+		name, script, want string
+	}{
+		{"record added", "printf '%s\\n' '" + fake + "' >> " + capturePath, "holds 1 exchanges, but depaudit recorded 0"},
+		{"garbage added", "printf 'not json\\n' >> " + capturePath, "reads back damaged"},
+		{"untouched", "true", ""},
+	} {
+		env, _, read := testEnv(t)
+		code := run(context.Background(), env, []string{"depaudit", "build", "--capture", capturePath,
+			"-o", filepath.Join(dir, "s.json"), "--", "sh", "-c", tc.script})
+		_, errOut := read()
+		if tc.want == "" {
+			if code != 0 {
+				t.Errorf("%s: exit %d\n%s", tc.name, code, errOut)
+			}
+			continue
+		}
+		if code != exitError || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "changed it during the build") {
+			t.Errorf("%s: exit %d, want %d and %q\n%s", tc.name, code, exitError, tc.want, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "s.json")); err != nil {
+			t.Errorf("%s: no SBOM written: %v", tc.name, err)
+		}
+		os.Remove(filepath.Join(dir, "s.json"))
+	}
+}
