@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -109,8 +111,11 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		}
 	}
 	// Appending: whatever else writes to the file during the build adds
-	// lines rather than being overwritten, and the read-back sees it.
-	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	// lines rather than being overwritten, and the read-back sees it. The
+	// log is read back through this same descriptor, so that a build that
+	// removes or replaces the file (a clean step) cannot take the record
+	// of what it fetched with it.
+	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_RDWR|os.O_APPEND, 0o644)
 	if err != nil {
 		return usageError("build: capture log: %v", err)
 	}
@@ -150,9 +155,6 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		}
 		return usageError("build: %v", err)
 	}
-	if err := logFile.Close(); err != nil && res.LogErr == nil {
-		res.LogErr = err
-	}
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
@@ -170,7 +172,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		wrote = -1 // reported above; the read-back cannot be compared
 	}
-	report, err := finishBuild(c, env, capturePath, wrote, outOpts, cl, br)
+	report, err := finishBuild(c, env, capturePath, logFile, wrote, outOpts, cl, br)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		worse(exitError)
@@ -216,16 +218,17 @@ func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
 // truth, as `depaudit report` would) and writes the SBOM, with each
 // artifact's verification and the policy's violations, the unclassified
 // calls and the summary.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, wrote int64, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
-	f, err := os.Open(capturePath)
-	if err != nil {
-		return nil, fmt.Errorf("read back capture log: %w", err)
-	}
-	defer f.Close()
-	log, err := capture.ReadLog(f)
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, wrote int64, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
+	fi, err := logFile.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
+	recorded := io.NewSectionReader(logFile, 0, fi.Size())
+	log, err := capture.ReadLog(recorded)
+	if err != nil {
+		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
+	}
+
 	vr := newVerification(c, env, log, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
@@ -234,7 +237,41 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, wrote int64, o
 	if err == nil && wrote >= 0 {
 		err = checkReadBack(capturePath, log, wrote)
 	}
+	if err == nil {
+		err = keepCaptureLogAt(env, capturePath, fi, recorded)
+	}
 	return res, err
+}
+
+// keepCaptureLogAt makes sure the capture log the build recorded (fi,
+// read through r) is still at path. A build that removed it (a clean
+// step) gets it written again, with a warning; a file that replaced it is
+// not overwritten, and the build fails: the capture log at path is not
+// the one depaudit wrote.
+func keepCaptureLogAt(env *appEnv, path string, fi os.FileInfo, r *io.SectionReader) error {
+	now, err := os.Stat(path)
+	switch {
+	case err == nil && os.SameFile(fi, now):
+		return nil
+	case err == nil:
+		return fmt.Errorf("the capture log %s was replaced during the build: the file there now is not the one depaudit wrote "+
+			"(the SBOM is made from what depaudit recorded)", path)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("capture log %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("the capture log %s was removed during the build and cannot be written again: %w", path, err)
+	}
+	if _, err := io.Copy(f, io.NewSectionReader(r, 0, r.Size())); err != nil {
+		f.Close()
+		return fmt.Errorf("the capture log %s was removed during the build and cannot be written again: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("the capture log %s was removed during the build and cannot be written again: %w", path, err)
+	}
+	fmt.Fprintf(env.stderr, "depaudit: warning: the capture log %s was removed during the build; written again from what depaudit recorded\n", path)
+	return nil
 }
 
 // checkReadBack compares the capture log read back after a build with what

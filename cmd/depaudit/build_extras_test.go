@@ -150,3 +150,43 @@ func TestBuildNoticesCaptureLogChangedDuringBuild(t *testing.T) {
 		os.Remove(filepath.Join(dir, "s.json"))
 	}
 }
+
+// A build that removes the capture log (a clean step) gets it back, whole;
+// one that puts another file in its place fails the build, and that file
+// is left alone. The SBOM is made from what depaudit recorded either way.
+func TestBuildKeepsCaptureLogRemovedOrReplaced(t *testing.T) {
+	for _, tc := range []struct {
+		name, script string
+		code         int
+		want         string
+	}{
+		{"removed", "rm -f CAPTURE", 0, "was removed during the build; written again"},
+		{"replaced", "rm -f CAPTURE && echo mine > CAPTURE", exitError, "was replaced during the build"},
+	} {
+		dir := t.TempDir()
+		capturePath := filepath.Join(dir, "c.jsonl")
+		env, _, read := testEnv(t)
+		code := run(context.Background(), env, []string{"depaudit", "build", "--capture", capturePath,
+			"-o", filepath.Join(dir, "s.json"), "--", "sh", "-c", strings.ReplaceAll(tc.script, "CAPTURE", capturePath)})
+		_, errOut := read()
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, want %d and %q\n%s", tc.name, code, tc.code, tc.want, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "s.json")); err != nil {
+			t.Errorf("%s: no SBOM: %v", tc.name, err)
+		}
+		b, err := os.ReadFile(capturePath)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if tc.name == "replaced" {
+			if string(b) != "mine\n" {
+				t.Errorf("%s: the file put in the log's place was overwritten: %q", tc.name, b)
+			}
+			continue
+		}
+		if !strings.HasPrefix(string(b), `{"record":"header"`) || !strings.Contains(string(b), `"record":"trailer"`) {
+			t.Errorf("%s: capture log written again is not whole:\n%s", tc.name, b)
+		}
+	}
+}
