@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -303,6 +304,33 @@ func (r *verifyResult) mustFail(t *testing.T, client string) {
 
 // The npm client refuses a tarball whose integrity differs (EINTEGRITY);
 // depaudit records the mismatch all the same.
+// TestE2EVerifyNpmLongHistory installs a package whose packument lists
+// thousands of versions, as popular packages' do: the digests it publishes
+// make a capture-log line of megabytes, which must be read back whole, or
+// the SBOM loses every exchange after it.
+func TestE2EVerifyNpmLongHistory(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	e := newE2E(t, fakeregistry.Options{LongHistory: true})
+	e.npmProject()
+	r := verifyBuild(e, newTamperer(t, e), nil, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
+		"--no-audit", "--no-fund", "--loglevel=error", "long-history", "hello-lib")
+	r.checkClean(t, "npm packument integrity", "pkg:npm/long-history@1.0.0", "pkg:npm/hello-lib@1.2.0", "pkg:npm/hello-dep@2.0.1")
+	longest := 0
+	for _, x := range r.log.Exchanges {
+		if strings.HasSuffix(x.URL, "/long-history") && len(x.Digests) >= 2*fakeregistry.LongHistoryVersions {
+			b, err := json.Marshal(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			longest = max(longest, len(b))
+		}
+	}
+	if longest < 1<<20 {
+		t.Errorf("no capture-log record of the long packument with all its digests over 1 MiB (longest %d bytes)", longest)
+	}
+}
+
 func TestE2EVerifyNpm(t *testing.T) {
 	t.Parallel()
 	npm := requireClient(t, "npm")

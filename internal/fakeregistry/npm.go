@@ -1,8 +1,10 @@
 package fakeregistry
 
 import (
+	"crypto/sha1"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,7 +18,18 @@ type npmVersion struct {
 	version string
 	deps    map[string]string
 	tarball []byte
+	// listed versions appear in the packument only, with digests of their
+	// own but no tarball or version document behind them: they give a
+	// package the long history of a popular one (thousands of versions)
+	// without thousands of files.
+	listed bool
 }
+
+// LongHistoryVersions is how many versions the packument of
+// "long-history" lists (with Options.LongHistory): enough published
+// digests to make a capture-log line of about two megabytes, as
+// typescript's packument (3,478 versions) makes one of 1.5 MB.
+const LongHistoryVersions = 5000
 
 // npmPackage is a fake npm package.
 type npmPackage struct {
@@ -58,6 +71,9 @@ func addNPM(b *builder) error {
 	mk := func(name string, tags map[string]string, vs ...*npmVersion) (*npmPackage, error) {
 		p := &npmPackage{name: name, distTags: tags, versions: vs}
 		for _, v := range vs {
+			if v.listed {
+				continue
+			}
 			extra := ""
 			if b.opts.Republish && name == "hello-lib" && v.version == "1.2.0" {
 				extra = " (republished)"
@@ -93,6 +109,13 @@ func addNPM(b *builder) error {
 		}
 		pkgs = append(pkgs, p)
 	}
+	if b.opts.LongHistory {
+		p, err := mk("long-history", map[string]string{"latest": "1.0.0"}, longHistory()...)
+		if err != nil {
+			return err
+		}
+		pkgs = append(pkgs, p)
+	}
 	for _, host := range []string{HostNPM, HostYarn} {
 		for _, p := range pkgs {
 			if err := addNPMPackage(b, host, p); err != nil {
@@ -101,6 +124,16 @@ func addNPM(b *builder) error {
 		}
 	}
 	return nil
+}
+
+// longHistory is one real version, 1.0.0, after LongHistoryVersions-1
+// listed ones (0.0.1, 0.0.2, …).
+func longHistory() []*npmVersion {
+	vs := make([]*npmVersion, 0, LongHistoryVersions)
+	for i := 1; i < LongHistoryVersions; i++ {
+		vs = append(vs, &npmVersion{version: fmt.Sprintf("0.0.%d", i), listed: true})
+	}
+	return append(vs, &npmVersion{version: "1.0.0"})
 }
 
 // npmTarballURL is where host serves a version's tarball.
@@ -115,6 +148,23 @@ func addNPMPackage(b *builder, host string, p *npmPackage) error {
 	corgiVersions := map[string]any{}
 	times := map[string]string{"created": fixtureTime.Format("2006-01-02T15:04:05.000Z"), "modified": fixtureTime.Format("2006-01-02T15:04:05.000Z")}
 	for _, v := range p.versions {
+		var dist map[string]any
+		if v.listed {
+			// Digests of the version string: what matters is that there
+			// are many of them.
+			sum := sha512.Sum512([]byte(p.name + "@" + v.version))
+			sum1 := sha1.Sum([]byte(p.name + "@" + v.version))
+			dist = map[string]any{
+				"shasum":    hex.EncodeToString(sum1[:]),
+				"integrity": "sha512-" + base64.StdEncoding.EncodeToString(sum[:]),
+				"tarball":   npmTarballURL(host, p, v.version),
+				"fileCount": 2,
+			}
+			fullVersions[v.version] = map[string]any{"name": p.name, "version": v.version, "dist": dist}
+			corgiVersions[v.version] = map[string]any{"name": p.name, "version": v.version, "dist": dist}
+			times[v.version] = fixtureTime.Format("2006-01-02T15:04:05.000Z")
+			continue
+		}
 		f := b.file(File{
 			URL:         npmTarballURL(host, p, v.version),
 			Ecosystem:   "npm",
@@ -124,7 +174,7 @@ func addNPMPackage(b *builder, host string, p *npmPackage) error {
 			Body:        v.tarball,
 		})
 		sum := sha512.Sum512(v.tarball)
-		dist := map[string]any{
+		dist = map[string]any{
 			"shasum":    f.SHA1,
 			"integrity": "sha512-" + base64.StdEncoding.EncodeToString(sum[:]),
 			"tarball":   f.URL,
@@ -183,10 +233,13 @@ func addNPMPackage(b *builder, host string, p *npmPackage) error {
 		}
 		writeBody(w, r, "application/json", fullBody)
 	})
-	// Version documents: /name/version and /name/latest.
+	// Version documents: /name/version and /name/latest (not for the
+	// versions that are only listed).
 	vers := make([]string, 0, len(fullVersions))
-	for v := range fullVersions {
-		vers = append(vers, v)
+	for _, v := range p.versions {
+		if !v.listed {
+			vers = append(vers, v.version)
+		}
 	}
 	sort.Strings(vers)
 	for tag, v := range p.distTags {

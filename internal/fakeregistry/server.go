@@ -47,6 +47,11 @@ type Options struct {
 	// crate fixture-crate 0.1.0, the Maven jar fixture-lib 1.0.0, the Go
 	// module github.com/Example/Upper v1.0.0 and the generic binary).
 	Republish bool
+	// LongHistory also serves the npm package long-history, whose packument
+	// lists LongHistoryVersions versions (one of them real, 1.0.0): the
+	// published digests of a popular package, without its files. Off by
+	// default, because building that packument costs every start.
+	LongHistory bool
 	// ErrorLog receives the HTTP servers' errors; nil discards them.
 	ErrorLog *log.Logger
 }
