@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"errors"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -198,8 +197,7 @@ func (c *timeoutConn) write(b []byte) (int, error) {
 		c.Conn.SetWriteDeadline(time.Now().Add(c.stall))
 	}
 	n, err := c.Conn.Write(b)
-	var ne net.Error
-	if err != nil && errors.As(err, &ne) && ne.Timeout() {
+	if err != nil && isTimeout(err) {
 		c.writeTimedOut.Store(true)
 	}
 	return n, err

@@ -468,9 +468,8 @@ func retryable(req *http.Request, err error) bool {
 	if req.Body != nil && req.Body != http.NoBody {
 		return false
 	}
-	var ne net.Error
 	var op *net.OpError
-	if errors.As(err, &ne) && ne.Timeout() || errors.As(err, &op) && op.Op == "dial" ||
+	if isTimeout(err) || errors.As(err, &op) && op.Op == "dial" ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
 		strings.HasPrefix(upstreamError(err), "upstream TLS") {
 		return false
@@ -701,8 +700,7 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 			ContentLength: -1,
 			Error:         fmt.Sprintf("TLS handshake with the client failed (%v): the client did not trust depaudit's CA, or pins certificates", args[2]),
 		}
-		var ne net.Error
-		if err, ok := args[2].(error); ok && errors.As(err, &ne) && ne.Timeout() {
+		if err, ok := args[2].(error); ok && isTimeout(err) {
 			x.Error = fmt.Sprintf("TLS handshake with the client timed out (%v)", err)
 		}
 		l.p.record(x, time.Time{})

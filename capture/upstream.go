@@ -126,12 +126,6 @@ func (u *upstreamPool) exchange(req *http.Request, c *upstreamConn) (*http.Respo
 	if u.headerTimeout > 0 {
 		c.conn.SetReadDeadline(time.Now().Add(u.headerTimeout))
 	}
-	if _, err := c.br.Peek(1); err != nil {
-		if isTimeout(err) && ctx.Err() == nil {
-			return fail(fmt.Errorf("timeout awaiting response headers (%v)", u.headerTimeout))
-		}
-		return fail(errBeforeHead{fmt.Errorf("read response: %w", err)})
-	}
 	var resp *http.Response
 	for {
 		r, err := http.ReadResponse(c.br, req)
@@ -190,14 +184,10 @@ func (b *upstreamBody) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	n, err := b.rc.Read(p)
-	switch {
-	case err == io.EOF:
+	if err != nil {
+		// Only a body read to its end leaves the connection reusable.
 		b.done = true
-		b.u.release(b.c, b.stop, b.reusable)
-	case err != nil:
-		b.done = true
-		b.stop()
-		b.c.conn.Close()
+		b.u.release(b.c, b.stop, b.reusable && err == io.EOF)
 	}
 	return n, err
 }
@@ -207,8 +197,7 @@ func (b *upstreamBody) Read(p []byte) (int, error) {
 func (b *upstreamBody) Close() error {
 	if !b.done {
 		b.done = true
-		b.stop()
-		b.c.conn.Close()
+		b.u.release(b.c, b.stop, false)
 	}
 	return nil
 }
@@ -373,6 +362,8 @@ func canonicalAddr(u *url.URL) string {
 	return net.JoinHostPort(u.Hostname(), port)
 }
 
+// isTimeout reports whether err is a network timeout (a deadline that
+// passed).
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()

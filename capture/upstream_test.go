@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -350,5 +351,76 @@ func TestSmallResponseIsSentBeforeItIsRecorded(t *testing.T) {
 		if got := int(counted.n.Load() - before); waiting != got || br.Buffered() != 0 {
 			t.Fatalf("answer %d came in %d bytes, of which %d were in the socket when it was recorded", i, got, waiting)
 		}
+	}
+}
+
+// An idle connection the origin has closed, or written to unasked, is not
+// handed out again: the pool dials a new one instead of letting a request
+// fail on it. (Through the proxy, its one retry would hide a pool that
+// reused such connections; here nothing does.)
+func TestUpstreamPoolSkipsClosedOrChattyIdleConnections(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan net.Conn, 4)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				close(accepted)
+				return
+			}
+			accepted <- c
+		}
+	}()
+	var d net.Dialer
+	u := &upstreamPool{dial: d.DialContext, idleTimeout: time.Minute, maxIdlePerHost: 4, maxIdle: 4, idle: map[string][]*upstreamConn{}}
+	defer u.close()
+	target := &url.URL{Scheme: "http", Host: l.Addr().String()}
+	key := poolKey(target)
+	for _, tc := range []struct {
+		name  string
+		to    func(net.Conn)
+		reuse bool
+	}{
+		{"quiet", func(net.Conn) {}, true},
+		{"closed by the origin", func(c net.Conn) { c.Close() }, false},
+		{"unsolicited bytes", func(c net.Conn) { io.WriteString(c, "HTTP/1.1 200 OK\r\n") }, false},
+	} {
+		c, reused, err := u.get(t.Context(), key, target, false)
+		if err != nil || reused {
+			t.Fatalf("%s: first get: reused %v, %v", tc.name, reused, err)
+		}
+		server := nextAccepted(t, accepted)
+		u.put(c)
+		tc.to(server)
+		// Let the close or the bytes reach the pool's socket.
+		time.Sleep(20 * time.Millisecond)
+		again, reused, err := u.get(t.Context(), key, target, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reused != tc.reuse || (again == c) != tc.reuse {
+			t.Fatalf("%s: idle connection reused: %v, want %v", tc.name, reused, tc.reuse)
+		}
+		if !tc.reuse {
+			nextAccepted(t, accepted).Close() // the new connection's other end
+		}
+		again.conn.Close()
+		server.Close()
+	}
+}
+
+// nextAccepted returns the next connection a test listener accepted.
+func nextAccepted(t *testing.T, accepted <-chan net.Conn) net.Conn {
+	t.Helper()
+	select {
+	case c := <-accepted:
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no connection accepted")
+		return nil
 	}
 }
