@@ -168,13 +168,14 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		worse(exitError)
 	}
-	wrote := res.Exchanges
-	if res.LogErr != nil {
-		wrote = -1 // reported above; the read-back cannot be compared
-	}
-	report, err := finishBuild(c, env, capturePath, logFile, wrote, outOpts, cl, br)
+	report, err := finishBuild(c, env, capturePath, logFile, res, outOpts, cl, br)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
+		worse(exitError)
+	}
+	// Some file systems report a failed write only when the file closes.
+	if err := logFile.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+		fmt.Fprintf(env.stderr, "depaudit: capture log %s: %v\n", capturePath, err)
 		worse(exitError)
 	}
 	if report != nil && baseline != nil {
@@ -218,13 +219,12 @@ func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
 // truth, as `depaudit report` would) and writes the SBOM, with each
 // artifact's verification and the policy's violations, the unclassified
 // calls and the summary.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, wrote int64, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, run *capture.RunResult, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
 	fi, err := logFile.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
-	recorded := io.NewSectionReader(logFile, 0, fi.Size())
-	log, err := capture.ReadLog(recorded)
+	log, err := capture.ReadLog(io.NewSectionReader(logFile, 0, fi.Size()))
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
@@ -234,21 +234,23 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 	opts.annotate = br.annotate
 	res, err := writeOutputs(env, "build", log, cl, opts)
 	vr.printSummary(env.stderr)
-	if err == nil && wrote >= 0 {
-		err = checkReadBack(capturePath, log, wrote)
+	if err == nil && run.LogErr == nil {
+		// (A write that failed is reported already; what was not written
+		// cannot be compared.)
+		err = checkReadBack(capturePath, log, run.Exchanges)
 	}
 	if err == nil {
-		err = keepCaptureLogAt(env, capturePath, fi, recorded)
+		err = keepCaptureLogAt(env, capturePath, logFile, fi)
 	}
 	return res, err
 }
 
-// keepCaptureLogAt makes sure the capture log the build recorded (fi,
-// read through r) is still at path. A build that removed it (a clean
-// step) gets it written again, with a warning; a file that replaced it is
-// not overwritten, and the build fails: the capture log at path is not
-// the one depaudit wrote.
-func keepCaptureLogAt(env *appEnv, path string, fi os.FileInfo, r *io.SectionReader) error {
+// keepCaptureLogAt makes sure the capture log the build recorded (logFile,
+// fi) is still at path. A build that removed it (a clean step) gets it
+// written again, with a warning; a file that replaced it is not
+// overwritten, and the build fails: the capture log at path is not the one
+// depaudit wrote.
+func keepCaptureLogAt(env *appEnv, path string, logFile *os.File, fi os.FileInfo) error {
 	now, err := os.Stat(path)
 	switch {
 	case err == nil && os.SameFile(fi, now):
@@ -259,19 +261,24 @@ func keepCaptureLogAt(env *appEnv, path string, fi os.FileInfo, r *io.SectionRea
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("capture log %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("the capture log %s was removed during the build and cannot be written again: %w", path, err)
-	}
-	if _, err := io.Copy(f, io.NewSectionReader(r, 0, r.Size())); err != nil {
-		f.Close()
-		return fmt.Errorf("the capture log %s was removed during the build and cannot be written again: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
+	if err := copyNewFile(path, io.NewSectionReader(logFile, 0, fi.Size())); err != nil {
 		return fmt.Errorf("the capture log %s was removed during the build and cannot be written again: %w", path, err)
 	}
 	fmt.Fprintf(env.stderr, "depaudit: warning: the capture log %s was removed during the build; written again from what depaudit recorded\n", path)
 	return nil
+}
+
+// copyNewFile writes r to path, which must not exist yet.
+func copyNewFile(path string, r io.Reader) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // checkReadBack compares the capture log read back after a build with what
