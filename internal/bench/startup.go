@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -13,13 +14,36 @@ import (
 // set-up does.
 func buildDepaudit(dir string) (string, error) {
 	bin := filepath.Join(dir, "depaudit")
-	cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin, "github.com/depaudit/depaudit/cmd/depaudit")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build depaudit: %w", err)
+	return bin, goBuild("", bin, []string{"CGO_ENABLED=0"}, "-tags", "urfave_cli_no_docs", "github.com/depaudit/depaudit/cmd/depaudit")
+}
+
+// buildHello builds the smallest Go program that prints a line into dir:
+// the floor of any Go binary's start-up on this machine.
+func buildHello(dir string) (string, error) {
+	src := filepath.Join(dir, "hello")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return "", err
 	}
-	return bin, nil
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module hello\n\ngo 1.22\n"), 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "hello-bin")
+	return bin, goBuild(src, bin, nil, ".")
+}
+
+// goBuild runs `go build -o bin ARGS...` in dir ("" for the current one)
+// with env added to the environment.
+func goBuild(dir, bin string, env []string, args ...string) error {
+	cmd := exec.Command("go", append([]string{"build", "-o", bin}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
 }
 
 // medianRun runs argv n times in dir and returns the median wall time.
