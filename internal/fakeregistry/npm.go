@@ -160,8 +160,8 @@ func addNPMPackage(b *builder, host string, p *npmPackage) error {
 				"tarball":   npmTarballURL(host, p, v.version),
 				"fileCount": 2,
 			}
-			fullVersions[v.version] = map[string]any{"name": p.name, "version": v.version, "dist": dist}
-			corgiVersions[v.version] = map[string]any{"name": p.name, "version": v.version, "dist": dist}
+			doc := map[string]any{"name": p.name, "version": v.version, "dist": dist}
+			fullVersions[v.version], corgiVersions[v.version] = doc, doc
 			times[v.version] = fixtureTime.Format("2006-01-02T15:04:05.000Z")
 			continue
 		}
