@@ -1,9 +1,11 @@
 package capture
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -116,4 +118,24 @@ func (tp *testProxy) client(t *testing.T, anonymous bool) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       30 * time.Second,
 	}
+}
+
+// openTunnel connects to the proxy p and opens a CONNECT tunnel to host
+// (port 443) with the run's credential, returning the raw connection,
+// ready for the client's TLS handshake. The caller closes it.
+func openTunnel(t *testing.T, p *Proxy, host string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", p.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "CONNECT %s:443 HTTP/1.1\r\nHost: %s:443\r\nProxy-Authorization: %s\r\n\r\n", host, host, p.authValue)
+	// Nothing follows the answer until the client speaks, so the reader
+	// holds nothing more than it.
+	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: http.MethodConnect})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		conn.Close()
+		t.Fatalf("CONNECT %s: %v %v", host, resp, err)
+	}
+	return conn
 }

@@ -402,16 +402,8 @@ func TestUpgradeIsTunnelled(t *testing.T) {
 		bw.WriteString("echo:" + line)
 		bw.Flush()
 	}), false)
-	conn, err := net.Dial("tcp", tp.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := openTunnel(t, tp.Proxy, "example.com")
 	defer conn.Close()
-	fmt.Fprintf(conn, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: %s\r\n\r\n", tp.authValue)
-	br := bufio.NewReader(conn)
-	if resp, err := http.ReadResponse(br, &http.Request{Method: "CONNECT"}); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("CONNECT: %v", err)
-	}
 	pool := x509.NewCertPool()
 	pool.AddCert(tp.ca.Cert)
 	tc := tls.Client(conn, &tls.Config{ServerName: "example.com", RootCAs: pool})
@@ -497,14 +489,7 @@ func TestHashesOfLargeBodyMatch(t *testing.T) {
 // reported as a client that distrusts the CA.
 func TestAbandonedTunnelIsNotADistrust(t *testing.T) {
 	tp := newTestProxy(t, http.NotFoundHandler(), false)
-	conn, err := net.Dial("tcp", tp.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(conn, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: %s\r\n\r\n", tp.authValue)
-	if resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: "CONNECT"}); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("CONNECT: %v", err)
-	}
+	conn := openTunnel(t, tp.Proxy, "example.com")
 	conn.Write([]byte{0x16, 0x03, 0x01}) // the start of a ClientHello, then nothing
 	conn.Close()
 	// A distrusting client in the same proxy is still reported.

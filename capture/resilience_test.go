@@ -316,18 +316,7 @@ func (rp *resProxy) transport() *http.Transport {
 // set, a CONNECT tunnel with TLS to host.
 func (rp *resProxy) dialTunnel(t *testing.T, host string) net.Conn {
 	t.Helper()
-	c, err := net.Dial("tcp", rp.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	user, token := rp.Credential()
-	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + token))
-	fmt.Fprintf(c, "CONNECT %s:443 HTTP/1.1\r\nHost: %s:443\r\nProxy-Authorization: Basic %s\r\n\r\n", host, host, auth)
-	br := bufio.NewReader(c)
-	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("CONNECT: %v %v", resp, err)
-	}
+	c := openTunnel(t, rp.Proxy, host)
 	pool := x509.NewCertPool()
 	pool.AddCert(rp.ca.Cert)
 	tc := tls.Client(c, &tls.Config{RootCAs: pool, ServerName: host})

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -311,19 +310,9 @@ func TestSmallResponseIsSentBeforeItIsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close(time.Second)
-	raw, err := net.Dial("tcp", p.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := openTunnel(t, p, "example.com")
 	defer raw.Close()
 	client = raw.(*net.TCPConn)
-	user, token := p.Credential()
-	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + token))
-	fmt.Fprintf(raw, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: Basic %s\r\n\r\n", auth)
-	resp, err := http.ReadResponse(bufio.NewReader(raw), &http.Request{Method: http.MethodConnect})
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("CONNECT: %v %v", resp, err)
-	}
 	pool := x509.NewCertPool()
 	pool.AddCert(ca.Cert)
 	counted := &countingConn{Conn: raw}
