@@ -3,7 +3,6 @@ package capture
 import (
 	"bytes"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -115,18 +114,6 @@ func PEMCertificates(b []byte) [][]byte {
 		seen[sum] = true
 		ders = append(ders, block.Bytes)
 	}
-}
-
-// ParsePEMCerts returns every certificate in PEM text, skipping blocks that
-// are not certificates or do not parse.
-func ParsePEMCerts(b []byte) []*x509.Certificate {
-	var certs []*x509.Certificate
-	for _, der := range PEMCertificates(b) {
-		if c, err := x509.ParseCertificate(der); err == nil {
-			certs = append(certs, c)
-		}
-	}
-	return certs
 }
 
 // fileID identifies a file by device and inode, so that links to one file
