@@ -61,6 +61,10 @@ type Finding struct {
 	// when that differs from Version: a Maven SNAPSHOT's timestamped
 	// version (1.0-20240101.120000-3 for Version 1.0-SNAPSHOT).
 	FileVersion string `json:"-"`
+	// Error says why a classifier failed on the request (it panicked); the
+	// finding is then what the other classifiers made of it, so one bad
+	// classifier never loses the record of the exchange.
+	Error string `json:"error,omitempty"`
 }
 
 // Classifier recognises the requests of one ecosystem.

@@ -112,12 +112,12 @@ func (c *GenericClassifier) classify(p *parsed) (Finding, bool) {
 	if ext == "" && !binaryType(p.req.ContentType) {
 		return Finding{}, false
 	}
-	name := file
-	if !cleanSegment(name) {
+	name, version := file, ""
+	if !cleanSegment(file) {
+		// The file name is unusable: the host names the download, and
+		// the host carries no version (nor the file's extension).
 		name = p.host
-	}
-	version := ""
-	if n, v, ok := guessVersion(name, ext); ok {
+	} else if n, v, ok := guessVersion(file, ext); ok {
 		name, version = n, v
 	}
 	ref := pkgRef{typ: packageurl.TypeGeneric, name: name, version: version,
@@ -131,7 +131,10 @@ func (c *GenericClassifier) classify(p *parsed) (Finding, bool) {
 // at least two dot-separated numbers, then an optional pre-release tag, then
 // the end of the name or another separator.
 func guessVersion(file, ext string) (name, version string, ok bool) {
-	stem := file[:len(file)-len(ext)]
+	stem, found := cutSuffixFold(file, ext)
+	if !found {
+		return "", "", false
+	}
 	for i := 1; i < len(stem); i++ {
 		if stem[i] != '-' && stem[i] != '_' {
 			continue

@@ -38,6 +38,10 @@ func TestGeneric(t *testing.T) {
 		get("https://example.com/setup.msi", A, gen, "pkg:generic/setup.msi"+dl("https:%2F%2Fexample.com%2Fsetup.msi")),
 		get("https://example.com/a/b/bundle.jar", A, gen, "pkg:generic/bundle.jar"+dl("https:%2F%2Fexample.com%2Fa%2Fb%2Fbundle.jar")),
 		get("https://user:pw@example.com/firmware.bin#frag", A, gen, "pkg:generic/firmware.bin"+dl("https:%2F%2Fexample.com%2Ffirmware.bin")),
+		// A file name with a space: the host names the download, without
+		// a version guessed from it (the host is shorter than the extension).
+		get("http://[::1]/x%20y.tar.gz", A, gen, "pkg:generic/::1"+dl("http:%2F%2F%5B::1%5D%2Fx%2520y.tar.gz")),
+		get("https://a.example/x%20y-1.2.tar.gz", A, gen, "pkg:generic/a.example"+dl("https:%2F%2Fa.example%2Fx%2520y-1.2.tar.gz")),
 		// By Content-Type, for a successful GET.
 		{url: "https://dl.k8s.io/release/v1.29.1/bin/linux/amd64/kubectl", status: 200, ctype: "application/octet-stream",
 			kind: A, eco: gen, purl: "pkg:generic/kubectl" + dl("https:%2F%2Fdl.k8s.io%2Frelease%2Fv1.29.1%2Fbin%2Flinux%2Famd64%2Fkubectl")},

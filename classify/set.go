@@ -1,5 +1,7 @@
 package classify
 
+import "fmt"
+
 // parsedClassifier is implemented by the built-in classifiers: it lets a Set
 // parse a request URL once for all of them.
 type parsedClassifier interface {
@@ -53,21 +55,21 @@ func (s *Set) Classifiers() []Classifier {
 
 // Classify returns the finding of the first classifier that recognises r.
 // It never fails: a request that no classifier recognises (or whose URL
-// cannot be parsed) is KindUnclassified, with its URL kept.
+// cannot be parsed) is KindUnclassified, with its URL kept. A classifier
+// that panics is taken as declining r, and the finding's Error says so.
 func (s *Set) Classify(r Request) Finding {
 	p, parsedOK := parseRequest(r)
+	var failure string
 	for _, c := range s.cs {
-		var (
-			f  Finding
-			ok bool
-		)
-		if pc, isParsed := c.(parsedClassifier); isParsed {
-			if !parsedOK {
-				continue
+		if _, isParsed := c.(parsedClassifier); isParsed && !parsedOK {
+			continue
+		}
+		f, ok, err := ask(c, r, p)
+		if err != nil {
+			if failure == "" {
+				failure = err.Error()
 			}
-			f, ok = pc.classify(p)
-		} else {
-			f, ok = c.Classify(r)
+			continue
 		}
 		if !ok {
 			continue
@@ -79,7 +81,25 @@ func (s *Set) Classify(r Request) Finding {
 		if f.Kind == "" {
 			f.Kind = KindUnclassified
 		}
+		f.Error = failure
 		return f
 	}
-	return Finding{URL: r.URL, Kind: KindUnclassified}
+	return Finding{URL: r.URL, Kind: KindUnclassified, Error: failure}
+}
+
+// ask asks one classifier about r (through p when it takes a parsed
+// request), turning a panic into an error.
+func ask(c Classifier, r Request, p *parsed) (f Finding, ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			f, ok = Finding{}, false
+			err = fmt.Errorf("%s classifier failed on %s: %v", c.Ecosystem(), r.URL, v)
+		}
+	}()
+	if pc, isParsed := c.(parsedClassifier); isParsed {
+		f, ok = pc.classify(p)
+		return f, ok, nil
+	}
+	f, ok = c.Classify(r)
+	return f, ok, nil
 }

@@ -89,6 +89,7 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 	res.Summary.Requests += len(refusals)
 	res.Summary.Failures += len(refusals)
 	obs := resolve(exchanges, c)
+	res.Warnings = append(res.Warnings, classifyWarnings(obs)...)
 	arts, warnings := artifacts(obs, &res.Summary)
 	res.Warnings = append(res.Warnings, warnings...)
 	summarize(obs, &res.Summary)
@@ -158,6 +159,18 @@ func refusalWarnings(refused []capture.Exchange) []string {
 	out := make([]string, 0, len(hosts))
 	for _, h := range hosts {
 		out = append(out, fmt.Sprintf("%d request(s) to %s refused: the client did not send depaudit's proxy credential and never reached %s (a tool with its own proxy settings?)", counts[h], h, h))
+	}
+	return out
+}
+
+// classifyWarnings reports each exchange a classifier failed on: the
+// exchange is kept with what the other classifiers made of it.
+func classifyWarnings(obs []observation) []string {
+	var out []string
+	for i := range obs {
+		if e := obs[i].f.Error; e != "" {
+			out = append(out, "classifier failure (the request is kept as "+string(obs[i].f.Kind)+"): "+e)
+		}
 	}
 	return out
 }

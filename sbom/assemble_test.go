@@ -685,3 +685,64 @@ func TestAssembleWithDefaultClassifier(t *testing.T) {
 	}
 	encodeValid(t, res.BOM, FormatXML, cdx.SpecVersion1_6) // last: skipped without xmllint
 }
+
+// panicky is a classifier that fails on every request.
+type panicky struct{}
+
+func (panicky) Classify(classify.Request) classify.Finding { panic("boom") }
+
+// panickyEco is a classify.Classifier that fails on every request.
+type panickyEco struct{}
+
+func (panickyEco) Ecosystem() string { return "broken" }
+func (panickyEco) Classify(classify.Request) (classify.Finding, bool) {
+	panic("boom")
+}
+
+// TestAssembleSurvivesClassifierPanic: a classifier that panics loses no
+// exchange and no SBOM; the failure is a warning.
+func TestAssembleSurvivesClassifierPanic(t *testing.T) {
+	l := readLog(t, "build.capture.jsonl")
+	for _, tc := range []struct {
+		name string
+		c    Classifier
+		// components says whether the other classifiers still made components.
+		components bool
+	}{
+		{"bare", panicky{}, false},
+		{"in a set", classify.Default().Prepend(panickyEco{}), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Assemble(l, tc.c, fixedOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, w := range res.Warnings {
+				if strings.HasPrefix(w, "classifier failure") && strings.Contains(w, "boom") {
+					n++
+				}
+			}
+			if n != len(l.Exchanges)-tunnels(l) {
+				t.Errorf("%d classifier failure warnings for %d exchanges: %q", n, len(l.Exchanges), res.Warnings)
+			}
+			if got := res.BOM.Components != nil && len(*res.BOM.Components) > 0; got != tc.components {
+				t.Errorf("components present %v, want %v", got, tc.components)
+			}
+			if !tc.components && (res.BOM.Services == nil || len(*res.BOM.Services) == 0) {
+				t.Error("no services: the exchanges were lost")
+			}
+			encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
+		})
+	}
+}
+
+func tunnels(l *capture.Log) int {
+	n := 0
+	for _, x := range l.Exchanges {
+		if x.Method == "CONNECT" {
+			n++
+		}
+	}
+	return n
+}

@@ -2,6 +2,7 @@ package sbom
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -66,13 +67,7 @@ func resolve(xs []capture.Exchange, c Classifier) []observation {
 			obs = append(obs, o)
 			continue
 		}
-		o.f = c.Classify(classify.Request{
-			Method:      x.Method,
-			URL:         x.URL,
-			Status:      x.Status,
-			ContentType: x.ContentType,
-			Location:    x.Location,
-		})
+		o.f = classifySafely(c, x)
 		if o.f.Kind == "" {
 			o.f.Kind = classify.KindUnclassified
 		}
@@ -80,8 +75,10 @@ func resolve(xs []capture.Exchange, c Classifier) []observation {
 		if src, ok := redirects[x.URL]; ok {
 			switch {
 			case inherits(o.f, src.f):
+				failure := o.f.Error
 				o.f = src.f
 				o.f.URL = x.URL
+				o.f.Error = failure
 				o.redirectedFrom = src.origin
 			case o.f.PURL != "" && o.f.PURL == src.f.PURL:
 				o.redirectedFrom = src.origin
@@ -97,6 +94,25 @@ func resolve(xs []capture.Exchange, c Classifier) []observation {
 		obs = append(obs, o)
 	}
 	return obs
+}
+
+// classifySafely classifies one exchange; a classifier that panics leaves
+// the exchange unclassified with the failure in the finding's Error, so one
+// bad classifier never takes the record of the build down.
+func classifySafely(c Classifier, x *capture.Exchange) (f classify.Finding) {
+	defer func() {
+		if v := recover(); v != nil {
+			f = classify.Finding{URL: x.URL, Kind: classify.KindUnclassified,
+				Error: fmt.Sprintf("classifying %s failed: %v", x.URL, v)}
+		}
+	}()
+	return c.Classify(classify.Request{
+		Method:      x.Method,
+		URL:         x.URL,
+		Status:      x.Status,
+		ContentType: x.ContentType,
+		Location:    x.Location,
+	})
 }
 
 // inherits reports whether a request whose own finding is own should take
