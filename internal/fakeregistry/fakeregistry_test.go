@@ -449,3 +449,17 @@ func TestDeterministicAndVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestStartFailureNamesItsCause: a start step that fails returns its error
+// (here the temp dir), not a panic of the cleanup.
+func TestStartFailureNamesItsCause(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	s, err := Start(Options{})
+	if err == nil {
+		s.Close()
+		t.Fatal("Start succeeded without a temp dir")
+	}
+	if s != nil || !strings.Contains(err.Error(), "fake registry temp dir") {
+		t.Errorf("Start = %v, %v; want nil and the temp dir error", s, err)
+	}
+}

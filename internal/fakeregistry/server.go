@@ -89,26 +89,32 @@ type Server struct {
 
 // Start generates the fixtures, the test CA and its certificate, and starts
 // the TLS and plain-HTTP listeners on 127.0.0.1.
-func Start(opts Options) (s *Server, err error) {
-	s = &Server{opts: opts, manifest: newManifest(), hosts: map[string]http.Handler{}}
-	defer func() {
-		if err != nil {
-			s.Close()
+func Start(opts Options) (*Server, error) {
+	s := &Server{opts: opts, manifest: newManifest(), hosts: map[string]http.Handler{}}
+	if err := s.start(opts); err != nil {
+		if cerr := s.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
 		}
-	}()
+		return nil, err
+	}
+	return s, nil
+}
+
+// start does the steps of Start on s; on an error, Close undoes what was done.
+func (s *Server) start(opts Options) (err error) {
 	s.tmpDir, err = os.MkdirTemp("", "fakeregistry-")
 	if err != nil {
-		return nil, fmt.Errorf("fake registry temp dir: %w", err)
+		return fmt.Errorf("fake registry temp dir: %w", err)
 	}
 	b := newBuilder(opts, s.manifest)
 	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric} {
 		if err := add(b); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	git, err := newGitBackend(s.tmpDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.git = git
 	b.handle(HostGitHub, git)
@@ -118,7 +124,7 @@ func Start(opts Options) (s *Server, err error) {
 	hosts := s.Hosts()
 	s.ca, err = newTestCA(hosts)
 	if err != nil {
-		return nil, fmt.Errorf("fake registry CA: %w", err)
+		return fmt.Errorf("fake registry CA: %w", err)
 	}
 	errLog := opts.ErrorLog
 	if errLog == nil {
@@ -126,11 +132,11 @@ func Start(opts Options) (s *Server, err error) {
 	}
 	s.tlsLn, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("fake registry TLS listener: %w", err)
+		return fmt.Errorf("fake registry TLS listener: %w", err)
 	}
 	s.httpLn, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("fake registry HTTP listener: %w", err)
+		return fmt.Errorf("fake registry HTTP listener: %w", err)
 	}
 	s.tlsSrv = &http.Server{
 		Handler:           s.handler("https"),
@@ -142,7 +148,7 @@ func Start(opts Options) (s *Server, err error) {
 	s.wg.Add(2)
 	go func() { defer s.wg.Done(); _ = s.tlsSrv.ServeTLS(s.tlsLn, "", "") }()
 	go func() { defer s.wg.Done(); _ = s.httpSrv.Serve(s.httpLn) }()
-	return s, nil
+	return nil
 }
 
 type discard struct{}
