@@ -187,6 +187,10 @@ func (r *verifyResult) mismatchPairs(t *testing.T, purl string) []digestPair {
 		if !ok1 || !ok2 || !ok3 || !strings.HasSuffix(src, ")") || ralg != alg {
 			t.Fatalf("%s: malformed pair %q / %q", purl, exp[i], rec[i])
 		}
+		// The algorithm is written once (Go's "h1:…" is not "h1:h1:…").
+		if a := strings.TrimPrefix(alg, "go.mod "); strings.HasPrefix(val, a+":") || strings.HasPrefix(rval, a+":") {
+			t.Errorf("%s: algorithm written twice in %q / %q", purl, exp[i], rec[i])
+		}
 		out = append(out, digestPair{alg: alg, expected: val, source: strings.TrimSuffix(src, ")"), received: rval})
 	}
 	return out
@@ -453,7 +457,7 @@ func TestE2EVerifyGo(t *testing.T) {
 	for _, p := range pairs {
 		if p.alg == "h1" {
 			found = true
-			if p.expected != h1[upper] || len(got) != 1 || p.received != got[0] {
+			if "h1:"+p.expected != h1[upper] || len(got) != 1 || "h1:"+p.received != got[0] {
 				t.Errorf("h1 pair %+v: want expected %s (the clean run's) and received %q", p, h1[upper], got)
 			}
 		}
@@ -462,7 +466,7 @@ func TestE2EVerifyGo(t *testing.T) {
 		t.Errorf("no h1 mismatch: %+v", pairs)
 	}
 	// The go command's own verdict names the same two hashes.
-	if got := clientSaw(t, bad, `downloaded: (h1:[A-Za-z0-9+/]+=*)`); !hasReceived(pairs, "h1", got) {
+	if got := clientSaw(t, bad, `downloaded: (h1:[A-Za-z0-9+/]+=*)`); !hasReceived(pairs, "h1", strings.TrimPrefix(got, "h1:")) {
 		t.Errorf("go downloaded %s; depaudit's pairs %+v", got, pairs)
 	}
 	if want := clientSaw(t, bad, `sum.golang.org: (h1:[A-Za-z0-9+/]+=*)`); want != h1[upper] {

@@ -93,14 +93,23 @@ func (v *verification) sbomHook() sbom.VerifyFunc {
 func sbomVerification(vd verify.Verdict) sbom.Verification {
 	out := sbom.Verification{Status: string(vd.Status), Sources: vd.Sources, Reason: vd.Reason, GoH1: vd.GoH1}
 	for _, m := range vd.Mismatches {
-		alg := m.Algorithm
+		what := ""
 		if m.What != "" {
-			alg = m.What + " " + alg
+			what = m.What + " "
 		}
-		out.Expected = append(out.Expected, fmt.Sprintf("%s:%s (%s)", alg, m.Expected, m.Source))
-		out.Received = append(out.Received, alg+":"+m.Received)
+		out.Expected = append(out.Expected, fmt.Sprintf("%s%s (%s)", what, digestText(m.Algorithm, m.Expected), m.Source))
+		out.Received = append(out.Received, what+digestText(m.Algorithm, m.Received))
 	}
 	return out
+}
+
+// digestText writes a digest as "ALGORITHM:VALUE", once: a Go h1 value
+// already carries its "h1:".
+func digestText(alg, value string) string {
+	if strings.HasPrefix(value, alg+":") {
+		return value
+	}
+	return alg + ":" + value
 }
 
 // mismatches returns the components whose bytes differ from what their
