@@ -129,13 +129,27 @@ type Log struct {
 	Exchanges []Exchange
 	// Trailer is nil when the log has none (the run crashed or was killed).
 	Trailer *Trailer
-	// Damage describes where reading stopped early, empty when the whole
-	// log was read. Exchanges holds everything before the damage.
+	// Damage describes the first damaged line, empty when every line read
+	// well. A damaged line is skipped and reading goes on, so Exchanges
+	// holds every good line of the log.
 	Damage string
+	// DamagedLines counts the lines skipped as damaged.
+	DamagedLines int
+	// UnknownRecords counts the lines of record kinds this reader does not
+	// know (written by a newer depaudit), skipped.
+	UnknownRecords int
 }
 
-// Truncated reports whether the log lacks a trailer or ended in damage.
+// Truncated reports whether the log lacks a trailer or has damaged lines.
 func (l *Log) Truncated() bool { return l.Trailer == nil || l.Damage != "" }
+
+// damaged notes a damaged line, keeping the first description.
+func (l *Log) damaged(lineNo int, format string, args ...any) {
+	l.DamagedLines++
+	if l.Damage == "" {
+		l.Damage = fmt.Sprintf("line %d: ", lineNo) + fmt.Sprintf(format, args...)
+	}
+}
 
 // ErrNotCaptureLog is returned by ReadLog when the first line is not a
 // depaudit capture log header.
@@ -148,25 +162,36 @@ var ErrNotCaptureLog = errors.New("not a depaudit capture log")
 // with tens of thousands of versions, stay well under this.
 const maxLine = 64 << 20
 
+// errLongLine is returned for a line longer than maxLine; the rest of the
+// line has been read and dropped.
+var errLongLine = fmt.Errorf("line longer than %d bytes", maxLine)
+
 // ReadLog reads a capture log. A log whose header is missing or of another
-// format is an error. A log that is cut short or damaged after the header
-// is returned up to the damage, with Damage saying what was wrong and
-// where, and a nil error: callers should warn.
+// format is an error. After the header, a damaged line (not JSON, cut
+// short, too long, data after the trailer) is skipped and counted and
+// reading goes on; Damage names the first. Lines of record kinds this
+// reader does not know are skipped and counted apart. The error is nil
+// then: callers should warn.
 func ReadLog(r io.Reader) (*Log, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	l := &Log{}
 	lineNo := 0
 	readLine := func() ([]byte, error) {
 		var line []byte
+		long := false
 		for {
 			chunk, err := br.ReadSlice('\n')
-			line = append(line, chunk...)
-			if len(line) > maxLine {
-				return nil, fmt.Errorf("line longer than %d bytes", maxLine)
+			if !long {
+				line = append(line, chunk...)
+				if len(line) > maxLine {
+					long, line = true, nil
+				}
 			}
 			switch {
 			case err == bufio.ErrBufferFull:
 				continue
+			case long && (err == nil || err == io.EOF):
+				return nil, errLongLine
 			case err == io.EOF:
 				if len(line) > 0 {
 					return line, errNoNewline
@@ -195,50 +220,52 @@ func ReadLog(r io.Reader) (*Log, error) {
 	for {
 		line, err := readLine()
 		lineNo++
-		if err == io.EOF {
+		switch {
+		case err == io.EOF:
 			return l, nil
-		}
-		if err != nil && !errors.Is(err, errNoNewline) {
-			l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
+		case errors.Is(err, errLongLine):
+			l.damaged(lineNo, "%v", err)
+			continue
+		case err != nil && !errors.Is(err, errNoNewline):
+			l.damaged(lineNo, "%v", err)
 			return l, nil
 		}
 		partial := errors.Is(err, errNoNewline)
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if l.Trailer != nil {
-			l.Damage = fmt.Sprintf("line %d: data after the trailer", lineNo)
-			return l, nil
-		}
 		var kind struct {
 			Record string `json:"record"`
 		}
 		if err := json.Unmarshal(line, &kind); err != nil {
 			if partial {
-				l.Damage = fmt.Sprintf("line %d: cut short", lineNo)
+				l.damaged(lineNo, "cut short")
 			} else {
-				l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
+				l.damaged(lineNo, "%v", err)
 			}
-			return l, nil
+			continue
+		}
+		if l.Trailer != nil && (kind.Record == RecordExchange || kind.Record == RecordTrailer) {
+			l.damaged(lineNo, "data after the trailer")
+			continue
 		}
 		switch kind.Record {
 		case RecordExchange:
 			var x exchangeLine
 			if err := json.Unmarshal(line, &x); err != nil {
-				l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
-				return l, nil
+				l.damaged(lineNo, "%v", err)
+				continue
 			}
 			l.Exchanges = append(l.Exchanges, x.Exchange)
 		case RecordTrailer:
 			var t Trailer
 			if err := json.Unmarshal(line, &t); err != nil {
-				l.Damage = fmt.Sprintf("line %d: %v", lineNo, err)
-				return l, nil
+				l.damaged(lineNo, "%v", err)
+				continue
 			}
 			l.Trailer = &t
 		default:
-			l.Damage = fmt.Sprintf("line %d: unknown record %q", lineNo, kind.Record)
-			return l, nil
+			l.UnknownRecords++
 		}
 	}
 }

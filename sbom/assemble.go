@@ -79,7 +79,7 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 
 	res := &Result{Summary: Summary{Packages: make(map[string]int), Truncated: l.Truncated()}}
 	if l.Damage != "" {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("capture log damaged (%s): the SBOM covers the %d exchanges before it", l.Damage, len(l.Exchanges)))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("capture log damaged: %d line(s) skipped (first: %s); the SBOM covers the %d exchanges read around them", l.DamagedLines, l.Damage, len(l.Exchanges)))
 	} else if l.Trailer == nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("capture log has no trailer (the run did not finish): the SBOM covers the %d exchanges recorded", len(l.Exchanges)))
 	}

@@ -479,7 +479,7 @@ func TestAssembleTruncatedLog(t *testing.T) {
 		name, cut, want string
 	}{
 		{"no trailer", string(bytes.Join(lines[:len(lines)-2], nil)), "capture log has no trailer"},
-		{"cut line", string(bytes.Join(lines[:10], nil)) + string(lines[10][:40]), "capture log damaged (line 11: "},
+		{"cut line", string(bytes.Join(lines[:10], nil)) + string(lines[10][:40]), "capture log damaged: 1 line(s) skipped (first: line 11: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, err := capture.ReadLog(strings.NewReader(tc.cut))

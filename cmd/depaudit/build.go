@@ -292,7 +292,7 @@ func checkReadBack(path string, l *capture.Log, wrote int64) error {
 	case l.Damage != "":
 		return fmt.Errorf("the capture log %s reads back damaged (%s) though depaudit wrote it whole: "+
 			"something changed it during the build (or depaudit cannot read back what it wrote), "+
-			"and the SBOM covers only the %d exchanges before the damage (%d were recorded)",
+			"and the SBOM covers only the %d exchanges read around the damage (%d were recorded)",
 			path, l.Damage, len(l.Exchanges), wrote)
 	case l.Trailer == nil || int64(len(l.Exchanges)) != wrote || l.Trailer.Exchanges != wrote:
 		return fmt.Errorf("the capture log %s holds %d exchanges, but depaudit recorded %d: "+
