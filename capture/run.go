@@ -74,6 +74,10 @@ type RunResult struct {
 // ErrCommandNotFound wraps a failure to find the command to run.
 var ErrCommandNotFound = errors.New("command not found")
 
+// ErrCommandNotExecutable wraps a command that exists but cannot be run
+// (no execute permission, not an executable format): a shell's 126.
+var ErrCommandNotExecutable = errors.New("command not executable")
+
 // Run starts the proxy, runs the command behind it, forwards signals, and
 // writes the capture log. The child is only started once the proxy is
 // serving; if anything before that fails, Run returns an error and the child
@@ -90,7 +94,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		cfg.ShutdownGrace = 5 * time.Second
 	}
 	start := time.Now()
-	path, err := lookPath(cfg.Command[0], cfg.Environ, cfg.Dir)
+	path, err := LookCommand(cfg.Command[0], cfg.Environ, cfg.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +178,9 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	if err := cmd.Start(); err != nil {
 		proxy.Close(0)
+		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOEXEC) || errors.Is(err, syscall.EISDIR) {
+			return nil, fmt.Errorf("%w: %s: %v", ErrCommandNotExecutable, cfg.Command[0], err)
+		}
 		return nil, fmt.Errorf("start %s: %w", cfg.Command[0], err)
 	}
 	res := &RunResult{Start: start}
@@ -234,16 +241,26 @@ func exitStatus(ps *os.ProcessState, waitErr error) (int, string) {
 	return 1, ""
 }
 
-// lookPath finds the command as a shell would, using the PATH of environ
-// (and dir for relative paths).
-func lookPath(name string, environ []string, dir string) (string, error) {
+// LookCommand finds the command as a shell would, using the PATH of environ
+// (and dir for relative paths). A name that is not found is
+// ErrCommandNotFound; one that exists but cannot be executed (a
+// directory, a file without execute permission) is
+// ErrCommandNotExecutable. Run does the same look-up; a caller may do it
+// first to fail before preparing anything.
+func LookCommand(name string, environ []string, dir string) (string, error) {
 	if strings.Contains(name, "/") {
 		p := name
 		if !filepath.IsAbs(p) && dir != "" {
 			p = filepath.Join(dir, p)
 		}
-		if _, err := os.Stat(p); err != nil {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
 			return "", fmt.Errorf("%w: %s", ErrCommandNotFound, name)
+		case fi.IsDir():
+			return "", fmt.Errorf("%w: %s is a directory", ErrCommandNotExecutable, name)
+		case fi.Mode()&0o111 == 0:
+			return "", fmt.Errorf("%w: %s has no execute permission", ErrCommandNotExecutable, name)
 		}
 		return name, nil
 	}
@@ -253,6 +270,7 @@ func lookPath(name string, environ []string, dir string) (string, error) {
 			pathEnv = v
 		}
 	}
+	notExec := ""
 	for _, d := range filepath.SplitList(pathEnv) {
 		if d == "" {
 			d = "."
@@ -261,9 +279,17 @@ func lookPath(name string, environ []string, dir string) (string, error) {
 		if !filepath.IsAbs(p) && dir != "" {
 			p = filepath.Join(dir, p)
 		}
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil || fi.IsDir():
+		case fi.Mode()&0o111 != 0:
 			return p, nil
+		case notExec == "":
+			notExec = p
 		}
+	}
+	if notExec != "" {
+		return "", fmt.Errorf("%w: %s (%s has no execute permission)", ErrCommandNotExecutable, name, notExec)
 	}
 	return "", fmt.Errorf("%w: %s (not in PATH)", ErrCommandNotFound, name)
 }

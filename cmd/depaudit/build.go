@@ -32,7 +32,8 @@ func buildCommand(env *appEnv) *cli.Command {
 			"nothing is installed. Upstream TLS is always verified.\n\n" +
 			"Exit status: the command's own (128+N when it died of signal N); 2 when depaudit itself\n" +
 			"failed (bad flags, proxy could not start, outputs not writable, the capture log changed by\n" +
-			"something else during the build); 127 when COMMAND is not found;\n" +
+			"something else during the build); 127 when COMMAND is not found, 126 when it cannot be\n" +
+			"executed;\n" +
 			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
 			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
 		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
@@ -67,6 +68,17 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	capturePath := c.String("capture")
 	if err := outOpts.checkSpares("build", capturePath, "the capture log"); err != nil {
 		return err
+	}
+	if err := outOpts.checkOutputDirs("build"); err != nil {
+		return err
+	}
+	// A mistyped command fails here, before the capture log of the
+	// previous build (beside its SBOM) is truncated.
+	if _, err := capture.LookCommand(args[0], env.environ(), ""); err != nil {
+		if cerr := commandError(err); cerr != nil {
+			return cerr
+		}
+		return usageError("build: %v", err)
 	}
 	var baseline *cdx.BOM
 	if p := c.String("baseline"); p != "" {
@@ -150,8 +162,8 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	}
 	res, err := capture.Run(c.Context, cfg)
 	if err != nil {
-		if errors.Is(err, capture.ErrCommandNotFound) {
-			return exitCode{code: 127, msg: "build: " + err.Error()}
+		if cerr := commandError(err); cerr != nil {
+			return cerr
 		}
 		return usageError("build: %v", err)
 	}

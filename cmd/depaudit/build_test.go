@@ -207,6 +207,75 @@ func TestBuildFailsBeforeStartingChild(t *testing.T) {
 	}
 }
 
+// TestBuildChecksBeforeTruncating: a mistyped or unexecutable command, or
+// an output that cannot be written, fails before the child starts and
+// before the previous build's capture log is truncated, with the shell's
+// codes for the command (127, 126) and 2 for depaudit's own misuse.
+func TestBuildChecksBeforeTruncating(t *testing.T) {
+	dir := t.TempDir()
+	capturePath := filepath.Join(dir, "c.jsonl")
+	const previous = "the previous build's capture log\n"
+	notExec := filepath.Join(dir, "script.sh")
+	if err := os.WriteFile(notExec, []byte("#!/bin/sh\ntouch "+filepath.Join(dir, "started")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	aFile := filepath.Join(dir, "plain-file")
+	if err := os.WriteFile(aFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "started")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"not found", []string{"--", "no-such-command-xyz"}, 127, "command not found"},
+		{"not executable", []string{"--", notExec}, 126, "no execute permission"},
+		{"a directory", []string{"--", dir}, 126, "is a directory"},
+		{"-o not writable", []string{"-o", filepath.Join(aFile, "s.json"), "--", "touch", marker}, exitError, "-o " + filepath.Join(aFile, "s.json") + " cannot be written"},
+		{"-o a directory", []string{"-o", dir, "--", "touch", marker}, exitError, "is a directory"},
+		{"--unclassified not writable", []string{"-o", filepath.Join(dir, "s.json"), "--unclassified", filepath.Join(dir, "no", "u.json"), "--", "touch", marker}, exitError, "--unclassified"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(capturePath, []byte(previous), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			env, _, read := testEnv(t)
+			code := run(context.Background(), env, append([]string{"depaudit", "build", "--capture", capturePath}, tc.args...))
+			_, e := read()
+			if code != tc.code || !strings.Contains(e, tc.msg) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, e, tc.code, tc.msg)
+			}
+			if got, _ := os.ReadFile(capturePath); string(got) != previous {
+				t.Errorf("the previous capture log was changed: %q", got)
+			}
+			if _, err := os.Stat(marker); err == nil {
+				t.Error("the command ran")
+			}
+		})
+	}
+}
+
+// TestUnknownCommandIsUsageError: a mistyped depaudit command exits 2,
+// not 3 (the policy's code).
+func TestUnknownCommandIsUsageError(t *testing.T) {
+	for _, args := range [][]string{{"depaudit", "nosuchcommand"}, {"depaudit", "help", "nosuchcommand"}} {
+		env, _, read := testEnv(t)
+		if code := run(context.Background(), env, args); code != exitError {
+			_, e := read()
+			t.Errorf("%q: exit %d, want %d (%s)", args, code, exitError, e)
+		}
+	}
+	env, _, read := testEnv(t)
+	if code := run(context.Background(), env, []string{"depaudit"}); code != 0 {
+		t.Errorf("no command: exit %d, want the help and 0", code)
+	}
+	if out, _ := read(); !strings.Contains(out, "COMMANDS:") {
+		t.Errorf("no command: no help: %q", out)
+	}
+}
+
 // TestBuildBinarySIGTERM runs the real binary and signals the process
 // itself, as a CI runner cancelling a job would.
 func TestBuildBinarySIGTERM(t *testing.T) {

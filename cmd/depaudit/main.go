@@ -97,6 +97,12 @@ func run(ctx context.Context, env *appEnv, args []string) int {
 		if msg := err.Error(); msg != "" {
 			fmt.Fprintln(env.stderr, "depaudit: "+msg)
 		}
+		var own exitCode
+		if !errors.As(err, &own) {
+			// urfave/cli's own failures ("No help topic for …", code
+			// 3) are misuses of depaudit; 3 is the policy's code.
+			return exitError
+		}
 		return ec.ExitCode()
 	}
 	fmt.Fprintln(env.stderr, "depaudit: "+err.Error())
@@ -136,6 +142,15 @@ func newApp(env *appEnv) *cli.App {
 			classifyCommand(env),
 			diffCommand(env),
 			uploadCommand(env),
+		},
+		// Without a command, the help; with an unknown one, a usage
+		// error (exit 2), not urfave/cli's own code 3, which is the
+		// policy's.
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageError("unknown command %q; see depaudit --help", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
 		},
 		HideHelpCommand:      false,
 		EnableBashCompletion: false,
