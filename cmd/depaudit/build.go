@@ -35,7 +35,9 @@ func buildCommand(env *appEnv) *cli.Command {
 			"something else during the build); 127 when COMMAND is not found, 126 when it cannot be\n" +
 			"executed;\n" +
 			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
-			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.",
+			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.\n\n" +
+			"With -o - (or --unclassified -), standard output carries only that document: the\n" +
+			"command's own standard output goes to standard error.",
 		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
@@ -140,7 +142,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Environ:         env.environ(),
 		Getenv:          env.getenv,
 		Stdin:           env.stdin,
-		Stdout:          env.stdout,
+		Stdout:          childStdout(env, outOpts),
 		Stderr:          env.stderr,
 		Log:             logFile,
 		Version:         version,

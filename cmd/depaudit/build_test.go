@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -303,5 +304,40 @@ func TestBuildBinarySIGTERM(t *testing.T) {
 	}
 	if l := readCapture(t, capturePath); l.Trailer == nil || l.Trailer.ExitCode != 143 {
 		t.Errorf("capture log not finished: %+v", l.Trailer)
+	}
+}
+
+// TestBuildSBOMToStdout: with -o -, standard output holds the SBOM alone;
+// what the command printed there goes to standard error.
+func TestBuildSBOMToStdout(t *testing.T) {
+	for _, flag := range []string{"-o", "--unclassified"} {
+		t.Run(flag, func(t *testing.T) {
+			env, _, read := testEnv(t)
+			dir := t.TempDir()
+			args := []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), flag, "-"}
+			if flag != "-o" {
+				args = append(args, "-o", filepath.Join(dir, "s.json"))
+			}
+			args = append(args, "--", "sh", "-c", "echo the command speaks")
+			if code := run(context.Background(), env, args); code != 0 {
+				_, e := read()
+				t.Fatalf("exit %d: %s", code, e)
+			}
+			out, errOut := read()
+			var doc any
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Errorf("standard output is not one JSON document: %v\n%s", err, out)
+			}
+			if !strings.Contains(errOut, "the command speaks\n") {
+				t.Errorf("the command's output is not on standard error: %q", errOut)
+			}
+		})
+	}
+	// Without -o -, the command's output stays on standard output.
+	env, _, read := testEnv(t)
+	dir := t.TempDir()
+	run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "-o", filepath.Join(dir, "s.json"), "--", "sh", "-c", "echo the command speaks"})
+	if out, _ := read(); out != "the command speaks\n" {
+		t.Errorf("standard output %q", out)
 	}
 }

@@ -30,7 +30,7 @@ const stdoutPath = "-"
 // report).
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the SBOM to `FILE`; - for standard output",
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the SBOM to `FILE`; - for standard output (a build then sends the command's standard output to standard error)",
 			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml"},
 		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml"},
 		&cli.StringFlag{Name: "spec-version", Value: sbom.DefaultSpecVersion.String(), Usage: "CycloneDX `VERSION` to write: 1.6 or 1.5"},

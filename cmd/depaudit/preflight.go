@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -46,4 +47,14 @@ func (o outputOptions) checkOutputDirs(command string) error {
 		}
 	}
 	return nil
+}
+
+// childStdout is where the command's standard output goes: standard error
+// when depaudit writes a document to standard output, which must hold that
+// document alone.
+func childStdout(env *appEnv, o outputOptions) io.Writer {
+	if o.sbomPath == stdoutPath || o.unclassifiedPath == stdoutPath {
+		return env.stderr
+	}
+	return env.stdout
 }
