@@ -56,6 +56,12 @@ type ProxyConfig struct {
 	// body, so the client fails at the right place with a readable reason.
 	// x holds the request fields; it must not be kept.
 	Gate func(x *Exchange) (denial string)
+	// BuildRoot, when set, returns the pid of the build's first process
+	// (0 before it starts). A client refused for want of the credential
+	// is then recorded only when its socket is held by that process or
+	// one of its descendants; others are strangers (see Strangers). Nil
+	// records every refusal.
+	BuildRoot func() int
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
 }
@@ -90,9 +96,10 @@ type Proxy struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	pending pendingCount
-	served  chan struct{}
-	closing atomic.Bool
+	pending   pendingCount
+	strangers strangerCount
+	served    chan struct{}
+	closing   atomic.Bool
 }
 
 // tunnelMark is the goproxy UserData of an authenticated CONNECT tunnel;
@@ -206,13 +213,17 @@ func (p *Proxy) admitSameUser(c net.Conn) bool {
 	// The client's socket has the client's address as its local end.
 	uid, err := socketOwner(remote, local)
 	if err != nil || uid != os.Getuid() {
-		if p.cfg.Warnf != nil {
+		if p.strangers.add(StrangerSample{Time: p.now(), UID: uid, Port: "jvm"}) && p.cfg.Warnf != nil {
 			p.cfg.Warnf("refused a connection to the JVM port from %s (uid %d, %v)", remote, uid, err)
 		}
 		return false
 	}
 	return true
 }
+
+// Strangers returns the count of processes outside the build refused so
+// far, with the first few.
+func (p *Proxy) Strangers() Strangers { return p.strangers.get() }
 
 // now returns the current time on the proxy's timeline: the wall-clock
 // time it started plus the monotonic time since. The start times and
@@ -352,8 +363,23 @@ func (p *Proxy) clientConn(req *http.Request, ctx *goproxy.ProxyCtx) *timeoutCon
 }
 
 // recordRejected records a request refused for want of the credential: a
-// client in the build that could not authenticate shows up in the log.
+// client in the build that could not authenticate shows up in the log. A
+// stranger's is counted apart instead (see Strangers).
 func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
+	if p.cfg.BuildRoot != nil {
+		c, _ := req.Context().Value(connKey{}).(*timeoutConn)
+		build, uid := false, -1
+		if c != nil {
+			build, uid = inBuild(c.Conn, p.cfg.BuildRoot())
+		}
+		if !build {
+			if p.strangers.add(StrangerSample{Time: p.now(), UID: uid, Port: "main", Method: method, Host: hostOf(req.URL, req.Host)}) &&
+				p.cfg.Warnf != nil {
+				p.cfg.Warnf("refused a request from a process outside the build (uid %d)", uid)
+			}
+			return
+		}
+	}
 	u, _ := RedactURL(rawURL)
 	x := &Exchange{
 		ID:            p.nextID.Add(1),

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -141,5 +142,80 @@ func TestStrangerReusingAdmittedPortGets407(t *testing.T) {
 	fmt.Fprintf(own, "GET http://example.com/own2 HTTP/1.1\r\nHost: example.com\r\n\r\n")
 	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("own connection after the stranger: %v %v", resp, err)
+	}
+}
+
+// TestStrangersCountedApart: a request without the credential from the
+// build's own process tree is recorded (a tool in the build that could not
+// authenticate); the same from processes outside it (this test process,
+// another user's curl, a flood of them) is refused, counted and sampled,
+// and never written to the log.
+func TestStrangersCountedApart(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("needs curl")
+	}
+	var root atomic.Int64
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request without the credential reached upstream: %s", r.URL)
+	}), true, func(c *ProxyConfig) { c.BuildRoot = func() int { return int(root.Load()) } })
+
+	// The build: a shell whose child curl has no credential.
+	build := exec.Command("sh", "-c", `read go; `+curl+` -s -o /dev/null -w '%{http_code}' -x http://`+tp.Addr()+` http://build.example/x`)
+	stdin, err := build.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buildOut strings.Builder
+	build.Stdout = &buildOut
+	if err := build.Start(); err != nil {
+		t.Fatal(err)
+	}
+	root.Store(int64(build.Process.Pid))
+	io.WriteString(stdin, "go\n")
+	stdin.Close()
+	if err := build.Wait(); err != nil || buildOut.String() != "407" {
+		t.Fatalf("build's curl: %q %v", buildOut.String(), err)
+	}
+
+	// Strangers: this process (same user, outside the build's tree), many
+	// times, and another user.
+	const flood = 300
+	c := tp.client(t, true)
+	for i := range flood {
+		resp, err := c.Get(fmt.Sprintf("http://stranger.example/%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusProxyAuthRequired {
+			t.Fatalf("stranger got %d", resp.StatusCode)
+		}
+	}
+	want := int64(flood)
+	if os.Getuid() == 0 {
+		if setpriv, err := exec.LookPath("setpriv"); err == nil {
+			out, _ := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", curl, "-s", "-o", "/dev/null",
+				"-w", "%{http_code}", "-x", "http://"+tp.Addr(), "http://other-user.example/x").Output()
+			if string(out) != "407" {
+				t.Fatalf("another user's curl: %q", out)
+			}
+			want++
+		}
+	}
+
+	xs := tp.rec.waitFor(t, 1)
+	if len(xs) != 1 || xs[0].Host != "build.example" || xs[0].Status != http.StatusProxyAuthRequired {
+		for _, x := range xs[:min(len(xs), 5)] {
+			t.Logf("recorded: %s %s %d", x.Method, x.URL, x.Status)
+		}
+		t.Fatalf("recorded %d exchanges, want only the build's own refusal", len(xs))
+	}
+	s := tp.Strangers()
+	if s.Refused != want || len(s.Samples) != MaxStrangerSamples {
+		t.Errorf("strangers: %d refused, %d samples; want %d, %d", s.Refused, len(s.Samples), want, MaxStrangerSamples)
+	}
+	if s.Samples[0].Host != "stranger.example" || s.Samples[0].UID != os.Getuid() || s.Samples[0].Port != "main" {
+		t.Errorf("first sample: %+v", s.Samples[0])
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/depaudit/depaudit/internal/fakeregistry"
 )
@@ -90,5 +92,61 @@ func TestE2EMavenCredentialNotOnCommandLine(t *testing.T) {
 	}
 	if !javaSeen {
 		t.Fatalf("the other user never saw Maven's java command line (%d lines with java)", len(seen))
+	}
+}
+
+// TestE2EStrangerNotBlamedOnBuild: while a build runs, a process outside
+// it (this test) sends a request to the proxy without the credential: it
+// gets 407, is counted apart in the trailer and on stderr, and is neither
+// in the capture log nor blamed on the build in the summary.
+func TestE2EStrangerNotBlamedOnBuild(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, fakeregistry.Options{})
+	proxyFile := filepath.Join(e.home, "proxy-url")
+	strangerDone := make(chan int, 1)
+	go func() {
+		defer os.WriteFile(proxyFile+".done", nil, 0o644)
+		deadline := time.Now().Add(time.Minute)
+		var raw []byte
+		for time.Now().Before(deadline) {
+			if b, err := os.ReadFile(proxyFile); err == nil && len(b) > 0 {
+				raw = b
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		pu, err := url.Parse(string(raw))
+		if err != nil || pu.Host == "" {
+			strangerDone <- -1
+			return
+		}
+		pu.User = nil
+		c := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+		resp, err := c.Get("http://stranger.example/blame-me")
+		if err != nil {
+			strangerDone <- -1
+			return
+		}
+		resp.Body.Close()
+		strangerDone <- resp.StatusCode
+	}()
+	res := e.build("sh", "-c", `printf %s "$HTTPS_PROXY" > "$0"; while [ ! -e "$0.done" ]; do sleep 0.05; done`, proxyFile)
+	if code := <-strangerDone; code != http.StatusProxyAuthRequired {
+		t.Fatalf("the stranger got %d, want 407", code)
+	}
+	for _, x := range res.log.Exchanges {
+		if strings.Contains(x.URL, "stranger.example") {
+			t.Errorf("the stranger's request is in the build's capture log: %+v", x)
+		}
+	}
+	if res.log.Trailer.Strangers != 1 {
+		t.Errorf("trailer counts %d strangers, want 1", res.log.Trailer.Strangers)
+	}
+	if strings.Contains(res.stderr, "own proxy settings") || strings.Contains(res.stderr, "failed") {
+		t.Errorf("the summary blames the build for the stranger:\n%s", res.stderr)
+	}
+	if !strings.Contains(res.stderr, "refused 1 connection or request from processes outside the build") ||
+		!strings.Contains(res.stderr, "GET stranger.example") {
+		t.Errorf("stderr does not count the stranger apart:\n%s", res.stderr)
 	}
 }
