@@ -14,18 +14,18 @@ import (
 type trackingListener struct {
 	net.Listener
 	idle, header, stall time.Duration
-	// admit, when set, decides whether an accepted connection may stay;
-	// refused ones are closed at once. onClose is told of every close.
-	admit   func(net.Conn) bool
-	onClose func(net.Conn)
+	// admit, when set, decides whether an accepted connection may stay
+	// without the proxy credential (see timeoutConn.sameUser); refused
+	// ones are closed at once.
+	admit func(net.Conn) bool
 
 	mu     sync.Mutex
-	conns  map[string]*timeoutConn // by remote address
+	conns  map[*timeoutConn]bool
 	closed bool
 }
 
 func newTrackingListener(l net.Listener, idle, header, stall time.Duration) *trackingListener {
-	return &trackingListener{Listener: l, idle: idle, header: header, stall: stall, conns: map[string]*timeoutConn{}}
+	return &trackingListener{Listener: l, idle: idle, header: header, stall: stall, conns: map[*timeoutConn]bool{}}
 }
 
 func (l *trackingListener) Accept() (net.Conn, error) {
@@ -39,14 +39,15 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 	}
-	tc := &timeoutConn{Conn: c, idle: l.idle, header: l.header, stall: l.stall, l: l, addr: c.RemoteAddr().String(), awaitingHead: true}
+	tc := &timeoutConn{Conn: c, idle: l.idle, header: l.header, stall: l.stall, l: l, awaitingHead: true,
+		sameUser: l.admit != nil}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
 		c.Close()
 		return nil, net.ErrClosed
 	}
-	l.conns[tc.addr] = tc
+	l.conns[tc] = true
 	l.mu.Unlock()
 	return tc, nil
 }
@@ -56,7 +57,7 @@ func (l *trackingListener) closeAll() {
 	l.mu.Lock()
 	l.closed = true
 	conns := make([]*timeoutConn, 0, len(l.conns))
-	for _, c := range l.conns {
+	for c := range l.conns {
 		conns = append(conns, c)
 	}
 	l.mu.Unlock()
@@ -67,21 +68,9 @@ func (l *trackingListener) closeAll() {
 }
 
 func (l *trackingListener) forget(c *timeoutConn) {
-	if l.onClose != nil {
-		l.onClose(c)
-	}
 	l.mu.Lock()
-	if l.conns[c.addr] == c {
-		delete(l.conns, c.addr)
-	}
+	delete(l.conns, c)
 	l.mu.Unlock()
-}
-
-// lookup returns the open connection whose remote address is addr, or nil.
-func (l *trackingListener) lookup(addr string) *timeoutConn {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.conns[addr]
 }
 
 // open returns the number of client connections currently open.
@@ -111,7 +100,10 @@ type timeoutConn struct {
 	net.Conn
 	idle, header, stall time.Duration
 	l                   *trackingListener
-	addr                string
+	// sameUser is set on a connection admitted without the credential
+	// because its socket belongs to depaudit's own user: requests on this
+	// connection, and only on it, need no credential.
+	sameUser bool
 
 	mu           sync.Mutex
 	readLimit    time.Time // deadline set by the HTTP server

@@ -141,9 +141,9 @@ func ChildEnv(parent []string, opts EnvOptions) []string {
 
 // JVMOptions returns the Java system properties that send a JVM's HTTP(S)
 // traffic through the proxy's JVM port and make it trust the run's CA.
-// The credential is also passed as http(s).proxyUser/proxyPassword with
-// Basic re-enabled for tunnels (jdk.http.auth.tunneling.disabledSchemes),
-// for clients that read them; the JVM port does not depend on it.
+// They never hold the proxy credential: Maven and Gradle put these options
+// on the java command line, which every user can read in /proc. The JVM
+// port admits depaudit's own user's connections without it (see peer.go).
 func JVMOptions(opts EnvOptions) string {
 	proxyURL := opts.JVMProxyURL
 	if proxyURL == "" {
@@ -163,18 +163,12 @@ func JVMOptions(opts EnvOptions) string {
 	var b []string
 	for _, scheme := range []string{"http", "https"} {
 		b = append(b, "-D"+scheme+".proxyHost="+host, "-D"+scheme+".proxyPort="+port)
-		if u.User != nil {
-			pw, _ := u.User.Password()
-			b = append(b, "-D"+scheme+".proxyUser="+u.User.Username(), "-D"+scheme+".proxyPassword="+pw)
-		}
 	}
 	nonProxy := "-Dhttp.nonProxyHosts="
 	if len(opts.NoProxy) > 0 {
 		nonProxy += strings.Join(opts.NoProxy, "|")
 	}
 	b = append(b, nonProxy,
-		"-Djdk.http.auth.tunneling.disabledSchemes=",
-		"-Djdk.http.auth.proxying.disabledSchemes=",
 		"-Djavax.net.ssl.trustStore="+opts.TrustStore,
 		"-Djavax.net.ssl.trustStoreType=PKCS12",
 	)

@@ -59,8 +59,9 @@ type testProxy struct {
 }
 
 // newTestProxy starts origin (TLS unless plain) with handler and a proxy
-// that routes every upstream host to it and trusts its certificate.
-func newTestProxy(t *testing.T, handler http.Handler, plain bool) *testProxy {
+// that routes every upstream host to it and trusts its certificate; opts
+// may change the proxy's configuration.
+func newTestProxy(t *testing.T, handler http.Handler, plain bool, opts ...func(*ProxyConfig)) *testProxy {
 	t.Helper()
 	origin := httptest.NewUnstartedServer(handler)
 	origin.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -80,7 +81,7 @@ func newTestProxy(t *testing.T, handler http.Handler, plain bool) *testProxy {
 	}
 	rec := &recorder{}
 	addr := origin.Listener.Addr().String()
-	p, err := NewProxy(ProxyConfig{
+	cfg := ProxyConfig{
 		CA:              ca,
 		Record:          rec.record,
 		UpstreamRootCAs: roots,
@@ -88,7 +89,11 @@ func newTestProxy(t *testing.T, handler http.Handler, plain bool) *testProxy {
 			var d net.Dialer
 			return d.DialContext(ctx, network, addr)
 		},
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	p, err := NewProxy(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,10 @@ type Trailer struct {
 	Signal string `json:"signal,omitempty"`
 	// Exchanges is the number of exchange lines written before the trailer.
 	Exchanges int64 `json:"exchanges"`
+	// Strangers is the number of connections and requests from processes
+	// outside the build refused for want of the proxy credential; they
+	// are not in the log.
+	Strangers int64 `json:"strangers,omitempty"`
 }
 
 // exchangeLine is an Exchange as it appears in the log.

@@ -38,16 +38,22 @@ func socketOwner(local, remote *net.TCPAddr) (int, error) {
 var errSocketNotFound = errors.New("socket not found in the kernel's table")
 
 func findSocketOwner(table string, local, remote *net.TCPAddr) (int, error) {
+	uid, _, err := findSocket(table, local, remote)
+	return uid, err
+}
+
+// findSocket returns the owner's uid and the inode of a socket in table.
+func findSocket(table string, local, remote *net.TCPAddr) (int, uint64, error) {
 	f, err := os.Open(table)
 	if err != nil {
-		return -1, err
+		return -1, 0, err
 	}
 	defer f.Close()
 	s := bufio.NewScanner(f)
 	s.Scan() // header
 	for s.Scan() {
 		fields := strings.Fields(s.Text())
-		if len(fields) < 8 {
+		if len(fields) < 10 {
 			continue
 		}
 		l, err1 := parseProcAddr(fields[1])
@@ -58,15 +64,19 @@ func findSocketOwner(table string, local, remote *net.TCPAddr) (int, error) {
 		if sameAddr(l, local) && sameAddr(r, remote) {
 			uid, err := strconv.Atoi(fields[7])
 			if err != nil {
-				return -1, fmt.Errorf("%s: bad uid %q", table, fields[7])
+				return -1, 0, fmt.Errorf("%s: bad uid %q", table, fields[7])
 			}
-			return uid, nil
+			inode, err := strconv.ParseUint(fields[9], 10, 64)
+			if err != nil {
+				return -1, 0, fmt.Errorf("%s: bad inode %q", table, fields[9])
+			}
+			return uid, inode, nil
 		}
 	}
 	if err := s.Err(); err != nil {
-		return -1, fmt.Errorf("read %s: %w", table, err)
+		return -1, 0, fmt.Errorf("read %s: %w", table, err)
 	}
-	return -1, errSocketNotFound
+	return -1, 0, errSocketNotFound
 }
 
 func sameAddr(a, b *net.TCPAddr) bool {
@@ -93,4 +103,104 @@ func parseProcAddr(s string) (*net.TCPAddr, error) {
 		ip[i], ip[i+1], ip[i+2], ip[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
 	}
 	return &net.TCPAddr{IP: ip, Port: int(port)}, nil
+}
+
+// socketEntry returns the owner's uid and the inode of the TCP socket
+// whose local address is local and remote address is remote.
+func socketEntry(local, remote *net.TCPAddr) (uid int, inode uint64, err error) {
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		uid, inode, err := findSocket(table, local, remote)
+		if err == nil {
+			return uid, inode, nil
+		}
+		if !errors.Is(err, errSocketNotFound) && !os.IsNotExist(err) {
+			return -1, 0, err
+		}
+	}
+	return -1, 0, errSocketNotFound
+}
+
+// processTree returns the pids of root and all its descendants, from the
+// parent pids in /proc/<pid>/stat.
+func processTree(root int) map[int]bool {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …; comm may hold spaces and parentheses.
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 {
+			continue
+		}
+		if ppid, err := strconv.Atoi(f[1]); err == nil {
+			children[ppid] = append(children[ppid], pid)
+		}
+	}
+	tree := map[int]bool{root: true}
+	queue := []int{root}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			if !tree[c] {
+				tree[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	return tree
+}
+
+// holdsSocket reports whether one of pids has a file descriptor on the
+// socket with inode.
+func holdsSocket(pids map[int]bool, inode uint64) bool {
+	want := "socket:[" + strconv.FormatUint(inode, 10) + "]"
+	for pid := range pids {
+		dir := "/proc/" + strconv.Itoa(pid) + "/fd"
+		fds, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, fd := range fds {
+			if l, err := os.Readlink(dir + "/" + fd.Name()); err == nil && l == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inBuild reports whether the client socket of c (a connection accepted by
+// the proxy) is held by a process of the tree rooted at root: the build's
+// own processes, as opposed to strangers. It returns the socket owner's
+// uid too, -1 when unknown.
+func inBuild(c net.Conn, root int) (bool, int) {
+	local, ok1 := c.LocalAddr().(*net.TCPAddr)
+	remote, ok2 := c.RemoteAddr().(*net.TCPAddr)
+	if !ok1 || !ok2 {
+		return false, -1
+	}
+	// The client's socket has the client's address as its local end.
+	uid, inode, err := socketEntry(remote, local)
+	if err != nil || root <= 0 {
+		return false, uid
+	}
+	if uid != os.Getuid() && os.Getuid() != 0 {
+		// Another user's process: not ours to look into, and not the
+		// build's (it runs as this user).
+		return false, uid
+	}
+	return holdsSocket(processTree(root), inode), uid
 }

@@ -56,6 +56,12 @@ type ProxyConfig struct {
 	// body, so the client fails at the right place with a readable reason.
 	// x holds the request fields; it must not be kept.
 	Gate func(x *Exchange) (denial string)
+	// BuildRoot, when set, returns the pid of the build's first process
+	// (0 before it starts). A client refused for want of the credential
+	// is then recorded only when its socket is held by that process or
+	// one of its descendants; others are strangers (see Strangers). Nil
+	// records every refusal.
+	BuildRoot func() int
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
 }
@@ -71,14 +77,13 @@ type Proxy struct {
 	listener *trackingListener
 	// jvmListener admits connections without the credential when the
 	// connecting socket is owned by depaudit's own user (see peer.go).
+	// Admission belongs to the connection (timeoutConn.sameUser), never to
+	// an address another socket could reuse.
 	jvmListener *trackingListener
-	// sameUserPeers holds the remote addresses of connections admitted that
-	// way, until they close.
-	sameUserPeers sync.Map
-	server        *http.Server
-	user          string
-	token         string
-	authValue     string // expected Proxy-Authorization value
+	server      *http.Server
+	user        string
+	token       string
+	authValue   string // expected Proxy-Authorization value
 
 	nextID atomic.Int64
 	// epoch is when the proxy started; exchanges are timed from it (see now).
@@ -91,14 +96,23 @@ type Proxy struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	pending pendingCount
-	served  chan struct{}
-	closing atomic.Bool
+	pending   pendingCount
+	strangers strangerCount
+	served    chan struct{}
+	closing   atomic.Bool
 }
 
 // tunnelMark is the goproxy UserData of an authenticated CONNECT tunnel;
-// goproxy copies it into every request read from the tunnel.
-type tunnelMark struct{ host string }
+// goproxy copies it into every request read from the tunnel. conn is the
+// client connection the tunnel runs over, nil if unknown.
+type tunnelMark struct {
+	host string
+	conn *timeoutConn
+}
+
+// connKey is the request context key of the client connection a request
+// arrived on (see http.Server.ConnContext).
+type connKey struct{}
 
 // NewProxy listens on 127.0.0.1 on a random port and starts serving.
 func NewProxy(cfg ProxyConfig) (*Proxy, error) {
@@ -156,9 +170,11 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	}
 	p.jvmListener = newTrackingListener(jl, cfg.IdleTimeout, cfg.HeaderTimeout, cfg.StallTimeout)
 	p.jvmListener.admit = p.admitSameUser
-	p.jvmListener.onClose = func(c net.Conn) { p.sameUserPeers.Delete(c.RemoteAddr().String()) }
 	p.server = &http.Server{
-		Handler:           gp,
+		Handler: gp,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
 		ReadHeaderTimeout: cfg.HeaderTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          log.New(warnWriter{cfg.Warnf}, "", 0),
@@ -197,14 +213,17 @@ func (p *Proxy) admitSameUser(c net.Conn) bool {
 	// The client's socket has the client's address as its local end.
 	uid, err := socketOwner(remote, local)
 	if err != nil || uid != os.Getuid() {
-		if p.cfg.Warnf != nil {
+		if p.strangers.add(StrangerSample{Time: p.now(), UID: uid, Port: "jvm"}) && p.cfg.Warnf != nil {
 			p.cfg.Warnf("refused a connection to the JVM port from %s (uid %d, %v)", remote, uid, err)
 		}
 		return false
 	}
-	p.sameUserPeers.Store(remote.String(), true)
 	return true
 }
+
+// Strangers returns the count of processes outside the build refused so
+// far, with the first few.
+func (p *Proxy) Strangers() Strangers { return p.strangers.get() }
 
 // now returns the current time on the proxy's timeline: the wall-clock
 // time it started plus the monotonic time since. The start times and
@@ -276,14 +295,15 @@ func firstEnv(getenv func(string) string, names ...string) string {
 	return ""
 }
 
-// authorized reports whether h carries the run's proxy credential.
+// authorized reports whether req carries the run's proxy credential or
+// arrived on a connection the JVM port admitted for its socket's owner.
 func (p *Proxy) authorized(req *http.Request) bool {
 	got := req.Header.Get("Proxy-Authorization")
 	if subtle.ConstantTimeCompare([]byte(got), []byte(p.authValue)) == 1 {
 		return true
 	}
-	_, sameUser := p.sameUserPeers.Load(req.RemoteAddr)
-	return sameUser
+	c, _ := req.Context().Value(connKey{}).(*timeoutConn)
+	return c != nil && c.sameUser
 }
 
 func (p *Proxy) proxyAuthRequired(req *http.Request) *http.Response {
@@ -303,8 +323,9 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 		p.recordRejected(ctx.Req, "CONNECT", "https://"+host+"/")
 		return goproxy.RejectConnect, host
 	}
-	ctx.UserData = &tunnelMark{host: host}
-	if c := p.clientConn(ctx.Req.RemoteAddr); c != nil {
+	c := p.clientConn(ctx.Req, ctx)
+	ctx.UserData = &tunnelMark{host: host, conn: c}
+	if c != nil {
 		// The TLS handshake and the first request head come next.
 		c.awaitHead()
 	}
@@ -321,25 +342,44 @@ func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.R
 		p.recordRejected(req, req.Method, req.URL.String())
 		return req, p.proxyAuthRequired(req)
 	}
-	if c := p.clientConn(req.RemoteAddr); c != nil {
+	if c := p.clientConn(req, ctx); c != nil {
 		c.headRead()
 	}
 	ctx.RoundTripper = goproxy.RoundTripperFunc(p.roundTrip)
 	return req, nil
 }
 
-// clientConn returns the client connection with remote address addr.
-// Requests read inside a tunnel carry the address of the CONNECT request.
-func (p *Proxy) clientConn(addr string) *timeoutConn {
-	if c := p.listener.lookup(addr); c != nil {
+// clientConn returns the client connection req arrived on: from the
+// request's context, or for requests read inside a tunnel, from the
+// tunnel's mark. It is nil when unknown.
+func (p *Proxy) clientConn(req *http.Request, ctx *goproxy.ProxyCtx) *timeoutConn {
+	if c, ok := req.Context().Value(connKey{}).(*timeoutConn); ok {
 		return c
 	}
-	return p.jvmListener.lookup(addr)
+	if m, ok := ctx.UserData.(*tunnelMark); ok {
+		return m.conn
+	}
+	return nil
 }
 
 // recordRejected records a request refused for want of the credential: a
-// client in the build that could not authenticate shows up in the log.
+// client in the build that could not authenticate shows up in the log. A
+// stranger's is counted apart instead (see Strangers).
 func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
+	if p.cfg.BuildRoot != nil {
+		c, _ := req.Context().Value(connKey{}).(*timeoutConn)
+		build, uid := false, -1
+		if c != nil {
+			build, uid = inBuild(c.Conn, p.cfg.BuildRoot())
+		}
+		if !build {
+			if p.strangers.add(StrangerSample{Time: p.now(), UID: uid, Port: "main", Method: method, Host: hostOf(req.URL, req.Host)}) &&
+				p.cfg.Warnf != nil {
+				p.cfg.Warnf("refused a request from a process outside the build (uid %d)", uid)
+			}
+			return
+		}
+	}
 	u, _ := RedactURL(rawURL)
 	x := &Exchange{
 		ID:            p.nextID.Add(1),
@@ -371,7 +411,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		Authenticated: req.Header.Get("Authorization") != "" || req.Header.Get("Cookie") != "" || req.URL.User != nil,
 	}
 	p.pending.add()
-	conn := p.clientConn(req.RemoteAddr)
+	conn := p.clientConn(req, pctx)
 	defer func() {
 		if conn != nil {
 			// The next request head may start once this answer is

@@ -69,6 +69,9 @@ type RunResult struct {
 	// LogErr is the first error writing the capture log, if any: the log is
 	// then incomplete even though the run went on.
 	LogErr error
+	// Strangers counts the processes outside the build that reached the
+	// proxy without its credential: refused, and not in the capture log.
+	Strangers Strangers
 }
 
 // ErrCommandNotFound wraps a failure to find the command to run.
@@ -143,7 +146,9 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 			logErrOnce.Do(func() { logErr = err })
 		}
 	}
+	var buildPID atomic.Int64
 	proxy, err := NewProxy(ProxyConfig{
+		BuildRoot:       func() int { return int(buildPID.Load()) },
 		CA:              ca,
 		Record:          record,
 		Getenv:          cfg.Getenv,
@@ -183,6 +188,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		}
 		return nil, fmt.Errorf("start %s: %w", cfg.Command[0], err)
 	}
+	buildPID.Store(int64(cmd.Process.Pid))
 	res := &RunResult{Start: start}
 	waitErr := waitForwarding(ctx, cmd, cfg.Signals, inForegroundOfTerminal(cfg.Stdin))
 	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
@@ -190,7 +196,9 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	closed.Store(true)
 	res.End = time.Now()
 	res.Exchanges = lw.Count()
-	if err := lw.Close(Trailer{End: res.End.UTC(), ExitCode: res.ExitCode, Signal: res.Signal}); err != nil && logErr == nil {
+	res.Strangers = proxy.Strangers()
+	if err := lw.Close(Trailer{End: res.End.UTC(), ExitCode: res.ExitCode, Signal: res.Signal,
+		Strangers: res.Strangers.Refused}); err != nil && logErr == nil {
 		logErr = err
 	}
 	res.LogErr = logErr

@@ -172,6 +172,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
+	printStrangers(env.stderr, res.Strangers)
 	// The child's own failure wins over anything that goes wrong after it.
 	code := res.ExitCode
 	worse := func(c int) {
@@ -218,6 +219,39 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		return exitCode{code: code}
 	}
 	return nil
+}
+
+// printStrangers says how many processes outside the build reached the
+// proxy without its credential: refused, not part of the build, not in the
+// capture log.
+func printStrangers(w io.Writer, s capture.Strangers) {
+	if s.Refused == 0 {
+		return
+	}
+	var who []string
+	for _, x := range s.Samples {
+		d := fmt.Sprintf("uid %d", x.UID)
+		if x.Host != "" {
+			d += " " + x.Method + " " + x.Host
+		} else {
+			d += " on the " + x.Port + " port"
+		}
+		who = append(who, d)
+	}
+	more := ""
+	if int64(len(s.Samples)) < s.Refused {
+		more = ", …"
+	}
+	fmt.Fprintf(w, "depaudit: warning: refused %s from processes outside the build, without the proxy credential "+
+		"(not the build's; not in the capture log): %s%s\n", strangerCount(s.Refused),
+		strings.Join(who, "; "), more)
+}
+
+func strangerCount(n int64) string {
+	if n == 1 {
+		return "1 connection or request"
+	}
+	return fmt.Sprintf("%d connections or requests", n)
 }
 
 // printBaselineDiff prints on stderr what changed since the baseline SBOM.
