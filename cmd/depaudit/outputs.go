@@ -15,13 +15,18 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/spdx"
 )
 
 // Default SBOM file names, in the current directory.
 const (
 	defaultSBOMJSON = "depaudit.cdx.json"
 	defaultSBOMXML  = "depaudit.cdx.xml"
+	defaultSBOMSPDX = "depaudit.spdx.json"
 )
+
+// formatSPDXJSON is the --format value of an SPDX 2.3 JSON document.
+const formatSPDXJSON = "spdx-json"
 
 // stdoutPath is the file name that means standard output.
 const stdoutPath = "-"
@@ -31,8 +36,8 @@ const stdoutPath = "-"
 func outputFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the SBOM to `FILE`; - for standard output",
-			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml"},
-		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml"},
+			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml, " + defaultSBOMSPDX + " with --format spdx-json"},
+		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml (CycloneDX), or spdx-json (SPDX 2.3)"},
 		&cli.StringFlag{Name: "spec-version", Value: sbom.DefaultSpecVersion.String(), Usage: "CycloneDX `VERSION` to write: 1.6 or 1.5"},
 		&cli.StringFlag{Name: "unclassified", Usage: "also write the calls to no known registry as JSON to `FILE`; - for standard output"},
 		&cli.StringFlag{Name: "name", Usage: "`NAME` of the built project in the SBOM", DefaultText: "the directory's name"},
@@ -44,8 +49,10 @@ func outputFlags() []cli.Flag {
 type outputOptions struct {
 	// sbomPath is where the SBOM goes; "-" is standard output.
 	sbomPath string
-	format   sbom.Format
-	spec     cdx.SpecVersion
+	// spdx is set for --format spdx-json; format and spec are then unused.
+	spdx   bool
+	format sbom.Format
+	spec   cdx.SpecVersion
 	// unclassifiedPath is where the unclassified calls go, "" for nowhere.
 	unclassifiedPath string
 	assemble         sbom.Options
@@ -58,9 +65,13 @@ type outputOptions struct {
 // value is a usage error (exit 2). A build calls it before starting the
 // child, so that a typo never costs a build.
 func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
+	isSPDX := c.String("format") == formatSPDXJSON
 	format, err := sbom.ParseFormat(c.String("format"))
+	if isSPDX {
+		format, err = sbom.FormatJSON, nil
+	}
 	if err != nil {
-		return outputOptions{}, usageError("%s: --format: %v", command, err)
+		return outputOptions{}, usageError("%s: --format: %v (or %s)", command, err, formatSPDXJSON)
 	}
 	spec, err := sbom.ParseSpecVersion(c.String("spec-version"))
 	if err != nil {
@@ -68,6 +79,7 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 	}
 	o := outputOptions{
 		sbomPath:         c.String("output"),
+		spdx:             isSPDX,
 		format:           format,
 		spec:             spec,
 		unclassifiedPath: c.String("unclassified"),
@@ -81,6 +93,9 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 		o.sbomPath = defaultSBOMJSON
 		if format == sbom.FormatXML {
 			o.sbomPath = defaultSBOMXML
+		}
+		if isSPDX {
+			o.sbomPath = defaultSBOMSPDX
 		}
 	}
 	if o.sbomPath == stdoutPath && o.unclassifiedPath == stdoutPath {
@@ -139,7 +154,14 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 		opts.annotate(l, res)
 	}
 	var doc bytes.Buffer
-	if err := sbom.Encode(&doc, res.BOM, opts.format, opts.spec); err != nil {
+	what := fmt.Sprintf("SBOM (CycloneDX %s %s)", opts.spec, strings.ToUpper(string(opts.format)))
+	if opts.spdx {
+		what = "SBOM (SPDX 2.3 JSON)"
+		err = spdx.Write(&doc, res.BOM)
+	} else {
+		err = sbom.Encode(&doc, res.BOM, opts.format, opts.spec)
+	}
+	if err != nil {
 		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
 	}
 	var uncl bytes.Buffer
@@ -154,7 +176,7 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 	if err := writeOutput(env, opts.sbomPath, doc.Bytes()); err != nil {
 		errs = append(errs, fmt.Errorf("cannot write the SBOM to %s: %w", opts.sbomPath, err))
 	} else {
-		wrote = append(wrote, fmt.Sprintf("SBOM (CycloneDX %s %s) to %s", opts.spec, strings.ToUpper(string(opts.format)), displayPath(opts.sbomPath)))
+		wrote = append(wrote, what+" to "+displayPath(opts.sbomPath))
 	}
 	if opts.unclassifiedPath != "" {
 		if err := writeOutput(env, opts.unclassifiedPath, uncl.Bytes()); err != nil {
