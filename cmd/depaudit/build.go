@@ -232,6 +232,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 	vr := newVerification(c, env, log, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
+	opts.capturePath = capturePath
 	res, err := writeOutputs(env, "build", log, cl, opts)
 	vr.printSummary(env.stderr)
 	if err == nil && run.LogErr == nil {

@@ -34,7 +34,7 @@ const stdoutPath = "-"
 // outputFlags are the flags of the commands that write an SBOM (build and
 // report).
 func outputFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the SBOM to `FILE`; - for standard output",
 			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml, " + defaultSBOMSPDX + " with --format spdx-json"},
 		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml (CycloneDX), or spdx-json (SPDX 2.3)"},
@@ -42,7 +42,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "unclassified", Usage: "also write the calls to no known registry as JSON to `FILE`; - for standard output"},
 		&cli.StringFlag{Name: "name", Usage: "`NAME` of the built project in the SBOM", DefaultText: "the directory's name"},
 		&cli.StringFlag{Name: "version", Usage: "`VERSION` of the built project in the SBOM"},
-	}
+	}, writerFlags()...)
 }
 
 // outputOptions are the parsed output flags.
@@ -59,6 +59,10 @@ type outputOptions struct {
 	// annotate, when set, may add to the assembled SBOM before it is
 	// encoded (the policy's violations).
 	annotate func(*capture.Log, *sbom.Result)
+	// writers write the outputs beside the SBOM.
+	writers []outputWriter
+	// capturePath is the capture log's file ("-": standard input).
+	capturePath string
 }
 
 // parseOutputFlags reads and checks the output flags of command; a bad
@@ -104,6 +108,18 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 	if o.unclassifiedPath != "" && o.unclassifiedPath != stdoutPath && samePath(o.sbomPath, o.unclassifiedPath) {
 		return outputOptions{}, usageError("%s: -o and --unclassified name the same file %s", command, o.sbomPath)
 	}
+	if o.writers, err = parseWriterFlags(c, command); err != nil {
+		return outputOptions{}, err
+	}
+	paths := map[string]string{"-o": o.sbomPath, "--unclassified": o.unclassifiedPath}
+	for _, w := range o.writers {
+		for flag, p := range paths {
+			if p != "" && (w.path == p && p == stdoutPath || samePath(w.path, p)) {
+				return outputOptions{}, usageError("%s: %s and %s both write to %s", command, w.flag, flag, displayPath(p))
+			}
+		}
+		paths[w.flag] = w.path
+	}
 	return o, nil
 }
 
@@ -113,6 +129,11 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 func (o outputOptions) checkSpares(command, path, what string) error {
 	if samePath(o.sbomPath, path) {
 		return usageError("%s: -o %s would overwrite %s", command, o.sbomPath, what)
+	}
+	for _, w := range o.writers {
+		if samePath(w.path, path) {
+			return usageError("%s: %s %s would overwrite %s", command, w.flag, w.path, what)
+		}
 	}
 	if o.unclassifiedPath != "" && samePath(o.unclassifiedPath, path) {
 		return usageError("%s: --unclassified %s would overwrite %s", command, o.unclassifiedPath, what)
@@ -185,6 +206,8 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 			wrote = append(wrote, "unclassified calls to "+displayPath(opts.unclassifiedPath))
 		}
 	}
+	more, werrs := runWriters(env, opts.writers, &buildOutput{log: l, res: res, capturePath: opts.capturePath})
+	wrote, errs = append(wrote, more...), append(errs, werrs...)
 	printSummary(env.stderr, res, wrote)
 	if len(errs) > 0 {
 		msgs := make([]string, len(errs))

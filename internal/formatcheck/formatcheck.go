@@ -11,10 +11,13 @@ import (
 	"runtime"
 	"sync"
 
+	slsa "github.com/in-toto/attestation/go/predicates/provenance/v1"
+	intoto "github.com/in-toto/attestation/go/v1"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	spdxjson "github.com/spdx/tools-golang/json"
 	v23 "github.com/spdx/tools-golang/spdx/v2/v2_3"
 	"github.com/spdx/tools-golang/spdxlib"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // testdataDir is the repository's testdata directory, found from this
@@ -83,4 +86,41 @@ func SPDX(data []byte) (*v23.Document, error) {
 		return nil, fmt.Errorf("tools-golang rejects the SPDX document: %w", err)
 	}
 	return doc, nil
+}
+
+// Provenance checks that data is an in-toto Statement v1 with an SLSA
+// provenance v1 predicate that the in-toto attestation Go bindings read
+// strictly (no unknown fields) and validate. It returns the statement and
+// its predicate.
+func Provenance(data []byte) (*intoto.Statement, *slsa.Provenance, error) {
+	st := &intoto.Statement{}
+	if err := protojson.Unmarshal(data, st); err != nil {
+		return nil, nil, fmt.Errorf("not an in-toto statement: %w", err)
+	}
+	if err := st.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("in-toto statement: %w", err)
+	}
+	if st.GetType() != intoto.StatementTypeUri {
+		return nil, nil, fmt.Errorf("statement type %q, want %q", st.GetType(), intoto.StatementTypeUri)
+	}
+	if st.GetPredicateType() != "https://slsa.dev/provenance/v1" {
+		return nil, nil, fmt.Errorf("predicate type %q, want https://slsa.dev/provenance/v1", st.GetPredicateType())
+	}
+	pj, err := protojson.Marshal(st.GetPredicate())
+	if err != nil {
+		return nil, nil, err
+	}
+	pred := &slsa.Provenance{}
+	if err := protojson.Unmarshal(pj, pred); err != nil {
+		return nil, nil, fmt.Errorf("predicate is not SLSA provenance v1: %w", err)
+	}
+	if err := pred.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("SLSA provenance: %w", err)
+	}
+	for i, rd := range pred.GetBuildDefinition().GetResolvedDependencies() {
+		if rd.GetUri() == "" || rd.GetName() == "" || rd.GetDigest()["sha256"] == "" {
+			return nil, nil, fmt.Errorf("resolvedDependencies[%d] lacks a uri, a name or a sha256: %v", i, rd)
+		}
+	}
+	return st, pred, nil
 }
