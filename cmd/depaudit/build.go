@@ -74,6 +74,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			return usageError("build: --baseline: %v", err)
 		}
 	}
+	outOpts.baseline, outOpts.baselinePath = baseline, c.String("baseline")
 	br, err := loadCommandRules(c, "build", baseline)
 	if err != nil {
 		return err

@@ -63,6 +63,23 @@ type outputOptions struct {
 	writers []outputWriter
 	// capturePath is the capture log's file ("-": standard input).
 	capturePath string
+	// baseline is the SBOM of --baseline, nil without one, read from
+	// baselinePath.
+	baseline     *cdx.BOM
+	baselinePath string
+}
+
+// writesStdout reports whether an output goes to standard output.
+func (o outputOptions) writesStdout() bool {
+	if o.sbomPath == stdoutPath || o.unclassifiedPath == stdoutPath {
+		return true
+	}
+	for _, w := range o.writers {
+		if w.path == stdoutPath {
+			return true
+		}
+	}
+	return false
 }
 
 // parseOutputFlags reads and checks the output flags of command; a bad
@@ -206,9 +223,15 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 			wrote = append(wrote, "unclassified calls to "+displayPath(opts.unclassifiedPath))
 		}
 	}
-	more, werrs := runWriters(env, opts.writers, &buildOutput{log: l, res: res, capturePath: opts.capturePath})
+	out := &buildOutput{log: l, res: res, capturePath: opts.capturePath}
+	if opts.baseline != nil {
+		d := sbom.DiffBOMs(opts.baseline, res.BOM)
+		out.diff = &d
+	}
+	more, werrs := runWriters(env, opts.writers, out)
 	wrote, errs = append(wrote, more...), append(errs, werrs...)
 	printSummary(env.stderr, res, wrote)
+	writeCI(env, opts, out)
 	if len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {

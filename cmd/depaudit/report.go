@@ -66,6 +66,7 @@ func runReport(c *cli.Context, env *appEnv) error {
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
 	opts.capturePath = path
+	opts.baseline, opts.baselinePath = baseline, c.String("baseline")
 	_, err = writeOutputs(env, "report", l, cl, opts)
 	vr.printSummary(env.stderr)
 	if err != nil {

@@ -12,8 +12,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/ghactions"
 	"github.com/depaudit/depaudit/provenance"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/view"
 )
 
 // buildOutput is what every output of a build is written from.
@@ -23,6 +25,8 @@ type buildOutput struct {
 	// capturePath is the capture log's file, "-" when it was read from
 	// standard input.
 	capturePath string
+	// diff is the difference from the baseline SBOM, nil without one.
+	diff *sbom.Diff
 }
 
 // outputWriter writes one output file of a build, beside the SBOM.
@@ -105,4 +109,56 @@ func runWriters(env *appEnv, ws []outputWriter, b *buildOutput) (wrote []string,
 		wrote = append(wrote, w.what+" to "+displayPath(w.path))
 	}
 	return wrote, errs
+}
+
+// writeCI writes what a GitHub Actions run shows of the build: the markdown
+// summary appended to $GITHUB_STEP_SUMMARY when it is set, and, when
+// GITHUB_ACTIONS=true, the mismatches and deny violations as ::error
+// workflow commands on standard output (standard error when an output
+// goes to standard output). A summary that cannot be written is a warning:
+// it never changes the build's exit code.
+func writeCI(env *appEnv, opts outputOptions, b *buildOutput) {
+	summaryPath := env.getenv("GITHUB_STEP_SUMMARY")
+	actions := env.getenv("GITHUB_ACTIONS") == "true"
+	if summaryPath == "" && !actions {
+		return
+	}
+	v := b.view(opts.baselinePath)
+	if summaryPath != "" {
+		var buf bytes.Buffer
+		err := ghactions.WriteSummary(&buf, v)
+		if err == nil {
+			err = appendFile(summaryPath, buf.Bytes())
+		}
+		if err != nil {
+			fmt.Fprintf(env.stderr, "depaudit: warning: cannot append the summary to GITHUB_STEP_SUMMARY (%s): %v\n", summaryPath, err)
+		}
+	}
+	if actions {
+		w := env.stdout
+		if opts.writesStdout() {
+			w = env.stderr
+		}
+		if err := ghactions.WriteAnnotations(w, v); err != nil {
+			fmt.Fprintf(env.stderr, "depaudit: warning: workflow commands: %v\n", err)
+		}
+	}
+}
+
+// view is what people are shown of the build.
+func (b *buildOutput) view(baselineName string) *view.Build {
+	return view.New(view.Input{Log: b.log, Result: b.res, Diff: b.diff, BaselineName: baselineName})
+}
+
+// appendFile appends data to the file at path, creating it if needed.
+func appendFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return bareError(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return bareError(err)
+	}
+	return bareError(f.Close())
 }
