@@ -88,6 +88,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			return usageError("build: --baseline: %v", err)
 		}
 	}
+	outOpts.baseline, outOpts.baselinePath = baseline, c.String("baseline")
 	br, err := loadCommandRules(c, "build", baseline)
 	if err != nil {
 		return err
@@ -280,6 +281,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 	vr := newVerification(c, env, log, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
+	opts.capturePath = capturePath
 	res, err := writeOutputs(env, "build", log, cl, opts)
 	vr.printSummary(env.stderr)
 	if err == nil && run.LogErr == nil {

@@ -122,6 +122,7 @@ func checkSBOM(t *testing.T, reg *fakeregistry.Server, res *e2eResult, want sbom
 			t.Errorf("unexpected component %s (%s)", c.PackageURL, c.BOMRef)
 		}
 	}
+	checkStandardFormats(t, res.capturePath, bom)
 	var svcHosts []string
 	if bom.Services != nil {
 		for _, s := range *bom.Services {

@@ -15,13 +15,18 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/spdx"
 )
 
 // Default SBOM file names, in the current directory.
 const (
 	defaultSBOMJSON = "depaudit.cdx.json"
 	defaultSBOMXML  = "depaudit.cdx.xml"
+	defaultSBOMSPDX = "depaudit.spdx.json"
 )
+
+// formatSPDXJSON is the --format value of an SPDX 2.3 JSON document.
+const formatSPDXJSON = "spdx-json"
 
 // stdoutPath is the file name that means standard output.
 const stdoutPath = "-"
@@ -29,38 +34,65 @@ const stdoutPath = "-"
 // outputFlags are the flags of the commands that write an SBOM (build and
 // report).
 func outputFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the SBOM to `FILE`; - for standard output (a build then sends the command's standard output to standard error)",
-			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml"},
-		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml"},
+			DefaultText: defaultSBOMJSON + ", " + defaultSBOMXML + " with --format xml, " + defaultSBOMSPDX + " with --format spdx-json"},
+		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml (CycloneDX), or spdx-json (SPDX 2.3)"},
 		&cli.StringFlag{Name: "spec-version", Value: sbom.DefaultSpecVersion.String(), Usage: "CycloneDX `VERSION` to write: 1.6 or 1.5"},
 		&cli.StringFlag{Name: "unclassified", Usage: "also write the calls to no known registry as JSON to `FILE`; - for standard output"},
 		&cli.StringFlag{Name: "name", Usage: "`NAME` of the built project in the SBOM", DefaultText: "the directory's name"},
 		&cli.StringFlag{Name: "version", Usage: "`VERSION` of the built project in the SBOM"},
-	}
+	}, writerFlags()...)
 }
 
 // outputOptions are the parsed output flags.
 type outputOptions struct {
 	// sbomPath is where the SBOM goes; "-" is standard output.
 	sbomPath string
-	format   sbom.Format
-	spec     cdx.SpecVersion
+	// spdx is set for --format spdx-json; format and spec are then unused.
+	spdx   bool
+	format sbom.Format
+	spec   cdx.SpecVersion
 	// unclassifiedPath is where the unclassified calls go, "" for nowhere.
 	unclassifiedPath string
 	assemble         sbom.Options
 	// annotate, when set, may add to the assembled SBOM before it is
 	// encoded (the policy's violations).
 	annotate func(*capture.Log, *sbom.Result)
+	// writers write the outputs beside the SBOM.
+	writers []outputWriter
+	// capturePath is the capture log's file ("-": standard input).
+	capturePath string
+	// baseline is the SBOM of --baseline, nil without one, read from
+	// baselinePath.
+	baseline     *cdx.BOM
+	baselinePath string
+}
+
+// writesStdout reports whether an output goes to standard output.
+func (o outputOptions) writesStdout() bool {
+	if o.sbomPath == stdoutPath || o.unclassifiedPath == stdoutPath {
+		return true
+	}
+	for _, w := range o.writers {
+		if w.path == stdoutPath {
+			return true
+		}
+	}
+	return false
 }
 
 // parseOutputFlags reads and checks the output flags of command; a bad
 // value is a usage error (exit 2). A build calls it before starting the
 // child, so that a typo never costs a build.
 func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
+	isSPDX := c.String("format") == formatSPDXJSON
 	format, err := sbom.ParseFormat(c.String("format"))
+	if isSPDX {
+		format, err = sbom.FormatJSON, nil
+	}
 	if err != nil {
-		return outputOptions{}, usageError("%s: --format: %v", command, err)
+		return outputOptions{}, usageError("%s: --format: %v (or %s)", command, err, formatSPDXJSON)
 	}
 	spec, err := sbom.ParseSpecVersion(c.String("spec-version"))
 	if err != nil {
@@ -68,6 +100,7 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 	}
 	o := outputOptions{
 		sbomPath:         c.String("output"),
+		spdx:             isSPDX,
 		format:           format,
 		spec:             spec,
 		unclassifiedPath: c.String("unclassified"),
@@ -82,12 +115,27 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 		if format == sbom.FormatXML {
 			o.sbomPath = defaultSBOMXML
 		}
+		if isSPDX {
+			o.sbomPath = defaultSBOMSPDX
+		}
 	}
 	if o.sbomPath == stdoutPath && o.unclassifiedPath == stdoutPath {
 		return outputOptions{}, usageError("%s: -o and --unclassified cannot both write to standard output", command)
 	}
 	if o.unclassifiedPath != "" && o.unclassifiedPath != stdoutPath && samePath(o.sbomPath, o.unclassifiedPath) {
 		return outputOptions{}, usageError("%s: -o and --unclassified name the same file %s", command, o.sbomPath)
+	}
+	if o.writers, err = parseWriterFlags(c, command); err != nil {
+		return outputOptions{}, err
+	}
+	paths := map[string]string{"-o": o.sbomPath, "--unclassified": o.unclassifiedPath}
+	for _, w := range o.writers {
+		for flag, p := range paths {
+			if p != "" && (w.path == p && p == stdoutPath || samePath(w.path, p)) {
+				return outputOptions{}, usageError("%s: %s and %s both write to %s", command, w.flag, flag, displayPath(p))
+			}
+		}
+		paths[w.flag] = w.path
 	}
 	return o, nil
 }
@@ -98,6 +146,11 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 func (o outputOptions) checkSpares(command, path, what string) error {
 	if samePath(o.sbomPath, path) {
 		return usageError("%s: -o %s would overwrite %s", command, o.sbomPath, what)
+	}
+	for _, w := range o.writers {
+		if samePath(w.path, path) {
+			return usageError("%s: %s %s would overwrite %s", command, w.flag, w.path, what)
+		}
 	}
 	if o.unclassifiedPath != "" && samePath(o.unclassifiedPath, path) {
 		return usageError("%s: --unclassified %s would overwrite %s", command, o.unclassifiedPath, what)
@@ -139,7 +192,14 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 		opts.annotate(l, res)
 	}
 	var doc bytes.Buffer
-	if err := sbom.Encode(&doc, res.BOM, opts.format, opts.spec); err != nil {
+	what := fmt.Sprintf("SBOM (CycloneDX %s %s)", opts.spec, strings.ToUpper(string(opts.format)))
+	if opts.spdx {
+		what = "SBOM (SPDX 2.3 JSON)"
+		err = spdx.Write(&doc, res.BOM)
+	} else {
+		err = sbom.Encode(&doc, res.BOM, opts.format, opts.spec)
+	}
+	if err != nil {
 		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
 	}
 	var uncl bytes.Buffer
@@ -154,7 +214,7 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 	if err := writeOutput(env, opts.sbomPath, doc.Bytes()); err != nil {
 		errs = append(errs, fmt.Errorf("cannot write the SBOM to %s: %w", opts.sbomPath, err))
 	} else {
-		wrote = append(wrote, fmt.Sprintf("SBOM (CycloneDX %s %s) to %s", opts.spec, strings.ToUpper(string(opts.format)), displayPath(opts.sbomPath)))
+		wrote = append(wrote, what+" to "+displayPath(opts.sbomPath))
 	}
 	if opts.unclassifiedPath != "" {
 		if err := writeOutput(env, opts.unclassifiedPath, uncl.Bytes()); err != nil {
@@ -163,7 +223,15 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 			wrote = append(wrote, "unclassified calls to "+displayPath(opts.unclassifiedPath))
 		}
 	}
+	out := &buildOutput{log: l, res: res, capturePath: opts.capturePath}
+	if opts.baseline != nil {
+		d := sbom.DiffBOMs(opts.baseline, res.BOM)
+		out.diff = &d
+	}
+	more, werrs := runWriters(env, opts.writers, out)
+	wrote, errs = append(wrote, more...), append(errs, werrs...)
 	printSummary(env.stderr, res, wrote)
+	writeCI(env, opts, out)
 	if len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {

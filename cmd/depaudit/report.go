@@ -65,6 +65,8 @@ func runReport(c *cli.Context, env *appEnv) error {
 	vr := newVerification(c, env, l, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
+	opts.capturePath = path
+	opts.baseline, opts.baselinePath = baseline, c.String("baseline")
 	_, err = writeOutputs(env, "report", l, cl, opts)
 	vr.printSummary(env.stderr)
 	if err != nil {

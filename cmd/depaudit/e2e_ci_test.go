@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/depaudit/depaudit/internal/fakeregistry"
+)
+
+// TestE2EGitHubActions runs real npm under `depaudit build` as a GitHub
+// Actions step would: GITHUB_STEP_SUMMARY set and GITHUB_ACTIONS=true. The
+// first build is clean; the second gets a tampered tarball (a digest
+// mismatch), breaks a deny rule and is compared with the first
+// (--baseline). The step summary gets both builds, the second with its
+// mismatch, violation and diff; the second prints one ::error per mismatch
+// and deny violation, escaped.
+func TestE2EGitHubActions(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	e := newE2E(t, fakeregistry.Options{})
+	e.npmProject()
+	summary := filepath.Join(e.home, "step-summary.md")
+	e.env["GITHUB_STEP_SUMMARY"] = summary
+	e.env["GITHUB_ACTIONS"] = "true"
+	rulesPath := filepath.Join(e.home, "rules.yaml")
+	if err := os.WriteFile(rulesPath, []byte("policy:\n  deny:\n    purls: [\"pkg:npm/hello-dep@*\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	install := func(tam *fakeregistry.Tamperer, cache string, flags ...string) *verifyResult {
+		return verifyBuild(e, tam, flags, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, cache),
+			"--no-audit", "--no-fund", "--loglevel=error", "hello-lib")
+	}
+	good := install(newTamperer(t, e), "cache-good")
+	if good.code != 0 {
+		t.Fatalf("clean build: exit %d\n%s", good.code, good.stderr)
+	}
+	if strings.Contains(good.stdout, "::error") {
+		t.Errorf("a clean build prints workflow errors:\n%s", good.stdout)
+	}
+	first, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatalf("step summary: %v", err)
+	}
+	if !strings.Contains(string(first), "| Verification | 2 verified, 0 mismatch, 0 unverifiable |") {
+		t.Errorf("step summary of the clean build:\n%s", first)
+	}
+
+	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
+	os.Remove(filepath.Join(e.dir, "package-lock.json"))
+	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	bad := install(newArchiveTamperer(t, e, tgz), "cache-bad", "--rules", rulesPath, "--baseline", good.sbomPath)
+	bad.mustFail(t, "npm")
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := string(data)
+	if !strings.HasPrefix(all, string(first)) {
+		t.Fatalf("the second build did not append to the step summary:\n%s", all)
+	}
+	second := all[len(first):]
+	for _, want := range []string{
+		"> [!CAUTION]\n> **1 package was received with bytes that differ",
+		"> **The build broke 1 deny rule of the policy.**",
+		"| Verification | 1 verified, 1 mismatch, 0 unverifiable |",
+		"### Digest mismatches",
+		"| `pkg:npm/hello-lib@1.2.0` |",
+		"### Policy violations",
+		"hello-dep",
+		"### depaudit diff",
+		"**hash changed**",
+		"Compared with `" + good.sbomPath + "`",
+	} {
+		if !strings.Contains(second, want) {
+			t.Errorf("step summary of the tampered build lacks %q:\n%s", want, second)
+		}
+	}
+	errs := regexp.MustCompile(`(?m)^::error title=([^:]*)::(.*)$`).FindAllStringSubmatch(bad.stdout, -1)
+	if len(errs) != 2 {
+		t.Fatalf("%d ::error commands on stdout, want 2 (the mismatch, the deny violation):\n%s", len(errs), bad.stdout)
+	}
+	if errs[0][1] != "depaudit%3A digest mismatch" || !strings.HasPrefix(errs[0][2], "pkg:npm/hello-lib@1.2.0: ") || !strings.Contains(errs[0][2], tgz) {
+		t.Errorf("mismatch annotation: %q", errs[0][0])
+	}
+	if errs[1][1] != "depaudit%3A policy violation" || !strings.HasPrefix(errs[1][2], "deny: ") || !strings.Contains(errs[1][2], "hello-dep") {
+		t.Errorf("violation annotation: %q", errs[1][0])
+	}
+}
