@@ -83,6 +83,11 @@ func TestE2EMavenCredentialNotOnCommandLine(t *testing.T) {
 	}
 	javaSeen := false
 	for l := range seen {
+		// Only this build's java: other builds may run on the machine at
+		// the same time, and their command lines are not this test's.
+		if !strings.Contains(l, e.home) {
+			continue
+		}
 		if strings.Contains(l, "proxyHost=") {
 			javaSeen = true
 		}
