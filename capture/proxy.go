@@ -24,6 +24,8 @@ import (
 
 	"github.com/elazarl/goproxy"
 	"golang.org/x/net/http/httpproxy"
+
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // ProxyConfig configures a Proxy.
@@ -700,17 +702,19 @@ func badGateway(req *http.Request, msg string) *http.Response {
 // hostOf returns the host of u (or fallback), keeping the port only when
 // it is not the scheme's default.
 func hostOf(u *url.URL, fallback string) string {
-	h := fallback
-	if u != nil && u.Host != "" {
-		h = u.Host
-	}
-	h = strings.ToLower(h)
-	if host, port, err := net.SplitHostPort(h); err == nil {
-		if (port == "443" && (u == nil || u.Scheme != "http")) || (port == "80" && u != nil && u.Scheme == "http") {
-			return host
+	h, scheme := fallback, "https"
+	if u != nil {
+		if u.Host != "" {
+			h = u.Host
+		}
+		if u.Scheme != "" {
+			scheme = u.Scheme
 		}
 	}
-	return h
+	if n := urlkey.HostPort(scheme, h); n != "" {
+		return n
+	}
+	return strings.ToLower(h)
 }
 
 // goproxyLogger turns goproxy's log lines into diagnostics, and records a

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // GitHub recognises GitHub release assets
@@ -138,7 +140,7 @@ func latestTag(p *parsed, owner, repo, asset string) string {
 		return ""
 	}
 	u, err := p.u.Parse(p.req.Location)
-	if err != nil || normalHost(u.Hostname()) != "github.com" {
+	if err != nil || urlkey.Hostname(u.Hostname()) != "github.com" {
 		return ""
 	}
 	segs, _, ok := splitPath(u.EscapedPath())

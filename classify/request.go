@@ -3,6 +3,8 @@ package classify
 import (
 	"net/url"
 	"strings"
+
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // parsed is a request URL taken apart once, so that every classifier of a
@@ -34,13 +36,13 @@ func parseRequest(r Request) (*parsed, bool) {
 	if scheme != "http" && scheme != "https" {
 		return nil, false
 	}
-	host := normalHost(u.Hostname())
+	host := urlkey.Hostname(u.Hostname())
 	if host == "" {
 		return nil, false
 	}
 	port := u.Port()
 	if port == "" {
-		port = defaultPort(scheme)
+		port = urlkey.DefaultPort(scheme)
 	}
 	segs, dir, ok := splitPath(u.EscapedPath())
 	if !ok {
@@ -51,18 +53,6 @@ func parseRequest(r Request) (*parsed, bool) {
 		method = "GET"
 	}
 	return &parsed{req: r, u: u, method: method, host: host, port: port, segs: segs, dir: dir}, true
-}
-
-// normalHost lower-cases a hostname and strips one trailing dot.
-func normalHost(h string) string {
-	return strings.TrimSuffix(strings.ToLower(h), ".")
-}
-
-func defaultPort(scheme string) string {
-	if scheme == "http" {
-		return "80"
-	}
-	return "443"
 }
 
 // splitPath splits an escaped URL path into percent-decoded segments,

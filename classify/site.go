@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // site is one place where a classifier recognises its ecosystem's layout: a
@@ -51,7 +53,7 @@ func parseSite(base string) (site, error) {
 	if scheme != "http" && scheme != "https" {
 		return site{}, fmt.Errorf("registry base URL %q: scheme must be http or https", redactBase(u))
 	}
-	host := normalHost(u.Hostname())
+	host := urlkey.Hostname(u.Hostname())
 	if host == "" {
 		return site{}, fmt.Errorf("registry base URL %q: %w", redactBase(u), errors.New("no host"))
 	}
@@ -70,7 +72,7 @@ func parseSite(base string) (site, error) {
 	s := site{host: host, port: u.Port(), prefix: segs}
 	hostPort := host
 	if s.port != "" {
-		if s.port == defaultPort(scheme) {
+		if s.port == urlkey.DefaultPort(scheme) {
 			s.port = ""
 		} else {
 			hostPort = host + ":" + s.port
@@ -130,7 +132,7 @@ func matchSites(sites []site, p *parsed) (*site, []string, bool) {
 func siteAt(p *parsed, n int) site {
 	scheme := strings.ToLower(p.u.Scheme)
 	hostPort := p.host
-	if p.port != defaultPort(scheme) {
+	if p.port != urlkey.DefaultPort(scheme) {
 		hostPort += ":" + p.port
 	}
 	s := site{host: p.host, port: p.port, prefix: p.segs[:n]}

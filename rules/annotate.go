@@ -1,11 +1,11 @@
 package rules
 
 import (
-	"net/url"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/depaudit/depaudit/internal/urlkey"
 	"github.com/depaudit/depaudit/sbom"
 )
 
@@ -63,7 +63,7 @@ func (r *Rules) Annotate(bom *cdx.BOM, vs []Violation) {
 		for i := range svcs {
 			s := &svcs[i]
 			for _, v := range vs {
-				if violationHosts(v)[strings.ToLower(s.Name)] {
+				if violationHosts(v)[urlkey.HostPort("", s.Name)] {
 					s.Properties = appendProps(s.Properties, cdx.Property{Name: PropViolation, Value: v.String()})
 				}
 			}
@@ -93,14 +93,14 @@ func componentURLs(c *cdx.Component) map[string]bool {
 	if c.ExternalReferences != nil {
 		for _, ref := range *c.ExternalReferences {
 			if ref.Type == cdx.ERTypeDistribution {
-				out[urlKey(ref.URL)] = true
+				out[urlkey.Key(ref.URL)] = true
 			}
 		}
 	}
 	if c.Properties != nil {
 		for _, p := range *c.Properties {
 			if p.Name == sbom.PropURL || p.Name == sbom.PropRedirectedFrom {
-				out[urlKey(p.Value)] = true
+				out[urlkey.Key(p.Value)] = true
 			}
 		}
 	}
@@ -109,20 +109,20 @@ func componentURLs(c *cdx.Component) map[string]bool {
 
 func anyURL(urls []string, set map[string]bool) bool {
 	for _, u := range urls {
-		if set[urlKey(u)] {
+		if set[urlkey.Key(u)] {
 			return true
 		}
 	}
 	return false
 }
 
-// violationHosts are the hosts of a violation's requests, lower case,
-// without port.
+// violationHosts are the hosts of a violation's requests, in the form of
+// capture.Exchange.Host (urlkey.Host).
 func violationHosts(v Violation) map[string]bool {
 	out := map[string]bool{}
 	for _, raw := range v.URLs {
-		if u, err := url.Parse(raw); err == nil && u.Host != "" {
-			out[strings.ToLower(u.Hostname())] = true
+		if h := urlkey.Host(raw); h != "" {
+			out[h] = true
 		}
 	}
 	return out

@@ -2,10 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // Decision is one rule a request breaks.
@@ -31,7 +33,7 @@ type Decision struct {
 func (r *Rules) Check(host string, f classify.Finding) []Decision {
 	p := &r.policy
 	var out []Decision
-	name := hostName(host)
+	name := hostName(host, f.URL)
 	for _, e := range p.deny.hosts {
 		if e.value.match(host) {
 			out = append(out, listHit(e.rule, e.written, name, "host "+name))
@@ -109,13 +111,18 @@ func anyMatch[T any](es []entry[T], match func(T) bool) bool {
 	return false
 }
 
-// hostName is host without a default port, lower case.
-func hostName(host string) string {
-	h := strings.ToLower(host)
-	for _, p := range []string{":443", ":80"} {
-		h = strings.TrimSuffix(h, p)
+// hostName is the normal form of host as the request to rawURL names it:
+// without the port of rawURL's scheme (any port is kept when rawURL has
+// no scheme).
+func hostName(host, rawURL string) string {
+	scheme := ""
+	if u, err := url.Parse(rawURL); err == nil {
+		scheme = strings.ToLower(u.Scheme)
 	}
-	return h
+	if h := urlkey.HostPort(scheme, host); h != "" {
+		return h
+	}
+	return strings.ToLower(host)
 }
 
 // Gate returns the function a build's proxy asks before each request goes

@@ -2,12 +2,12 @@ package rules
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 	"github.com/depaudit/depaudit/sbom"
 )
 
@@ -172,39 +172,16 @@ func (r *Rules) findings(l *capture.Log) map[int]classify.Finding {
 		}
 		f := r.set.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
 		if f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric {
-			if from, ok := redirected[urlKey(x.URL)]; ok {
+			if from, ok := redirected[urlkey.Key(x.URL)]; ok {
 				f.Kind, f.Ecosystem, f.PURL = from.Kind, from.Ecosystem, from.PURL
 			}
 		}
 		if x.Location != "" && f.Kind != classify.KindUnclassified && f.Ecosystem != classify.EcosystemGeneric {
-			if target := resolve(x.URL, x.Location); target != "" {
-				redirected[urlKey(target)] = f
+			if target := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); target != "" {
+				redirected[target] = f
 			}
 		}
 		out[i] = f
 	}
 	return out
-}
-
-// resolve makes a Location absolute against the URL that sent it.
-func resolve(base, loc string) string {
-	b, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
-	u, err := b.Parse(loc)
-	if err != nil {
-		return ""
-	}
-	return u.String()
-}
-
-// urlKey identifies a URL regardless of its query, which redaction may
-// have changed differently in a Location and in the request.
-func urlKey(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // glob reports whether s matches pattern, where '*' stands for any run of
@@ -75,12 +76,10 @@ func parseHostPattern(s string) (hostPattern, error) {
 // (as capture.Exchange.Host does for a non-default port). A pattern without
 // a port matches the host on any port.
 func (h hostPattern) match(host string) bool {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if !h.withPort {
-		if name, _, err := net.SplitHostPort(host); err == nil {
-			host = name
-		}
-		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if h.withPort {
+		host = urlkey.HostPort("", host)
+	} else {
+		host = urlkey.Hostname(host)
 	}
 	return glob(strings.TrimSuffix(strings.TrimPrefix(h.text, "["), "]"), host)
 }

@@ -8,6 +8,7 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/depaudit/depaudit/internal/urlkey"
 	"github.com/depaudit/depaudit/version"
 )
 
@@ -215,7 +216,7 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 	for _, v := range slices.Sorted(maps.Keys(np.versions)) {
 		for _, id := range slices.Sorted(maps.Keys(np.versions[v])) {
 			for _, u := range np.versions[v][id].urls {
-				h := urlHost(u)
+				h := urlkey.Host(u)
 				if h == "" {
 					continue
 				}
@@ -254,7 +255,7 @@ func (p *diffPackage) hosts() []string {
 	for _, arts := range p.versions {
 		for _, a := range arts {
 			for _, u := range a.urls {
-				if h := urlHost(u); h != "" && !slices.Contains(out, h) {
+				if h := urlkey.Host(u); h != "" && !slices.Contains(out, h) {
 					out = append(out, h)
 				}
 			}

@@ -303,21 +303,6 @@ func sanitizeURL(raw string) string {
 	return u.String()
 }
 
-// urlHost returns the host of a sanitised URL in lower case, without the
-// scheme's default port.
-func urlHost(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if port == "" || (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		return host
-	}
-	return host + ":" + port
-}
-
 // hashStrength orders hash algorithms strongest first for display.
 func hashStrength(a cdx.HashAlgorithm) int {
 	order := []cdx.HashAlgorithm{

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // ANSI styles of the text output.
@@ -173,10 +175,10 @@ func hostsDiffer(a, b []string) bool {
 	}
 	seen := map[string]bool{}
 	for _, u := range a {
-		seen[urlHost(u)] = true
+		seen[urlkey.Host(u)] = true
 	}
 	for _, u := range b {
-		if !seen[urlHost(u)] {
+		if !seen[urlkey.Host(u)] {
 			return true
 		}
 	}

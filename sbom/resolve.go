@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // Classifier is what Assemble needs of the classifiers: a finding for every
@@ -72,7 +72,7 @@ func resolve(xs []capture.Exchange, c Classifier) []observation {
 			o.f.Kind = classify.KindUnclassified
 		}
 		o.f.URL = x.URL
-		if src, ok := redirects[x.URL]; ok {
+		if src, ok := redirects[urlkey.Key(x.URL)]; ok {
 			switch {
 			case inherits(o.f, src.f):
 				failure := o.f.Error
@@ -89,7 +89,9 @@ func resolve(xs []capture.Exchange, c Classifier) []observation {
 			if origin == "" {
 				origin = x.URL
 			}
-			redirects[resolveLocation(x.URL, x.Location)] = redirectSource{f: o.f, origin: origin}
+			if target := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); target != "" {
+				redirects[target] = redirectSource{f: o.f, origin: origin}
+			}
 		}
 		obs = append(obs, o)
 	}
@@ -125,21 +127,4 @@ func inherits(own, from classify.Finding) bool {
 		return true
 	}
 	return own.Ecosystem == ecosystemGeneric && from.Ecosystem != ecosystemGeneric
-}
-
-// resolveLocation makes a Location header absolute against the URL of the
-// request that received it.
-func resolveLocation(base, loc string) string {
-	l, err := url.Parse(loc)
-	if err != nil {
-		return loc
-	}
-	if l.IsAbs() {
-		return loc
-	}
-	b, err := url.Parse(base)
-	if err != nil {
-		return loc
-	}
-	return b.ResolveReference(l).String()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // Algorithm names, as recorded in capture.Digest.Algorithm.
@@ -74,35 +75,12 @@ func parseSRI(s string) []capture.Digest {
 	return out
 }
 
-// urlKey is the form URLs are matched in: scheme and host lower-cased,
-// default port, query and fragment dropped, path as escaped. It returns ""
-// for anything that is not an absolute http(s) URL.
-func urlKey(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS") || u.Host == "" {
-		return ""
-	}
-	scheme := strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Host)
-	host = strings.TrimSuffix(host, ":443")
-	if scheme == "http" {
-		host = strings.TrimSuffix(host, ":80")
-	}
-	return scheme + "://" + host + u.EscapedPath()
-}
-
-// resolveURL makes ref absolute against base; "" when it cannot.
+// resolveURL makes ref absolute against base (nil: ref must be absolute);
+// "" when it cannot.
 func resolveURL(base *url.URL, ref string) string {
-	r, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return ""
-	}
+	b := ""
 	if base != nil {
-		r = base.ResolveReference(r)
+		b = base.String()
 	}
-	if !r.IsAbs() {
-		return ""
-	}
-	r.Fragment, r.RawFragment = "", ""
-	return r.String()
+	return urlkey.Resolve(b, ref)
 }

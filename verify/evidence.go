@@ -10,6 +10,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // published is one digest a registry published.
@@ -80,7 +81,7 @@ func (e *Evidence) add(x *capture.Exchange) {
 		}
 		b.sha512 = firstNonEmpty(b.sha512, normalHex(AlgSHA512, x.SHA512))
 		b.sha1 = firstNonEmpty(b.sha1, normalHex(AlgSHA1, x.SHA1))
-		if k := urlKey(x.URL); k != "" && !slices.Contains(b.urls, k) {
+		if k := urlkey.Key(x.URL); k != "" && !slices.Contains(b.urls, k) {
 			b.urls = append(b.urls, k)
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
@@ -128,7 +129,7 @@ func (e *Evidence) subjectKeys(subject string) []string {
 	case strings.HasPrefix(subject, "pkg:"):
 		return purlKeys(subject)
 	}
-	k := urlKey(subject)
+	k := urlkey.Key(subject)
 	if k == "" {
 		return nil
 	}
