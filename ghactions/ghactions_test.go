@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/ghactions"
-	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/view"
 )
 
@@ -32,7 +32,7 @@ func TestEscape(t *testing.T) {
 func hostile() *view.Build {
 	return &view.Build{
 		Project: "web|shop", Command: "sh -c 'a | b'", ExitCode: 1,
-		Summary: sbom.Summary{Requests: 3, Hosts: 1, Components: 2, Packages: map[string]int{"npm": 2}},
+		Summary: audit.Summary{Requests: 3, Hosts: 1, Components: 2, Packages: map[string]int{"npm": 2}},
 		Counts:  map[string]int{view.Mismatch: 1, view.Verified: 1},
 		Packages: []view.Package{
 			{Ecosystem: "npm", PURL: "pkg:npm/evil@1.0.0", URL: "https://r.example/evil.tgz?x=%0A::error::injected",

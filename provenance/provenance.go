@@ -4,7 +4,7 @@
 // bindings (github.com/in-toto/attestation).
 //
 // Its input is the build's capture log (for the command and the run's
-// start and end) and the CycloneDX BOM package sbom assembled from it (for
+// start and end) and the CycloneDX BOM package sbom rendered from it (for
 // the artifacts fetched): every component becomes one resolved dependency
 // with the URL it was downloaded from, the digests of the bytes received
 // and its package URL as name. The statement is not signed; see
@@ -54,7 +54,7 @@ type Input struct {
 	// Log is the build's capture log: its header's command (redacted as
 	// recorded) and start, and its trailer's end.
 	Log *capture.Log
-	// BOM is the SBOM assembled from Log; its components are the
+	// BOM is the SBOM rendered from Log; its components are the
 	// resolved dependencies, its serial number the invocation ID.
 	BOM *cdx.BOM
 	// Subjects are the artifacts the statement is about; at least one.

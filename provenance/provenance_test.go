@@ -2,6 +2,7 @@ package provenance_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,12 +13,11 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/internal/formatcheck"
 	"github.com/depaudit/depaudit/provenance"
 	"github.com/depaudit/depaudit/sbom"
-	"github.com/depaudit/depaudit/verify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -35,22 +35,20 @@ func input(t *testing.T) provenance.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl := classify.Default()
-	ev := verify.Collect(l, cl)
-	res, err := sbom.Assemble(l, cl, sbom.Options{
+	rep, err := audit.Analyze(context.Background(), l, audit.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, err := sbom.Render(rep, sbom.Options{
 		ToolVersion:  "0.1.0",
 		SerialNumber: "urn:uuid:6f1c2a9e-0b7d-4c3e-9a51-2d8f4e6b7c10",
 		Timestamp:    time.Date(2026, 3, 2, 10, 15, 15, 0, time.UTC),
-		Verify: func(purl, sha256 string) sbom.Verification {
-			vd := ev.Check(purl, sha256)
-			return sbom.Verification{Status: string(vd.Status), Sources: vd.Sources, Reason: vd.Reason}
-		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return provenance.Input{
-		Log: l, BOM: res.BOM, ToolVersion: "0.1.0",
+		Log: l, BOM: bom, ToolVersion: "0.1.0",
 		Subjects: []provenance.Subject{{Name: "webshop.tar.gz", Digest: map[string]string{
 			"sha256": "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"}}},
 	}

@@ -1,23 +1,37 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/classify"
-	"github.com/depaudit/depaudit/internal/urlkey"
-	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/observe"
 )
 
 // Input is what Evaluate judges: a finished build.
 type Input struct {
-	// Log is the build's capture log.
-	Log *capture.Log
-	// Diff, when set, is the difference from a baseline SBOM to the build's
-	// SBOM, for policy.hash_changed.
-	Diff *sbom.Diff
+	// Observations are the build's exchanges, each attributed to its
+	// finding (observe.Attribute), in the order they started.
+	Observations []observe.Observation
+	// HashChanges are the artifacts whose bytes differ from a baseline
+	// SBOM's, for policy.hash_changed; nil without a baseline.
+	HashChanges []HashChange
+}
+
+// HashChange is one artifact whose bytes differ from a baseline's under
+// the same identity.
+type HashChange struct {
+	// PURL is the artifact's package URL, "" when it has none.
+	PURL string
+	// Key and Version name the artifact when it has no package URL.
+	Key, Version string
+	// Mutable reports a version whose bytes change by design (a Maven
+	// SNAPSHOT).
+	Mutable bool
+	// NewURLs are where the build fetched the new bytes.
+	NewURLs []string
 }
 
 // Violation is one rule broken by a build, for one subject (a host, an
@@ -69,16 +83,15 @@ func plural(n int, noun string) string {
 const deniedPrefix = "denied by policy: "
 
 // Evaluate returns the violations of a finished build, deny before warn,
-// then by rule and subject. Each request of the capture log is classified
-// with the rules' classifiers (a request that a redirect led to is judged
-// as the request that redirected) and checked as Check does; hash changes
-// against a baseline are checked against policy.hash_changed. Requests the
-// proxy refused for want of its credential are not judged: the client
-// retried with it.
+// then by rule and subject. Each observation is checked as Check does,
+// with the finding it is attributed to (a request a redirect led to is
+// judged as the request that redirected); hash changes against a baseline
+// are checked against policy.hash_changed. Tunnels that carried no request
+// are not judged unless the gate refused them.
 func (r *Rules) Evaluate(in Input) []Violation {
-	byKey := map[string]*violation{}
-	add := func(d Decision, x *capture.Exchange) {
-		k := d.Rule + "\x00" + d.Subject
+	byKey := map[[2]string]*violation{}
+	add := func(d Decision, x *capture.Exchange) *violation {
+		k := [2]string{d.Rule, d.Subject}
 		v, ok := byKey[k]
 		if !ok {
 			v = &violation{Violation: Violation{Level: d.Level, Rule: d.Rule, Pattern: d.Pattern, Subject: d.Subject, Reason: d.Reason},
@@ -86,42 +99,38 @@ func (r *Rules) Evaluate(in Input) []Violation {
 			byKey[k] = v
 		}
 		if x == nil {
-			return
+			return v
 		}
 		v.Requests++
 		if strings.HasPrefix(x.Error, deniedPrefix) {
 			v.Blocked++
 		}
 		v.urls[x.URL] = true
+		return v
 	}
-	if in.Log != nil {
-		findings := r.findings(in.Log)
-		for i := range in.Log.Exchanges {
-			x := &in.Log.Exchanges[i]
-			f, ok := findings[i]
-			if !ok {
-				continue
-			}
-			for _, d := range r.Check(x.Host, f) {
-				add(d, x)
-			}
+	for i := range in.Observations {
+		o := &in.Observations[i]
+		x := o.Exchange
+		if o.Tunnel() && !strings.HasPrefix(x.Error, deniedPrefix) {
+			// A bare CONNECT is a tunnel whose requests, if any, are
+			// recorded themselves.
+			continue
+		}
+		for _, d := range r.Check(x.Host, o.Finding) {
+			add(d, x)
 		}
 	}
-	if in.Diff != nil && r.policy.hashChanged != Allow {
-		for _, hc := range in.Diff.HashChanged {
+	if r.policy.hashChanged != Allow {
+		for _, hc := range in.HashChanges {
 			level := r.policy.hashChanged
-			subject := hc.PURL
-			if subject == "" {
-				subject = hc.Key + "@" + hc.Version
-			}
+			subject := cmp.Or(hc.PURL, hc.Key+"@"+hc.Version)
 			reason := fmt.Sprintf("rule policy.hash_changed %q: %s has other bytes than in the baseline", r.policy.hashChanged, subject)
 			if hc.Mutable {
 				// A SNAPSHOT's bytes change by design.
 				level = Warn
 				reason += " (a mutable version)"
 			}
-			add(Decision{Level: level, Rule: "policy.hash_changed", Subject: subject, Reason: reason}, nil)
-			v := byKey["policy.hash_changed\x00"+subject]
+			v := add(Decision{Level: level, Rule: "policy.hash_changed", Subject: subject, Reason: reason}, nil)
 			for _, u := range hc.NewURLs {
 				v.urls[u] = true
 			}
@@ -143,10 +152,7 @@ func (r *Rules) Evaluate(in Input) []Violation {
 			}
 			return 1
 		}
-		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Subject, b.Subject)
+		return cmp.Or(strings.Compare(a.Rule, b.Rule), strings.Compare(a.Subject, b.Subject))
 	})
 	return out
 }
@@ -154,34 +160,4 @@ func (r *Rules) Evaluate(in Input) []Violation {
 type violation struct {
 	Violation
 	urls map[string]bool
-}
-
-// findings classifies the exchanges of l that are judged, by index. A
-// request a redirect led to, which on its own would be unclassified or a
-// generic download (a CDN URL), takes the finding of the registry request
-// that redirected to it.
-func (r *Rules) findings(l *capture.Log) map[int]classify.Finding {
-	out := make(map[int]classify.Finding, len(l.Exchanges))
-	redirected := map[string]classify.Finding{}
-	for i := range l.Exchanges {
-		x := &l.Exchanges[i]
-		if x.ProxyAuthRefused() || (x.Method == "CONNECT" && !strings.HasPrefix(x.Error, deniedPrefix)) {
-			// A refused credential is retried; a bare CONNECT is a
-			// tunnel whose requests, if any, are recorded themselves.
-			continue
-		}
-		f := r.set.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
-		if f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric {
-			if from, ok := redirected[urlkey.Key(x.URL)]; ok {
-				f.Kind, f.Ecosystem, f.PURL = from.Kind, from.Ecosystem, from.PURL
-			}
-		}
-		if x.Location != "" && f.Kind != classify.KindUnclassified && f.Ecosystem != classify.EcosystemGeneric {
-			if target := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); target != "" {
-				redirected[target] = f
-			}
-		}
-		out[i] = f
-	}
-	return out
 }

@@ -1,16 +1,13 @@
 package rules
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	cdx "github.com/CycloneDX/cyclonedx-go"
-
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/observe"
 )
 
 const (
@@ -65,6 +62,13 @@ func testLog() *capture.Log {
 	}
 }
 
+// observed is the Input of a build that recorded l, its exchanges
+// attributed with r's classifiers.
+func observed(r *Rules, l *capture.Log, changes []HashChange) Input {
+	obs, _ := observe.Attribute(l.Exchanges, r.Classifier())
+	return Input{Observations: obs, HashChanges: changes}
+}
+
 func TestEvaluate(t *testing.T) {
 	r := mustParse(t, `
 policy:
@@ -73,7 +77,7 @@ policy:
   unclassified: warn
   generic_downloads: deny
 `)
-	vs := r.Evaluate(Input{Log: testLog()})
+	vs := r.Evaluate(observed(r, testLog(), nil))
 	var got []string
 	for _, v := range vs {
 		got = append(got, fmt.Sprintf("%s %s %s %d/%d %s", v.Level, v.Rule, v.Subject, v.Requests, v.Blocked, strings.Join(v.URLs, ",")))
@@ -93,7 +97,7 @@ policy:
 
 func TestEvaluateAllowLists(t *testing.T) {
 	r := mustParse(t, "policy: {allow: {hosts: [registry.npmjs.org, github.com]}}\n")
-	vs := r.Evaluate(Input{Log: testLog()})
+	vs := r.Evaluate(observed(r, testLog(), nil))
 	var subjects []string
 	for _, v := range vs {
 		if v.Rule != "policy.allow.hosts" || v.Level != Deny {
@@ -110,7 +114,7 @@ func TestEvaluateAllowLists(t *testing.T) {
 
 func TestEvaluateNothing(t *testing.T) {
 	r := mustParse(t, "registries: [{url: https://npm.corp.example/npm/, ecosystem: npm}]\n")
-	if vs := r.Evaluate(Input{Log: testLog()}); len(vs) != 0 {
+	if vs := r.Evaluate(observed(r, testLog(), nil)); len(vs) != 0 {
 		t.Errorf("a rules file without policy reports %+v", vs)
 	}
 	if r.HasPolicy() {
@@ -119,13 +123,13 @@ func TestEvaluateNothing(t *testing.T) {
 }
 
 func TestEvaluateHashChanged(t *testing.T) {
-	diff := &sbom.Diff{HashChanged: []sbom.HashChange{
-		{PackageRef: sbom.PackageRef{Key: "pkg:npm/hello-lib", PURL: "pkg:npm/hello-lib@1.2.0", Name: "hello-lib", Version: "1.2.0"}, NewURLs: []string{helloTarball}},
-		{PackageRef: sbom.PackageRef{Key: "pkg:maven/org.x/y", PURL: "pkg:maven/org.x/y@1.0-SNAPSHOT", Name: "y", Version: "1.0-SNAPSHOT"}, Mutable: true},
-	}}
+	changes := []HashChange{
+		{Key: "pkg:npm/hello-lib", PURL: "pkg:npm/hello-lib@1.2.0", Version: "1.2.0", NewURLs: []string{helloTarball}},
+		{Key: "pkg:maven/org.x/y", PURL: "pkg:maven/org.x/y@1.0-SNAPSHOT", Version: "1.0-SNAPSHOT", Mutable: true},
+	}
 	for _, action := range []Action{Allow, Warn, Deny} {
 		r := mustParse(t, "policy: {hash_changed: "+string(action)+"}\n")
-		vs := r.Evaluate(Input{Log: testLog(), Diff: diff})
+		vs := r.Evaluate(observed(r, testLog(), changes))
 		if action == Allow {
 			if len(vs) != 0 {
 				t.Errorf("allow: %+v", vs)
@@ -146,61 +150,5 @@ func TestEvaluateHashChanged(t *testing.T) {
 		if snap := byPURL["pkg:maven/org.x/y@1.0-SNAPSHOT"]; snap.Level != Warn || !strings.Contains(snap.Reason, "mutable") {
 			t.Errorf("%s: snapshot %+v", action, snap)
 		}
-	}
-}
-
-func TestAnnotate(t *testing.T) {
-	r := mustParse(t, "mode: enforce\npolicy: {deny: {purls: ['pkg:npm/evil-*']}, unclassified: warn}\n")
-	r.path = "/somewhere/.depaudit.yaml"
-	l := testLog()
-	res, err := sbom.Assemble(l, r.Classifier(), sbom.Options{SerialNumber: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79", Timestamp: l.Header.Start})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs := r.Evaluate(Input{Log: l})
-	r.Annotate(res.BOM, vs)
-
-	props := func(ps *[]cdx.Property) map[string][]string {
-		m := map[string][]string{}
-		if ps != nil {
-			for _, p := range *ps {
-				if !sbom.ValidPropertyName(p.Name) {
-					t.Errorf("invalid property name %q", p.Name)
-				}
-				m[p.Name] = append(m[p.Name], p.Value)
-			}
-		}
-		return m
-	}
-	meta := props(res.BOM.Metadata.Properties)
-	if fmt.Sprint(meta[PropPolicyMode]) != "[enforce]" || fmt.Sprint(meta[PropRulesFile]) != "[.depaudit.yaml]" || len(meta[PropViolation]) != 3 {
-		t.Errorf("metadata properties %v", meta)
-	}
-	found := map[string][]string{}
-	for _, c := range *res.BOM.Components {
-		found[c.PackageURL] = props(c.Properties)[PropViolation]
-	}
-	if v := found["pkg:npm/evil-pkg@1.0.0"]; len(v) != 1 || !strings.Contains(v[0], `policy.deny.purls[0] "pkg:npm/evil-*"`) {
-		t.Errorf("evil-pkg component violations %q (components %v)", v, found)
-	}
-	if v := found["pkg:npm/hello-lib@1.2.0"]; len(v) != 0 {
-		t.Errorf("hello-lib has violations %q", v)
-	}
-	services := map[string][]string{}
-	if res.BOM.Services != nil {
-		for _, s := range *res.BOM.Services {
-			services[s.Name] = props(s.Properties)[PropViolation]
-		}
-	}
-	if v := services["telemetry.example"]; len(v) != 1 || !strings.HasPrefix(v[0], "warn: rule policy.unclassified") {
-		t.Errorf("telemetry service violations %q (services %v)", v, services)
-	}
-	// Still a BOM that encodes.
-	var buf bytes.Buffer
-	if err := sbom.Encode(&buf, res.BOM, sbom.FormatJSON, sbom.DefaultSpecVersion); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(buf.String(), `"depaudit:violation"`) {
-		t.Error("the encoded BOM lacks the violations")
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/rules"
 )
 
@@ -32,9 +33,10 @@ policy:
 		URL: "https://npm.corp.example/api/npm/npm-remote/evil-pkg/-/evil-pkg-1.0.0.tgz"}))
 
 	// After the build, Evaluate lists the violations.
-	vs := r.Evaluate(rules.Input{Log: &capture.Log{Exchanges: []capture.Exchange{
+	obs, _ := observe.Attribute([]capture.Exchange{
 		{Method: "GET", Host: "npm.corp.example", Status: 200, URL: "https://npm.corp.example/api/npm/npm-remote/evil-pkg"},
-	}}})
+	}, r.Classifier())
+	vs := r.Evaluate(rules.Input{Observations: obs})
 	for _, v := range vs {
 		fmt.Println(v)
 	}

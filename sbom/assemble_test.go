@@ -14,8 +14,10 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -31,7 +33,7 @@ func fixedOptions() Options {
 
 func assembleBuild(t *testing.T, opts Options) *Result {
 	t.Helper()
-	res, err := Assemble(readLog(t, "build.capture.jsonl"), buildFindings(), opts)
+	res, err := assemble(readLog(t, "build.capture.jsonl"), buildFindings(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func TestAssembleGolden(t *testing.T) {
 	golden(t, "build.bom.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6))
 	golden(t, "build.bom-1.5.json", encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_5))
 	var buf bytes.Buffer
-	if err := WriteUnclassified(&buf, res.Unclassified); err != nil {
+	if err := audit.WriteUnclassified(&buf, res.Unclassified); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "build.unclassified.json", buf.Bytes())
@@ -146,7 +148,7 @@ func exchangeByURL(t *testing.T, l *capture.Log, u string) capture.Exchange {
 
 func TestAssembleBuildComponents(t *testing.T) {
 	l := readLog(t, "build.capture.jsonl")
-	res, err := Assemble(l, buildFindings(), fixedOptions())
+	res, err := assemble(l, buildFindings(), fixedOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +289,7 @@ func TestAssembleBuildServicesAndSummary(t *testing.T) {
 		t.Errorf("telemetry requests %v", got)
 	}
 
-	wantCalls := []UnclassifiedCall{
+	wantCalls := []audit.UnclassifiedCall{
 		{Host: "downloads.example.org", Method: "GET", URL: urlProtoc, Status: 200, Bytes: 3311872, Count: 1},
 		{Host: "get.example.dev", Method: "GET", URL: urlInstallSh, Status: 200, Bytes: 5120, Count: 1},
 		{Host: "telemetry.example.com", Method: "GET", URL: "https://telemetry.example.com/v1/config?token=REDACTED", Status: 200, Bytes: 87, Count: 1},
@@ -402,7 +404,7 @@ var volatileRE = regexp.MustCompile(`("serialNumber": |"timestamp": )"[^"]*"`)
 func TestAssembleDeterministic(t *testing.T) {
 	l := readLog(t, "build.capture.jsonl")
 	opts := Options{ToolVersion: "0.1.0"}
-	first, err := Assemble(l, buildFindings(), opts)
+	first, err := assemble(l, buildFindings(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +413,7 @@ func TestAssembleDeterministic(t *testing.T) {
 	shuffled := *l
 	shuffled.Exchanges = slices.Clone(l.Exchanges)
 	slices.Reverse(shuffled.Exchanges)
-	second, err := Assemble(&shuffled, buildFindings(), opts)
+	second, err := assemble(&shuffled, buildFindings(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,20 +439,17 @@ func TestAssembleDeterministic(t *testing.T) {
 
 func TestAssembleErrors(t *testing.T) {
 	l := readLog(t, "build.capture.jsonl")
-	if _, err := Assemble(nil, buildFindings(), Options{}); err == nil {
+	if _, err := assemble(nil, buildFindings(), Options{}); err == nil {
 		t.Error("nil log accepted")
 	}
-	if _, err := Assemble(l, nil, Options{}); err == nil {
-		t.Error("nil classifier accepted")
-	}
-	if _, err := Assemble(l, buildFindings(), Options{SerialNumber: "1234"}); err == nil {
+	if _, err := assemble(l, buildFindings(), Options{SerialNumber: "1234"}); err == nil {
 		t.Error("malformed serial number accepted")
 	}
 }
 
 func TestAssembleEmptyLog(t *testing.T) {
 	l := &capture.Log{Header: capture.Header{Record: "header", Format: capture.LogFormat}, Trailer: &capture.Trailer{ExitCode: 3}}
-	res, err := Assemble(l, fakeClassifier{}, fixedOptions())
+	res, err := assemble(l, fakeClassifier{}, fixedOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +460,7 @@ func TestAssembleEmptyLog(t *testing.T) {
 		t.Errorf("name %q", res.BOM.Metadata.Component.Name)
 	}
 	var buf bytes.Buffer
-	if err := WriteUnclassified(&buf, res.Unclassified); err != nil || buf.String() != "[]\n" {
+	if err := audit.WriteUnclassified(&buf, res.Unclassified); err != nil || buf.String() != "[]\n" {
 		t.Errorf("empty unclassified list %q, %v", buf.String(), err)
 	}
 	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
@@ -486,7 +485,7 @@ func TestAssembleTruncatedLog(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Assemble(l, buildFindings(), fixedOptions())
+			res, err := assemble(l, buildFindings(), fixedOptions())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -538,7 +537,7 @@ func TestRedirects(t *testing.T) {
 		release: gh,
 		mirror:  artifactFinding("generic", "generic", "", "x", "1.0", map[string]string{"download_url": mirror}),
 	}
-	res, err := Assemble(l, c, fixedOptions())
+	res, err := assemble(l, c, fixedOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,32 +570,6 @@ func TestRedirects(t *testing.T) {
 	encodeValid(t, res.BOM, FormatJSON, cdx.SpecVersion1_6)
 }
 
-func TestInherits(t *testing.T) {
-	un := classify.Finding{Kind: classify.KindUnclassified}
-	gen := classify.Finding{Kind: classify.KindArtifact, Ecosystem: "generic"}
-	npm := classify.Finding{Kind: classify.KindArtifact, Ecosystem: "npm"}
-	meta := classify.Finding{Kind: classify.KindMetadata, Ecosystem: "pypi"}
-	for _, tc := range []struct {
-		own, from classify.Finding
-		want      bool
-	}{
-		{un, npm, true},
-		{un, gen, true},
-		{un, meta, true},
-		{gen, npm, true},
-		{gen, gen, false},
-		{npm, gen, false},
-		{npm, npm, false},
-		{meta, npm, false},
-		{un, un, false},
-		{gen, un, false},
-	} {
-		if got := inherits(tc.own, tc.from); got != tc.want {
-			t.Errorf("inherits(%+v, %+v) = %v, want %v", tc.own, tc.from, got, tc.want)
-		}
-	}
-}
-
 func TestDownloadProblems(t *testing.T) {
 	good := capture.Exchange{ID: 1, Method: "GET", URL: "https://r.example/a.tgz", Host: "r.example", Status: 200, Complete: true, Bytes: 5, ContentLength: 5, SHA256: strings.Repeat("0", 64)}
 	f := artifactFinding("npm", "npm", "", "a", "1.0.0", nil)
@@ -620,7 +593,7 @@ func TestDownloadProblems(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			x := good
 			tc.change(&x)
-			res, err := Assemble(&capture.Log{Trailer: &capture.Trailer{}, Exchanges: []capture.Exchange{x}}, fakeClassifier{x.URL: f}, fixedOptions())
+			res, err := assemble(&capture.Log{Trailer: &capture.Trailer{}, Exchanges: []capture.Exchange{x}}, fakeClassifier{x.URL: f}, fixedOptions())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -652,7 +625,7 @@ func TestDownloadProblems(t *testing.T) {
 
 func TestArtifactWithoutPurl(t *testing.T) {
 	x := capture.Exchange{ID: 1, Method: "GET", URL: "https://r.example/a.tgz", Host: "r.example", Status: 200, Complete: true, SHA256: strings.Repeat("0", 64)}
-	res, err := Assemble(&capture.Log{Exchanges: []capture.Exchange{x}}, fakeClassifier{x.URL: {Kind: classify.KindArtifact, Ecosystem: "npm"}}, fixedOptions())
+	res, err := assemble(&capture.Log{Exchanges: []capture.Exchange{x}}, fakeClassifier{x.URL: {Kind: classify.KindArtifact, Ecosystem: "npm"}}, fixedOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -668,7 +641,7 @@ func TestArtifactWithoutPurl(t *testing.T) {
 // real classifiers: the BOM must validate in every format, and name the
 // packages the log fetched.
 func TestAssembleWithDefaultClassifier(t *testing.T) {
-	res, err := Assemble(readLog(t, "build.capture.jsonl"), classify.Default(), fixedOptions())
+	res, err := assemble(readLog(t, "build.capture.jsonl"), classify.Default(), fixedOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,7 +678,7 @@ func TestAssembleSurvivesClassifierPanic(t *testing.T) {
 	l := readLog(t, "build.capture.jsonl")
 	for _, tc := range []struct {
 		name string
-		c    Classifier
+		c    observe.Classifier
 		// components says whether the other classifiers still made components.
 		components bool
 	}{
@@ -713,7 +686,7 @@ func TestAssembleSurvivesClassifierPanic(t *testing.T) {
 		{"in a set", classify.Default().Prepend(panickyEco{}), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := Assemble(l, tc.c, fixedOptions())
+			res, err := assemble(l, tc.c, fixedOptions())
 			if err != nil {
 				t.Fatal(err)
 			}

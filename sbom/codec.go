@@ -1,8 +1,6 @@
 package sbom
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 
@@ -12,11 +10,8 @@ import (
 // Format is a CycloneDX file format.
 type Format string
 
-// The formats Encode writes and Decode reads.
+// The formats Encode writes.
 const (
-	// FormatAuto lets Decode tell JSON from XML by the first
-	// non-space byte; Encode does not accept it.
-	FormatAuto Format = ""
 	// FormatJSON is CycloneDX JSON, the default.
 	FormatJSON Format = "json"
 	// FormatXML is CycloneDX XML.
@@ -78,55 +73,4 @@ func Encode(w io.Writer, bom *cdx.BOM, format Format, spec cdx.SpecVersion) erro
 		}
 	}
 	return nil
-}
-
-// ErrNotBOM is wrapped by the errors of Decode, ParseBOM and ReadBOMFile
-// for input that is not a CycloneDX BOM.
-var ErrNotBOM = errors.New("not a CycloneDX BOM")
-
-// Decode reads a CycloneDX BOM (any spec version cyclonedx-go knows) in
-// the given format; with FormatAuto it tells JSON from XML by the first
-// byte that is not white space (or a UTF-8 byte order mark). It checks
-// that the document is a CycloneDX BOM but does not validate it against
-// the schema. Errors about input that is no CycloneDX BOM wrap ErrNotBOM.
-func Decode(r io.Reader, format Format) (*cdx.BOM, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read SBOM: %w", err)
-	}
-	data = bytes.TrimPrefix(data, []byte(utf8BOM))
-	if format == FormatAuto {
-		f, err := sniffFormat(data)
-		if err != nil {
-			return nil, err
-		}
-		format = f
-	}
-	// The same readers as ParseBOM, which name each problem precisely;
-	// only the version floor of a diff does not apply here.
-	switch format {
-	case FormatJSON:
-		return parseJSONBOM(data)
-	case FormatXML:
-		return parseXMLBOM(data)
-	}
-	return nil, fmt.Errorf("decode SBOM: unknown format %q", format)
-}
-
-// utf8BOM is the UTF-8 byte order mark some editors put in front of text.
-const utf8BOM = "\xef\xbb\xbf"
-
-// sniffFormat tells JSON from XML by the first byte that is not white space.
-func sniffFormat(data []byte) (Format, error) {
-	rest := bytes.TrimLeft(data, " \t\r\n")
-	if len(rest) == 0 {
-		return "", fmt.Errorf("%w: empty input", ErrNotBOM)
-	}
-	switch rest[0] {
-	case '{':
-		return FormatJSON, nil
-	case '<':
-		return FormatXML, nil
-	}
-	return "", fmt.Errorf("%w: starts with %q, neither JSON nor XML", ErrNotBOM, rest[:1])
 }

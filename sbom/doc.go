@@ -1,15 +1,16 @@
-// Package sbom turns a capture log into a CycloneDX SBOM and reads SBOMs
-// back.
+// Package sbom renders the report of a build (package audit) as a
+// CycloneDX SBOM; it is the only writer of CycloneDX documents and of
+// depaudit's CycloneDX properties.
 //
-// [Assemble] classifies every recorded exchange (following redirects so that
-// a CDN download is attributed to the package that redirected to it), makes
-// one component per distinct artifact (purl and SHA-256 of the bytes
-// received), one service per host of the calls no classifier recognised, and
-// the metadata of the run. Its output is deterministic: the same capture log
-// gives the same BOM apart from serialNumber and timestamp, which
-// [Options] can fix.
+// [Render] makes one component per artifact of the report (purl and
+// SHA-256 of the bytes received, with its verification and violations),
+// one service per host of the unclassified calls, and the metadata of the
+// run and of its policy. It decides nothing itself: classification,
+// redirect attribution, verification and policy all happen in
+// audit.Analyze. Its output is deterministic: the same report gives the
+// same BOM apart from serialNumber and timestamp, which [Options] can fix.
 //
-// [Encode] writes a BOM as CycloneDX 1.6 (or 1.5) JSON or XML, [Decode]
-// reads one back, and [WriteUnclassified] writes the list of unclassified
-// calls. The package does no network I/O.
+// [Encode] writes a BOM as CycloneDX 1.6 (or 1.5) JSON or XML; package
+// bomdiff reads BOMs back and compares them. The package does no network
+// I/O.
 package sbom

@@ -1,12 +1,14 @@
 package sbom_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/sbom"
@@ -36,7 +38,11 @@ func Example() {
 		}},
 		Trailer: &capture.Trailer{ExitCode: 0},
 	}
-	res, err := sbom.Assemble(l, npmOnly{}, sbom.Options{
+	r, err := audit.Analyze(context.Background(), l, audit.Config{Classifier: npmOnly{}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	bom, err := sbom.Render(r, sbom.Options{
 		ToolVersion:  "1.0.0",
 		SerialNumber: "urn:uuid:00000000-0000-4000-8000-000000000000",
 		Timestamp:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -44,14 +50,14 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, c := range *res.BOM.Components {
+	for _, c := range *bom.Components {
 		fmt.Println("component:", c.BOMRef, c.Type)
 	}
-	for _, s := range *res.BOM.Services {
+	for _, s := range *bom.Services {
 		fmt.Println("service:", s.Name, *s.Endpoints)
 	}
-	fmt.Println("project:", res.BOM.Metadata.Component.Name)
-	if err := sbom.WriteUnclassified(os.Stdout, res.Unclassified); err != nil {
+	fmt.Println("project:", bom.Metadata.Component.Name)
+	if err := audit.WriteUnclassified(os.Stdout, r.Unclassified); err != nil {
 		log.Fatal(err)
 	}
 	// Output:

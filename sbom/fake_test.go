@@ -1,13 +1,17 @@
 package sbom
 
 import (
+	"context"
 	"os"
 	"testing"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/package-url/packageurl-go"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
 )
 
 // fakeClassifier answers from a table keyed by URL; anything else is
@@ -98,4 +102,26 @@ func readLog(t *testing.T, name string) *capture.Log {
 		t.Fatalf("read %s: %v", name, err)
 	}
 	return l
+}
+
+// Result is what a build's report and SBOM give the tests.
+type Result struct {
+	BOM          *cdx.BOM
+	Unclassified []audit.UnclassifiedCall
+	Warnings     []string
+	Summary      audit.Summary
+	Report       *audit.Report
+}
+
+// assemble analyses l with c, without verification, and renders the SBOM.
+func assemble(l *capture.Log, c observe.Classifier, opts Options) (*Result, error) {
+	r, err := audit.Analyze(context.Background(), l, audit.Config{Classifier: c, NoVerify: true})
+	if err != nil {
+		return nil, err
+	}
+	bom, err := Render(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{BOM: bom, Unclassified: r.Unclassified, Warnings: r.Warnings, Summary: r.Summary, Report: r}, nil
 }

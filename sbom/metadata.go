@@ -8,7 +8,7 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
-	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/audit"
 )
 
 // toolName is the name depaudit gives itself in metadata.tools.
@@ -20,7 +20,8 @@ const defaultProjectName = "unnamed"
 
 // metadata describes the run: when, with what tool, which project, and how
 // the build command ended.
-func metadata(l *capture.Log, opts Options, ts time.Time) *cdx.Metadata {
+func metadata(r *audit.Report, opts Options, ts time.Time) *cdx.Metadata {
+	l := r.Log
 	name := opts.ProjectName
 	if name == "" && l.Header.Dir != "" {
 		name = filepath.Base(filepath.Clean(l.Header.Dir))
@@ -52,6 +53,15 @@ func metadata(l *capture.Log, opts Options, ts time.Time) *cdx.Metadata {
 	}
 	if l.Truncated() {
 		props = append(props, prop(PropCaptureTruncated, "true"))
+	}
+	if r.Rules != nil {
+		props = append(props, prop(PropPolicyMode, string(r.Rules.Mode())))
+		if p := r.Rules.Path(); p != "" {
+			props = append(props, prop(PropRulesFile, filepath.Base(p)))
+		}
+		for _, v := range r.Violations {
+			props = append(props, prop(PropViolation, v.String()))
+		}
 	}
 	return &cdx.Metadata{
 		Timestamp:  formatTime(ts),

@@ -22,7 +22,7 @@ func TestSolePOMBecomesComponent(t *testing.T) {
 		xs = append(xs, capture.Exchange{ID: int64(i + 1), Method: "GET", URL: u, Host: "repo.maven.apache.org", Status: 200,
 			Complete: true, Bytes: 10, SHA256: strings.Repeat(string(rune('a'+i)), 64)})
 	}
-	res, err := Assemble(&capture.Log{Exchanges: xs, Trailer: &capture.Trailer{}}, classify.Default(), Options{})
+	res, err := assemble(&capture.Log{Exchanges: xs, Trailer: &capture.Trailer{}}, classify.Default(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"regexp"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/depaudit/depaudit/bomdiff"
 )
 
 // Property names depaudit writes, all in the `depaudit:` namespace and
@@ -20,7 +22,7 @@ const (
 	PropRequests = "depaudit:requests"
 	// PropURL is a further URL the same bytes were fetched from, beyond
 	// the distribution reference.
-	PropURL = "depaudit:url"
+	PropURL = bomdiff.PropURL
 	// PropRedirectedFrom is a URL that redirected to the download.
 	PropRedirectedFrom = "depaudit:redirected-from"
 	// PropContentEncoding is the Content-Encoding the bytes were served
@@ -45,6 +47,15 @@ const (
 	PropCaptureVersion = "depaudit:capture:version"
 	// PropCaptureTruncated is "true" when the capture log ended early.
 	PropCaptureTruncated = "depaudit:capture:truncated"
+	// PropViolation is one policy violation, as rules.Violation.String
+	// prints it: on the metadata for every violation, and on each
+	// component and service the violation is about.
+	PropViolation = "depaudit:violation"
+	// PropPolicyMode is the rules file's mode (audit or enforce), on the
+	// metadata of a build judged by a policy.
+	PropPolicyMode = "depaudit:policy:mode"
+	// PropRulesFile is the rules file's base name, on the metadata.
+	PropRulesFile = "depaudit:rules:file"
 )
 
 // propertyNameRE is the CycloneDX property taxonomy syntax for names in

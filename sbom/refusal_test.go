@@ -20,7 +20,7 @@ func TestProxyAuthRefusals(t *testing.T) {
 			{ID: 4, Method: "CONNECT", URL: "https://repo.example/", Host: "repo.example", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired},
 		},
 	}
-	res, err := Assemble(l, fakeClassifier{}, Options{})
+	res, err := assemble(l, fakeClassifier{}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

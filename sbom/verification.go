@@ -1,9 +1,12 @@
 package sbom
 
 import (
-	"strings"
+	"fmt"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/verify"
 )
 
 // Property names of the verification of a component against the digests
@@ -26,66 +29,30 @@ const (
 	PropGolangH1 = "depaudit:golang:h1"
 )
 
-// Verification is the outcome of checking one component's bytes.
-type Verification struct {
-	// Status is "verified", "mismatch" or "unverifiable"; empty leaves the
-	// component unannotated.
-	Status string
-	// Sources name what vouched for the bytes.
-	Sources []string
-	// Expected and Received pair up the differing digests of a mismatch
-	// ("ALGORITHM:VALUE", the expected one followed by its source).
-	Expected, Received []string
-	// Reason explains an unverifiable verdict.
-	Reason string
-	// GoH1 is the h1 of a Go module zip.
-	GoH1 string
-}
-
-// VerifyFunc gives the verification of the component with the given purl
-// whose bytes have the given (lower-case hex) SHA-256.
-type VerifyFunc func(purl, sha256 string) Verification
-
-// annotateVerification adds the verification properties to each component;
-// a nil verify leaves them as they are.
-func annotateVerification(comps []cdx.Component, verify VerifyFunc) {
-	if verify == nil {
-		return
+// verificationProps renders an artifact's verdict as properties.
+func verificationProps(a *audit.Artifact) []cdx.Property {
+	vd := a.Verdict
+	if vd.Status == "" {
+		return nil
 	}
-	for i := range comps {
-		c := &comps[i]
-		sum := ""
-		if c.Hashes != nil {
-			for _, h := range *c.Hashes {
-				if h.Algorithm == cdx.HashAlgoSHA256 {
-					sum = strings.ToLower(h.Value)
-				}
-			}
-		}
-		v := verify(c.PackageURL, sum)
-		if v.Status == "" {
-			continue
-		}
-		var props []cdx.Property
-		if c.Properties != nil {
-			props = *c.Properties
-		}
-		props = append(props, prop(PropVerification, v.Status))
-		for _, s := range v.Sources {
-			props = append(props, prop(PropVerificationSource, s))
-		}
-		for j := range v.Expected {
-			props = append(props, prop(PropVerificationExpected, v.Expected[j]))
-			if j < len(v.Received) {
-				props = append(props, prop(PropVerificationReceived, v.Received[j]))
-			}
-		}
-		if v.Reason != "" {
-			props = append(props, prop(PropVerificationReason, v.Reason))
-		}
-		if v.GoH1 != "" {
-			props = append(props, prop(PropGolangH1, v.GoH1))
-		}
-		c.Properties = propsOrNil(props)
+	props := []cdx.Property{prop(PropVerification, string(vd.Status))}
+	for _, s := range vd.Sources {
+		props = append(props, prop(PropVerificationSource, s))
 	}
+	for _, m := range vd.Mismatches {
+		what := ""
+		if m.What != "" {
+			what = m.What + " "
+		}
+		props = append(props,
+			prop(PropVerificationExpected, fmt.Sprintf("%s%s (%s)", what, verify.DigestText(m.Algorithm, m.Expected), m.Source)),
+			prop(PropVerificationReceived, what+verify.DigestText(m.Algorithm, m.Received)))
+	}
+	if vd.Reason != "" {
+		props = append(props, prop(PropVerificationReason, vd.Reason))
+	}
+	if vd.GoH1 != "" {
+		props = append(props, prop(PropGolangH1, vd.GoH1))
+	}
+	return props
 }

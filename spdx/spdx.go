@@ -1,7 +1,7 @@
 // Package spdx renders a build's SBOM as an SPDX 2.3 document (JSON), with
 // github.com/spdx/tools-golang.
 //
-// Its input is the CycloneDX BOM that package sbom assembles: every
+// Its input is the CycloneDX BOM that package sbom renders: every
 // component becomes an SPDX package (checksums, download location, purl
 // external reference), related to the built project by
 // BUILD_DEPENDENCY_OF; depaudit's own facts (verification and its source,
@@ -39,7 +39,7 @@ const BuildID = "SPDXRef-Build"
 // (a UUID) makes it unique, as SPDX asks.
 const namespacePrefix = "https://spdx.org/spdxdocs/depaudit/"
 
-// FromBOM converts a BOM assembled by package sbom into an SPDX 2.3
+// FromBOM converts a BOM rendered by package sbom into an SPDX 2.3
 // document. The conversion depends only on the BOM, so the same BOM always
 // gives the same document.
 func FromBOM(bom *cdx.BOM) (*v23.Document, error) {

@@ -2,6 +2,7 @@ package spdx_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,8 +13,8 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/spdx/tools-golang/spdx/v2/common"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/internal/formatcheck"
 	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/sbom"
@@ -38,30 +39,29 @@ func buildBOM(t *testing.T) *cdx.BOM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl := classify.Default()
-	ev := verify.Collect(l, cl)
-	res, err := sbom.Assemble(l, cl, sbom.Options{
-		ToolVersion:  "0.1.0",
-		SerialNumber: "urn:uuid:6f1c2a9e-0b7d-4c3e-9a51-2d8f4e6b7c10",
-		Timestamp:    time.Date(2026, 3, 2, 10, 15, 15, 0, time.UTC),
-		Verify: func(purl, sha256 string) sbom.Verification {
-			if strings.HasPrefix(purl, "pkg:npm/left-pad@") {
-				return sbom.Verification{Status: "mismatch",
-					Expected: []string{"sha512:00ff (npm packument integrity)"}, Received: []string{"sha512:" + sha256}}
-			}
-			vd := ev.Check(purl, sha256)
-			return sbom.Verification{Status: string(vd.Status), Sources: vd.Sources, Reason: vd.Reason}
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	r, err := rules.Parse("rules.yaml", []byte("policy:\n  deny:\n    hosts: [get.example.dev]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Annotate(res.BOM, r.Evaluate(rules.Input{Log: l}))
-	return res.BOM
+	rep, err := audit.Analyze(context.Background(), l, audit.Config{Rules: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range rep.Artifacts {
+		if strings.HasPrefix(a.Finding.PURL, "pkg:npm/left-pad@") {
+			a.Verdict = verify.Verdict{PURL: a.Finding.PURL, SHA256: a.SHA256, Status: verify.StatusMismatch, Mismatches: []verify.Mismatch{
+				{Algorithm: "sha512", Expected: "00ff", Received: a.SHA256, Source: "npm packument integrity"}}}
+		}
+	}
+	bom, err := sbom.Render(rep, sbom.Options{
+		ToolVersion:  "0.1.0",
+		SerialNumber: "urn:uuid:6f1c2a9e-0b7d-4c3e-9a51-2d8f4e6b7c10",
+		Timestamp:    time.Date(2026, 3, 2, 10, 15, 15, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bom
 }
 
 func TestWriteGolden(t *testing.T) {

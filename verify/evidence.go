@@ -11,6 +11,7 @@ import (
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/internal/urlkey"
+	"github.com/depaudit/depaudit/observe"
 )
 
 // published is one digest a registry published.
@@ -50,25 +51,25 @@ type Evidence struct {
 	artifacts []artifactRef
 }
 
-// Collect reads the digests recorded in a capture log. c classifies the
-// exchanges as the SBOM does.
-func Collect(l *capture.Log, c Classifier) *Evidence {
+// Collect reads the digests recorded on the observed exchanges, each
+// judged by the finding it is attributed to (observe.Attribute), so that
+// an artifact a redirect led to is verified as the package it is. c
+// classifies the URLs that published digests name (a packument's
+// tarball URL), to index them by package URL too.
+func Collect(obs []observe.Observation, c Classifier) *Evidence {
 	e := &Evidence{c: c, published: map[string][]published{}, bodies: map[string]*body{}, computed: map[string][]string{}}
-	if l == nil {
-		return e
-	}
-	for i := range l.Exchanges {
-		e.add(&l.Exchanges[i])
+	for i := range obs {
+		e.add(&obs[i])
 	}
 	return e
 }
 
-// add indexes one exchange.
-func (e *Evidence) add(x *capture.Exchange) {
-	if x.Method == http.MethodConnect {
+// add indexes one observation.
+func (e *Evidence) add(o *observe.Observation) {
+	if o.Tunnel() {
 		return
 	}
-	f := e.c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
+	x, f := o.Exchange, o.Finding
 	p := planFor(f, x.URL, x.ContentType)
 	sum := normalHex(AlgSHA256, x.SHA256)
 	whole := x.Complete && x.Error == "" && x.Status >= 200 && x.Status < 300 && sum != ""

@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/observe"
 )
 
 // logOf builds a capture log of exchanges, numbering them.
-func logOf(xs ...capture.Exchange) *capture.Log {
+// logOf is the observations of a log of xs, as Attribute makes them.
+func logOf(xs ...capture.Exchange) []observe.Observation {
 	for i := range xs {
 		xs[i].ID = int64(i + 1)
 		if xs[i].Method == "" {
@@ -20,7 +22,8 @@ func logOf(xs ...capture.Exchange) *capture.Log {
 		}
 		xs[i].Complete = true
 	}
-	return &capture.Log{Exchanges: xs}
+	obs, _ := observe.Attribute(xs, defaultClassifier())
+	return obs
 }
 
 // artifactExchange is a completed download of body from rawURL.

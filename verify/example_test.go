@@ -9,6 +9,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/verify"
 )
 
@@ -33,7 +34,8 @@ func Example() {
 	tgz := capture.Exchange{ID: 2, Method: "GET", URL: "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz", Status: 200,
 		Complete: true, SHA256: hex.EncodeToString(r256[:]), SHA512: hex.EncodeToString(r512[:])}
 
-	ev := verify.Collect(&capture.Log{Exchanges: []capture.Exchange{meta, tgz}}, classify.Default())
+	obs, _ := observe.Attribute([]capture.Exchange{meta, tgz}, classify.Default())
+	ev := verify.Collect(obs, classify.Default())
 	v := ev.Check("pkg:npm/left-pad@1.3.0", tgz.SHA256)
 	fmt.Println(v.Status, v.Mismatches[0].Algorithm, v.Mismatches[0].Source)
 	// Output: mismatch sha512 npm packument integrity

@@ -103,3 +103,12 @@ func Mismatches(vs []Verdict) []Verdict {
 	}
 	return out
 }
+
+// DigestText writes a digest as "ALGORITHM:VALUE", once: a Go h1 value
+// already carries its "h1:".
+func DigestText(alg, value string) string {
+	if strings.HasPrefix(value, alg+":") {
+		return value
+	}
+	return alg + ":" + value
+}

@@ -1,24 +1,24 @@
 // Package view gathers what people are shown of one build — the figures,
 // the packages with their verification, the digest mismatches and the
-// policy violations — from the build's capture log and the SBOM assembled
-// from it, for the outputs written for people (the HTML report, the CI
-// step summary and annotations). It reads the SBOM's depaudit properties;
-// it classifies and verifies nothing itself.
+// policy violations — from the build's report (package audit), for the
+// outputs written for people (the HTML report, the CI step summary and
+// annotations). It classifies and verifies nothing itself.
 package view
 
 import (
 	"cmp"
+	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
-	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/verify"
 )
 
 // Verification statuses, as the SBOM records them.
@@ -42,7 +42,7 @@ type Build struct {
 	ExitCode int
 	Signal   string
 	// Summary holds the request figures.
-	Summary sbom.Summary
+	Summary audit.Summary
 	// Packages are the SBOM's components, in its order.
 	Packages []Package
 	// Counts counts the packages per verification status ("" for none).
@@ -52,7 +52,7 @@ type Build struct {
 	// Warnings are the build's warnings.
 	Warnings []string
 	// Diff is the difference from a baseline SBOM; nil without one.
-	Diff *sbom.Diff
+	Diff *bomdiff.Diff
 	// BaselineName names the baseline.
 	BaselineName string
 }
@@ -86,19 +86,23 @@ type Violation struct {
 
 // Input is what a Build is made from.
 type Input struct {
-	Log *capture.Log
-	// Result is the SBOM assembled from Log, with verification and
-	// violations recorded as its properties.
-	Result *sbom.Result
-	// Diff is the difference from a baseline, and BaselineName its name.
-	Diff         *sbom.Diff
+	// Report is the build's analysis.
+	Report *audit.Report
+	// BOM is the SBOM rendered from Report (for the project's name and
+	// the build command as the SBOM records them); nil leaves them empty.
+	BOM *cdx.BOM
+	// BaselineName names the baseline of Report.Diff.
 	BaselineName string
 }
 
 // New gathers the view of a build.
 func New(in Input) *Build {
-	b := &Build{ExitCode: -1, Counts: map[string]int{}, Diff: in.Diff, BaselineName: in.BaselineName}
-	if l := in.Log; l != nil {
+	b := &Build{ExitCode: -1, Counts: map[string]int{}, BaselineName: in.BaselineName}
+	r := in.Report
+	if r == nil {
+		return b
+	}
+	if l := r.Log; l != nil {
 		b.Start = l.Header.Start
 		if l.Trailer != nil {
 			b.End = l.Trailer.End
@@ -106,13 +110,11 @@ func New(in Input) *Build {
 			b.Signal = l.Trailer.Signal
 		}
 	}
-	if in.Result == nil || in.Result.BOM == nil {
-		return b
-	}
-	b.Summary = in.Result.Summary
-	b.Warnings = in.Result.Warnings
-	bom := in.Result.BOM
-	if m := bom.Metadata; m != nil {
+	b.Diff = r.Diff
+	b.Summary = r.Summary
+	b.Warnings = r.Warnings
+	if in.BOM != nil && in.BOM.Metadata != nil {
+		m := in.BOM.Metadata
 		if m.Component != nil {
 			b.Project = m.Component.Name
 			if m.Component.Version != "" {
@@ -120,72 +122,51 @@ func New(in Input) *Build {
 			}
 		}
 		for _, p := range deref(m.Properties) {
-			switch p.Name {
-			case sbom.PropCommand:
+			if p.Name == sbom.PropCommand {
 				b.Command = p.Value
-			case rules.PropViolation:
-				b.Violations = append(b.Violations, Violation{Deny: strings.HasPrefix(p.Value, "deny:"), Text: p.Value})
 			}
 		}
 	}
-	slices.SortStableFunc(b.Violations, func(x, y Violation) int {
-		if x.Deny == y.Deny {
-			return 0
-		}
-		if x.Deny {
-			return -1
-		}
-		return 1
-	})
-	for _, c := range deref(bom.Components) {
-		p := packageOf(&c)
+	// Report.Violations are deny first already.
+	for _, v := range r.Violations {
+		b.Violations = append(b.Violations, Violation{Deny: v.Level == rules.Deny, Text: v.String()})
+	}
+	for _, a := range r.Artifacts {
+		p := packageOf(a)
 		b.Counts[p.Verification]++
 		b.Packages = append(b.Packages, p)
 	}
 	return b
 }
 
-func packageOf(c *cdx.Component) Package {
-	p := Package{Name: c.Name, Version: c.Version, PURL: c.PackageURL, Requests: 1}
-	if c.Group != "" {
-		p.Name = c.Group + "/" + c.Name
+func packageOf(a *audit.Artifact) Package {
+	group, name, version := a.Names()
+	p := Package{Name: name, Version: version, PURL: a.Finding.PURL, Requests: a.Requests,
+		Ecosystem: cmp.Or(a.Finding.Ecosystem, "generic"), Bytes: a.Bytes, SHA256: a.SHA256}
+	if group != "" {
+		p.Name = group + "/" + name
 	}
-	for _, h := range deref(c.Hashes) {
-		if h.Algorithm == cdx.HashAlgoSHA256 {
-			p.SHA256 = strings.ToLower(h.Value)
-		}
-	}
-	for _, r := range deref(c.ExternalReferences) {
-		if r.Type == cdx.ERTypeDistribution && p.URL == "" {
-			p.URL = r.URL
-		}
-	}
+	urls := slices.Clone(a.URLs)
+	slices.Sort(urls)
+	p.URL = urls[0]
 	if u, err := url.Parse(p.URL); err == nil {
 		p.Host = u.Host
 	}
-	for _, pr := range deref(c.Properties) {
-		switch pr.Name {
-		case sbom.PropEcosystem:
-			p.Ecosystem = pr.Value
-		case sbom.PropBytes:
-			p.Bytes, _ = strconv.ParseInt(pr.Value, 10, 64)
-		case sbom.PropRequests:
-			p.Requests, _ = strconv.Atoi(pr.Value)
-		case sbom.PropVerification:
-			p.Verification = pr.Value
-		case sbom.PropVerificationSource:
-			p.Sources = append(p.Sources, pr.Value)
-		case sbom.PropVerificationReason:
-			p.Reason = pr.Value
-		case sbom.PropVerificationExpected:
-			p.Expected = append(p.Expected, pr.Value)
-		case sbom.PropVerificationReceived:
-			p.Received = append(p.Received, pr.Value)
-		case rules.PropViolation:
-			p.Violations = append(p.Violations, pr.Value)
+	vd := a.Verdict
+	p.Verification = string(vd.Status)
+	p.Sources = vd.Sources
+	p.Reason = vd.Reason
+	for _, m := range vd.Mismatches {
+		what := ""
+		if m.What != "" {
+			what = m.What + " "
 		}
+		p.Expected = append(p.Expected, fmt.Sprintf("%s%s (%s)", what, verify.DigestText(m.Algorithm, m.Expected), m.Source))
+		p.Received = append(p.Received, what+verify.DigestText(m.Algorithm, m.Received))
 	}
-	p.Ecosystem = cmp.Or(p.Ecosystem, "generic")
+	for _, v := range a.Violations {
+		p.Violations = append(p.Violations, v.String())
+	}
 	return p
 }
 

@@ -14,10 +14,12 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
-	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/classify"
-	"github.com/depaudit/depaudit/sbom"
 	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/bomdiff"
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 func buildCommand(env *appEnv) *cli.Command {
@@ -84,12 +86,12 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	}
 	var baseline *cdx.BOM
 	if p := c.String("baseline"); p != "" {
-		if baseline, err = sbom.ReadBOMFile(p); err != nil {
+		if baseline, err = bomdiff.ReadBOMFile(p); err != nil {
 			return usageError("build: --baseline: %v", err)
 		}
 	}
-	outOpts.baseline, outOpts.baselinePath = baseline, c.String("baseline")
-	br, err := loadCommandRules(c, "build", baseline)
+	outOpts.baselinePath = c.String("baseline")
+	br, err := loadCommandRules(c, "build")
 	if err != nil {
 		return err
 	}
@@ -184,7 +186,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		worse(exitError)
 	}
-	report, err := finishBuild(c, env, capturePath, logFile, res, outOpts, cl, br)
+	report, err := finishBuild(c, env, capturePath, logFile, res, &outOpts, br, baseline)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		worse(exitError)
@@ -194,12 +196,15 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s: %v\n", capturePath, err)
 		worse(exitError)
 	}
-	if report != nil && baseline != nil {
-		printBaselineDiff(env, c.String("baseline"), baseline, report.BOM)
+	if report != nil && report.Diff != nil {
+		printBaselineDiff(env, c.String("baseline"), report.Diff)
 	}
 	if report != nil && upload != nil {
 		var doc bytes.Buffer
-		if err := sbom.Encode(&doc, report.BOM, sbom.FormatJSON, outOpts.spec); err != nil {
+		if bom, err := sbom.Render(report, outOpts.render); err != nil {
+			fmt.Fprintf(env.stderr, "depaudit: upload: %v\n", err)
+			worse(exitError)
+		} else if err := sbom.Encode(&doc, bom, sbom.FormatJSON, outOpts.spec); err != nil {
 			fmt.Fprintf(env.stderr, "depaudit: upload: %v\n", err)
 			worse(exitError)
 		} else if err := uploadBOM(c.Context, env, *upload, "the build's SBOM", doc.Bytes()); err != nil {
@@ -215,7 +220,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 			}
 		}
 	}
-	code = br.finish(env, code)
+	code = br.finish(env, report, baseline != nil, code)
 	if code != 0 {
 		return exitCode{code: code}
 	}
@@ -256,8 +261,7 @@ func strangerCount(n int64) string {
 }
 
 // printBaselineDiff prints on stderr what changed since the baseline SBOM.
-func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
-	d := sbom.DiffBOMs(old, new)
+func printBaselineDiff(env *appEnv, path string, d *bomdiff.Diff) {
 	fmt.Fprintf(env.stderr, "depaudit: since %s: %s\n", path, d.Summary())
 	if !d.Equivalent() {
 		d.WriteText(env.stderr, false)
@@ -265,10 +269,12 @@ func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
 }
 
 // finishBuild reads back the capture log of a finished run (the source of
-// truth, as `depaudit report` would) and writes the SBOM, with each
-// artifact's verification and the policy's violations, the unclassified
-// calls and the summary.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, run *capture.RunResult, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
+// truth, as `depaudit report` would), analyses it and writes the outputs
+// from the report: the SBOM, with each artifact's verification and the
+// policy's violations, the unclassified calls, the outputs beside them and
+// the summary. It returns the report, nil when the log could not be read
+// back or analysed.
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, run *capture.RunResult, opts *outputOptions, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
 	fi, err := logFile.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
@@ -278,12 +284,12 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
 
-	vr := newVerification(c, env, log, cl)
-	opts.assemble.Verify = vr.sbomHook()
-	opts.annotate = br.annotate
+	report, err := analyzeLog(c, env, "build", log, br, baseline)
+	if err != nil {
+		return nil, err
+	}
 	opts.capturePath = capturePath
-	res, err := writeOutputs(env, "build", log, cl, opts)
-	vr.printSummary(env.stderr)
+	err = writeOutputs(env, "build", report, opts)
 	if err == nil && run.LogErr == nil {
 		// (A write that failed is reported already; what was not written
 		// cannot be compared.)
@@ -292,7 +298,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 	if err == nil {
 		err = keepCaptureLogAt(env, capturePath, logFile, fi)
 	}
-	return res, err
+	return report, err
 }
 
 // keepCaptureLogAt makes sure the capture log the build recorded (logFile,

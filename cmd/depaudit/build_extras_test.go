@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/dtrack/dtracktest"
-	"github.com/depaudit/depaudit/sbom"
 )
 
 func TestBuildUploadsSBOMAtTheEnd(t *testing.T) {
@@ -52,7 +52,7 @@ func TestBuildUploadsSBOMAtTheEnd(t *testing.T) {
 		if project.Name != "app" || project.Version != "1.0" {
 			t.Errorf("uploaded to %+v", project)
 		}
-		if _, err := sbom.ParseBOM(u.BOM); err != nil {
+		if _, err := bomdiff.ParseBOM(u.BOM); err != nil {
 			t.Errorf("uploaded BOM does not parse: %v", err)
 		}
 		if strings.Contains(errOut, key) {

@@ -9,9 +9,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
-	"github.com/urfave/cli/v2"
 )
 
 func classifyCommand(env *appEnv) *cli.Command {

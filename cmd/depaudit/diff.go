@@ -8,7 +8,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
-	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/bomdiff"
 )
 
 // exitDifferent is diff's exit code when the BOMs differ in a category that
@@ -51,7 +51,7 @@ func runDiff(c *cli.Context, env *appEnv) error {
 	default:
 		return usageError("diff: unknown --format %q (want text, json or markdown)", format)
 	}
-	failOn, err := sbom.ParseCategories(c.String("fail-on"))
+	failOn, err := bomdiff.ParseCategories(c.String("fail-on"))
 	if err != nil {
 		return usageError("diff: --fail-on: %v", err)
 	}
@@ -70,7 +70,7 @@ func runDiff(c *cli.Context, env *appEnv) error {
 	if err != nil {
 		return usageError("diff: %v", err)
 	}
-	d := sbom.DiffBOMs(old, new)
+	d := bomdiff.DiffBOMs(old, new)
 	switch format {
 	case "json":
 		err = d.WriteJSON(env.stdout)
@@ -91,13 +91,13 @@ func runDiff(c *cli.Context, env *appEnv) error {
 // readDiffInput reads a BOM from a file, or from standard input for "-".
 func readDiffInput(path string, env *appEnv) (*cdx.BOM, error) {
 	if path != "-" {
-		return sbom.ReadBOMFile(path)
+		return bomdiff.ReadBOMFile(path)
 	}
 	data, err := io.ReadAll(env.stdin)
 	if err != nil {
 		return nil, fmt.Errorf("standard input: %w", err)
 	}
-	bom, err := sbom.ParseBOM(data)
+	bom, err := bomdiff.ParseBOM(data)
 	if err != nil {
 		return nil, fmt.Errorf("standard input: %w", err)
 	}

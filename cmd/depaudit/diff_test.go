@@ -11,7 +11,7 @@ import (
 )
 
 // diffData is where the sbom package keeps its diff BOM pairs.
-const diffData = "../../sbom/testdata/diff"
+const diffData = "../../bomdiff/testdata/diff"
 
 type diffRun struct {
 	code           int

@@ -11,9 +11,9 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	packageurl "github.com/package-url/packageurl-go"
 
+	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
-	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/sbom"
 )
 
@@ -117,7 +117,7 @@ func readBOM(t *testing.T, res *e2eResult) *cdx.BOM {
 		t.Fatalf("SBOM: %v\nstderr:\n%s", err, res.stderr)
 	}
 	validateBOM16(t, data)
-	bom, err := sbom.ParseBOM(data)
+	bom, err := bomdiff.ParseBOM(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,14 +262,14 @@ func TestE2ERulesNpmAudit(t *testing.T) {
 	if !strings.Contains(res.stderr, "policy of "+rulesPath+" (audit mode): 2 violations") || !strings.Contains(res.stderr, wantLine) {
 		t.Errorf("stderr does not list the violations:\n%s", res.stderr)
 	}
-	if got := propValues(bom.Metadata.Properties, rules.PropViolation); len(got) != 2 {
+	if got := propValues(bom.Metadata.Properties, sbom.PropViolation); len(got) != 2 {
 		t.Errorf("metadata violations %q", got)
 	}
-	if got := propValues(bom.Metadata.Properties, rules.PropPolicyMode); !slices.Equal(got, []string{"audit"}) {
+	if got := propValues(bom.Metadata.Properties, sbom.PropPolicyMode); !slices.Equal(got, []string{"audit"}) {
 		t.Errorf("metadata mode %q", got)
 	}
 	for _, c := range *bom.Components {
-		got := propValues(c.Properties, rules.PropViolation)
+		got := propValues(c.Properties, sbom.PropViolation)
 		if c.Name == "hello-dep" && (len(got) != 1 || !strings.Contains(got[0], wantLine)) {
 			t.Errorf("hello-dep violations %q", got)
 		}
@@ -330,7 +330,7 @@ func TestE2ERulesNpmEnforce(t *testing.T) {
 		t.Errorf("depaudit's summary lacks the refused violation:\n%s", res.stderr)
 	}
 	bom := readBOM(t, res)
-	if got := propValues(bom.Metadata.Properties, rules.PropViolation); len(got) == 0 || !strings.Contains(strings.Join(got, "\n"), rule) {
+	if got := propValues(bom.Metadata.Properties, sbom.PropViolation); len(got) == 0 || !strings.Contains(strings.Join(got, "\n"), rule) {
 		t.Errorf("metadata violations %q", got)
 	}
 
@@ -485,7 +485,7 @@ policy:
 	}
 	bom := readBOM(t, res)
 	for _, c := range *bom.Components {
-		got := propValues(c.Properties, rules.PropViolation)
+		got := propValues(c.Properties, sbom.PropViolation)
 		if (c.Name == "hello-lib") != (len(got) == 1) {
 			t.Errorf("%s violations %q", c.PackageURL, got)
 		}

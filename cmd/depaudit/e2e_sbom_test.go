@@ -13,8 +13,9 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
-	"github.com/depaudit/depaudit/sbom"
 )
 
 // e2eSchemaDir holds the official CycloneDX schemas copied into the project.
@@ -82,7 +83,7 @@ func checkSBOM(t *testing.T, reg *fakeregistry.Server, res *e2eResult, want sbom
 		t.Fatalf("SBOM: %v", err)
 	}
 	validateBOM16(t, data)
-	bom, err := sbom.ParseBOM(data)
+	bom, err := bomdiff.ParseBOM(data)
 	if err != nil {
 		t.Fatalf("SBOM %s: %v", res.sbomPath, err)
 	}
@@ -139,7 +140,7 @@ func checkSBOM(t *testing.T, reg *fakeregistry.Server, res *e2eResult, want sbom
 	if err != nil {
 		t.Fatalf("unclassified list: %v", err)
 	}
-	var calls []sbom.UnclassifiedCall
+	var calls []audit.UnclassifiedCall
 	if err := json.Unmarshal(ub, &calls); err != nil {
 		t.Fatalf("unclassified list %s: %v", res.unclassifiedPath, err)
 	}

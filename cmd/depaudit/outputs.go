@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,11 +8,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
-	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/spdx"
 )
@@ -55,18 +55,49 @@ type outputOptions struct {
 	spec   cdx.SpecVersion
 	// unclassifiedPath is where the unclassified calls go, "" for nowhere.
 	unclassifiedPath string
-	assemble         sbom.Options
-	// annotate, when set, may add to the assembled SBOM before it is
-	// encoded (the policy's violations).
-	annotate func(*capture.Log, *sbom.Result)
+	// render are the SBOM's own facts (project, tool version, and, once
+	// fixed, serial number and timestamp).
+	render sbom.Options
 	// writers write the outputs beside the SBOM.
 	writers []outputWriter
 	// capturePath is the capture log's file ("-": standard input).
 	capturePath string
-	// baseline is the SBOM of --baseline, nil without one, read from
-	// baselinePath.
-	baseline     *cdx.BOM
+	// baselinePath names the --baseline SBOM, "" without one.
 	baselinePath string
+}
+
+// fileWriters returns the writers of every file output o asks for, in the
+// order they are written: the SBOM in its format, the unclassified calls,
+// then the outputs beside the SBOM.
+func (o *outputOptions) fileWriters() []outputWriter {
+	ws := []outputWriter{o.sbomWriter()}
+	if o.unclassifiedPath != "" {
+		ws = append(ws, outputWriter{flag: "--unclassified", noun: "unclassified calls", what: "unclassified calls", path: o.unclassifiedPath,
+			write: func(w io.Writer, b *buildOutput) error { return audit.WriteUnclassified(w, b.report.Unclassified) }})
+	}
+	return append(ws, o.writers...)
+}
+
+// sbomWriter is the writer of the SBOM in the format of --format.
+func (o *outputOptions) sbomWriter() outputWriter {
+	if o.spdx {
+		return outputWriter{flag: "-o", noun: "SBOM", what: "SBOM (SPDX 2.3 JSON)", path: o.sbomPath,
+			write: func(w io.Writer, b *buildOutput) error { return spdx.Write(w, b.bom) }}
+	}
+	format, spec := o.format, o.spec
+	return outputWriter{flag: "-o", noun: "SBOM", what: fmt.Sprintf("SBOM (CycloneDX %s %s)", spec, strings.ToUpper(string(format))), path: o.sbomPath,
+		write: func(w io.Writer, b *buildOutput) error { return sbom.Encode(w, b.bom, format, spec) }}
+}
+
+// fixIdentity fixes the SBOM's serial number and timestamp, once, so that
+// every rendering of one build (the file, the upload) is the same document.
+func (o *outputOptions) fixIdentity() {
+	if o.render.SerialNumber == "" {
+		o.render.SerialNumber = sbom.NewSerialNumber()
+	}
+	if o.render.Timestamp.IsZero() {
+		o.render.Timestamp = time.Now()
+	}
 }
 
 // writesStdout reports whether an output goes to standard output.
@@ -104,7 +135,7 @@ func parseOutputFlags(c *cli.Context, command string) (outputOptions, error) {
 		format:           format,
 		spec:             spec,
 		unclassifiedPath: c.String("unclassified"),
-		assemble: sbom.Options{
+		render: sbom.Options{
 			ProjectName:    c.String("name"),
 			ProjectVersion: c.String("version"),
 			ToolVersion:    version,
@@ -168,80 +199,6 @@ func samePath(a, b string) bool {
 	return errA == nil && errB == nil && aa == bb
 }
 
-// writeReport builds the SBOM of l with cl, writes it and the unclassified
-// calls where the output flags of c say, and prints the warnings and a
-// summary on stderr. It is what `build` and `report` do at the end.
-func writeReport(c *cli.Context, env *appEnv, command string, l *capture.Log, cl sbom.Classifier) (*sbom.Result, error) {
-	opts, err := parseOutputFlags(c, command)
-	if err != nil {
-		return nil, err
-	}
-	return writeOutputs(env, command, l, cl, opts)
-}
-
-// writeOutputs builds the SBOM of l with cl, writes the SBOM and (when
-// asked) the unclassified calls, each file atomically, and prints the
-// warnings and a summary on stderr. A file that cannot be written is an
-// error with exit code 2 naming the path; the summary is printed anyway.
-func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifier, opts outputOptions) (*sbom.Result, error) {
-	res, err := sbom.Assemble(l, cl, opts.assemble)
-	if err != nil {
-		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
-	}
-	if opts.annotate != nil {
-		opts.annotate(l, res)
-	}
-	var doc bytes.Buffer
-	what := fmt.Sprintf("SBOM (CycloneDX %s %s)", opts.spec, strings.ToUpper(string(opts.format)))
-	if opts.spdx {
-		what = "SBOM (SPDX 2.3 JSON)"
-		err = spdx.Write(&doc, res.BOM)
-	} else {
-		err = sbom.Encode(&doc, res.BOM, opts.format, opts.spec)
-	}
-	if err != nil {
-		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
-	}
-	var uncl bytes.Buffer
-	if opts.unclassifiedPath != "" {
-		if err := sbom.WriteUnclassified(&uncl, res.Unclassified); err != nil {
-			return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
-		}
-	}
-
-	var errs []error
-	wrote := make([]string, 0, 2)
-	if err := writeOutput(env, opts.sbomPath, doc.Bytes()); err != nil {
-		errs = append(errs, fmt.Errorf("cannot write the SBOM to %s: %w", opts.sbomPath, err))
-	} else {
-		wrote = append(wrote, what+" to "+displayPath(opts.sbomPath))
-	}
-	if opts.unclassifiedPath != "" {
-		if err := writeOutput(env, opts.unclassifiedPath, uncl.Bytes()); err != nil {
-			errs = append(errs, fmt.Errorf("cannot write the unclassified calls to %s: %w", opts.unclassifiedPath, err))
-		} else {
-			wrote = append(wrote, "unclassified calls to "+displayPath(opts.unclassifiedPath))
-		}
-	}
-	out := &buildOutput{log: l, res: res, capturePath: opts.capturePath}
-	if opts.baseline != nil {
-		d := sbom.DiffBOMs(opts.baseline, res.BOM)
-		out.diff = &d
-	}
-	more, werrs := runWriters(env, opts.writers, out)
-	wrote, errs = append(wrote, more...), append(errs, werrs...)
-	printSummary(env.stderr, res, wrote)
-	writeCI(env, opts, out)
-	if len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = e.Error()
-		}
-		return res, exitCode{code: exitError, msg: command + ": " + strings.Join(msgs, "; ")}
-	}
-	return res, nil
-}
-
 // displayPath names an output path for humans.
 func displayPath(p string) string {
 	if p == stdoutPath {
@@ -300,11 +257,11 @@ func bareError(err error) error {
 }
 
 // printSummary writes the warnings and the figures of a build to w.
-func printSummary(w io.Writer, res *sbom.Result, wrote []string) {
-	for _, m := range res.Warnings {
+func printSummary(w io.Writer, r *audit.Report, wrote []string) {
+	for _, m := range r.Warnings {
 		fmt.Fprintln(w, "depaudit: warning: "+m)
 	}
-	s := res.Summary
+	s := r.Summary
 	line := fmt.Sprintf("%s to %s, %s received", countNoun(s.Requests, "request"), countNoun(s.Hosts, "host"), humanBytes(s.Bytes))
 	if s.Failures > 0 {
 		line += fmt.Sprintf(", %d failed", s.Failures)

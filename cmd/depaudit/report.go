@@ -9,8 +9,8 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
+	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
-	"github.com/depaudit/depaudit/sbom"
 )
 
 func reportCommand(env *appEnv) *cli.Command {
@@ -53,26 +53,24 @@ func runReport(c *cli.Context, env *appEnv) error {
 	}
 	var baseline *cdx.BOM
 	if p := c.String("baseline"); p != "" {
-		if baseline, err = sbom.ReadBOMFile(p); err != nil {
+		if baseline, err = bomdiff.ReadBOMFile(p); err != nil {
 			return usageError("report: --baseline: %v", err)
 		}
 	}
-	br, err := loadCommandRules(c, "report", baseline)
+	br, err := loadCommandRules(c, "report")
 	if err != nil {
 		return err
 	}
-	cl := br.classifier()
-	vr := newVerification(c, env, l, cl)
-	opts.assemble.Verify = vr.sbomHook()
-	opts.annotate = br.annotate
+	r, err := analyzeLog(c, env, "report", l, br, baseline)
+	if err != nil {
+		return err
+	}
 	opts.capturePath = path
-	opts.baseline, opts.baselinePath = baseline, c.String("baseline")
-	_, err = writeOutputs(env, "report", l, cl, opts)
-	vr.printSummary(env.stderr)
-	if err != nil {
+	opts.baselinePath = c.String("baseline")
+	if err := writeOutputs(env, "report", r, &opts); err != nil {
 		return err
 	}
-	if code := br.finish(env, 0); code != 0 {
+	if code := br.finish(env, r, baseline != nil, 0); code != 0 {
 		return exitCode{code: code}
 	}
 	return nil

@@ -13,6 +13,8 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/sbom"
@@ -50,7 +52,7 @@ func decodeFile(t *testing.T, path string) *cdx.BOM {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	bom, err := sbom.Decode(f, sbom.FormatAuto)
+	bom, err := bomdiff.Decode(f)
 	if err != nil {
 		t.Fatalf("decode %s: %v", path, err)
 	}
@@ -133,7 +135,7 @@ func TestReportWritesOutputs(t *testing.T) {
 // package assembles from the log with the default classifiers (whose
 // schema validity the sbom tests prove), and that two reports of one log
 // differ only in serialNumber and timestamp.
-func TestReportMatchesAssemble(t *testing.T) {
+func TestReportMatchesAnalyzeAndRender(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
 	for _, p := range []string{a, b} {
@@ -168,17 +170,20 @@ func TestReportMatchesAssemble(t *testing.T) {
 	}
 	// report also records each artifact's verification against the
 	// digests the log holds (no fetching without --verify-fetch).
-	vr := newVerificationWith(context.Background(), l, classify.Default(), nil)
-	res, err := sbom.Assemble(l, classify.Default(), sbom.Options{ToolVersion: version, SerialNumber: bom.SerialNumber, Timestamp: ts, Verify: vr.sbomHook()})
+	rep, err := audit.Analyze(context.Background(), l, audit.Config{Classifier: classify.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sbom.Render(rep, sbom.Options{ToolVersion: version, SerialNumber: bom.SerialNumber, Timestamp: ts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var want bytes.Buffer
-	if err := sbom.Encode(&want, res.BOM, sbom.FormatJSON, cdx.SpecVersion1_6); err != nil {
+	if err := sbom.Encode(&want, res, sbom.FormatJSON, cdx.SpecVersion1_6); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(da, want.Bytes()) {
-		t.Error("report output differs from sbom.Assemble + sbom.Encode of the same log")
+		t.Error("report output differs from audit.Analyze + sbom.Render + sbom.Encode of the same log")
 	}
 }
 
@@ -201,7 +206,7 @@ func TestReportFormats(t *testing.T) {
 			if !strings.HasPrefix(r.stdout.String(), tc.prefix) {
 				t.Fatalf("stdout starts with %.40q", r.stdout)
 			}
-			bom, err := sbom.Decode(bytes.NewReader(r.stdout.Bytes()), sbom.FormatAuto)
+			bom, err := bomdiff.Decode(bytes.NewReader(r.stdout.Bytes()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,7 +256,7 @@ func TestReportStdinAndTruncated(t *testing.T) {
 	if !strings.Contains(r.stderr.String(), "warning: capture log damaged") || !strings.Contains(r.stderr.String(), "capture log truncated") {
 		t.Errorf("no truncation warning:\n%s", r.stderr)
 	}
-	if bom, err := sbom.Decode(r.stdout, sbom.FormatJSON); err != nil || len(purls(bom)) == 0 {
+	if bom, err := bomdiff.Decode(r.stdout); err != nil || len(purls(bom)) == 0 {
 		t.Errorf("truncated log gave no SBOM: %v", err)
 	}
 }

@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"io"
 
-	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/rules"
-	"github.com/depaudit/depaudit/sbom"
 )
 
 // exitViolation is the exit code of a build whose command succeeded but broke
@@ -69,18 +68,13 @@ func rulesClassifier(c *cli.Context, command string) (*classify.Set, error) {
 type buildRules struct {
 	rules           *rules.Rules // nil without a rules file
 	failOnViolation bool
-	// baseline is the SBOM of --baseline, for policy.hash_changed.
-	baseline   *cdx.BOM
-	violations []rules.Violation
-	evaluated  bool
 }
 
 // loadCommandRules reads the rules flags of command (build, or report when
 // it regenerates a build's SBOM with the same rules); flags the command
-// does not define read as unset. baseline is the command's --baseline SBOM,
-// nil without one: policy.hash_changed is judged against it. Call it before
-// starting a build, so that a bad rules file never costs one.
-func loadCommandRules(c *cli.Context, command string, baseline *cdx.BOM) (*buildRules, error) {
+// does not define read as unset. Call it before starting a build, so that
+// a bad rules file never costs one.
+func loadCommandRules(c *cli.Context, command string) (*buildRules, error) {
 	r, err := loadRules(c, command)
 	if err != nil {
 		return nil, err
@@ -88,9 +82,6 @@ func loadCommandRules(c *cli.Context, command string, baseline *cdx.BOM) (*build
 	b := &buildRules{rules: r, failOnViolation: c.Bool("fail-on-violation")}
 	if b.failOnViolation && r == nil {
 		return nil, usageError("%s: --fail-on-violation needs a rules file (--rules FILE, or %s in the working directory)", command, rules.DefaultFile)
-	}
-	if r != nil && r.HashChanged() != rules.Allow {
-		b.baseline = baseline
 	}
 	return b, nil
 }
@@ -112,32 +103,17 @@ func (b *buildRules) gate() func(*capture.Exchange) string {
 	return b.rules.Gate()
 }
 
-// annotate evaluates the policy on the build's capture log and records the
-// violations in the assembled SBOM. Call it after sbom.Assemble and before
-// the SBOM is encoded.
-func (b *buildRules) annotate(l *capture.Log, res *sbom.Result) {
-	if b.rules == nil || res == nil {
-		return
-	}
-	in := rules.Input{Log: l}
-	if b.baseline != nil {
-		d := sbom.DiffBOMs(b.baseline, res.BOM)
-		in.Diff = &d
-	}
-	b.violations = b.rules.Evaluate(in)
-	b.evaluated = true
-	b.rules.Annotate(res.BOM, b.violations)
-}
-
-// finish prints the violations on stderr, after the build's summary, and
-// returns the build's exit code given code, the command's own (or
-// depaudit's error code): code when it is not 0, else exitViolation when
-// --fail-on-violation is set and a deny rule was broken, else 0.
-func (b *buildRules) finish(env *appEnv, code int) int {
+// finish prints the violations of the report (nil: the build could not be
+// analysed; baseline says whether a baseline SBOM was given) on stderr,
+// after the build's summary, and returns the build's exit code given code,
+// the command's own (or depaudit's error code): code
+// when it is not 0, else exitViolation when --fail-on-violation is set and
+// a deny rule was broken, else 0.
+func (b *buildRules) finish(env *appEnv, r *audit.Report, baseline bool, code int) int {
 	if b.rules == nil {
 		return code
 	}
-	denied := printViolations(env.stderr, b.rules, b.violations, b.evaluated, b.baseline != nil)
+	denied := printViolations(env.stderr, b.rules, r, baseline)
 	if code != 0 {
 		return code
 	}
@@ -150,15 +126,16 @@ func (b *buildRules) finish(env *appEnv, code int) int {
 
 // printViolations writes the policy part of a build's summary and returns
 // the number of deny violations.
-func printViolations(w io.Writer, r *rules.Rules, vs []rules.Violation, evaluated, baseline bool) int {
+func printViolations(w io.Writer, r *rules.Rules, rep *audit.Report, baseline bool) int {
 	head := fmt.Sprintf("depaudit: policy of %s (%s mode)", r.Path(), r.Mode())
 	if r.HashChanged() != rules.Allow && !baseline {
 		fmt.Fprintf(w, "depaudit: warning: policy.hash_changed of %s is only checked with --baseline\n", r.Path())
 	}
-	if !evaluated {
+	if rep == nil {
 		fmt.Fprintln(w, head+": not evaluated, the SBOM could not be assembled")
 		return 0
 	}
+	vs := rep.Violations
 	denied, warned := 0, 0
 	for _, v := range vs {
 		if v.Level == rules.Deny {

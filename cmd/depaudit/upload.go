@@ -9,8 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/depaudit/depaudit/dtrack"
 	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/dtrack"
 )
 
 // exitPolicy is the exit code of an upload whose findings reach

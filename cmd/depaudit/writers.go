@@ -9,32 +9,36 @@ import (
 	"os"
 	"path/filepath"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
-	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/ghactions"
 	"github.com/depaudit/depaudit/provenance"
-	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/view"
 )
 
-// buildOutput is what every output of a build is written from.
+// buildOutput is what every output of a build is written from: its
+// report, and the SBOM rendered from it once (for the outputs that are
+// conversions of the SBOM).
 type buildOutput struct {
-	log *capture.Log
-	res *sbom.Result
+	report *audit.Report
+	bom    *cdx.BOM
 	// capturePath is the capture log's file, "-" when it was read from
 	// standard input.
 	capturePath string
-	// diff is the difference from the baseline SBOM, nil without one.
-	diff *sbom.Diff
 }
 
-// outputWriter writes one output file of a build, beside the SBOM.
+// outputWriter writes one output file of a build from its buildOutput. A
+// build's outputs are the writers its flags chose (outputOptions.
+// fileWriters): a new output format is a new writer, not a new branch of
+// the build.
 type outputWriter struct {
-	// flag names the option that asked for it, what names the output.
-	flag, what string
-	path       string
-	write      func(w io.Writer, b *buildOutput) error
+	// flag names the option that asked for it; noun names the output in
+	// errors ("SBOM"), what in the summary ("SBOM (CycloneDX 1.6 JSON)").
+	flag, noun, what string
+	path             string
+	write            func(w io.Writer, b *buildOutput) error
 }
 
 // writerFlags are the flags of the outputs beside the SBOM (build and
@@ -51,7 +55,7 @@ func parseWriterFlags(c *cli.Context, command string) ([]outputWriter, error) {
 	var ws []outputWriter
 	subjects := c.StringSlice("provenance-subject")
 	if p := c.String("provenance"); p != "" {
-		ws = append(ws, outputWriter{flag: "--provenance", what: "SLSA provenance", path: p,
+		ws = append(ws, outputWriter{flag: "--provenance", noun: "SLSA provenance", what: "SLSA provenance", path: p,
 			write: func(w io.Writer, b *buildOutput) error { return writeProvenance(w, b, subjects) }})
 	} else if len(subjects) > 0 {
 		return nil, usageError("%s: --provenance-subject needs --provenance FILE", command)
@@ -76,7 +80,7 @@ func writeProvenance(w io.Writer, b *buildOutput, files []string) error {
 		}
 		subjects = append(subjects, provenance.Subject{Name: filepath.Base(f), Digest: map[string]string{"sha256": sum}})
 	}
-	return provenance.Write(w, provenance.Input{Log: b.log, BOM: b.res.BOM, Subjects: subjects, ToolVersion: version})
+	return provenance.Write(w, provenance.Input{Log: b.report.Log, BOM: b.bom, Subjects: subjects, ToolVersion: version})
 }
 
 // fileSHA256 is the lower-case hex SHA-256 of the file at path.
@@ -103,7 +107,7 @@ func runWriters(env *appEnv, ws []outputWriter, b *buildOutput) (wrote []string,
 			continue
 		}
 		if err := writeOutput(env, w.path, buf.Bytes()); err != nil {
-			errs = append(errs, fmt.Errorf("cannot write the %s to %s: %w", w.what, w.path, err))
+			errs = append(errs, fmt.Errorf("cannot write the %s to %s: %w", w.noun, w.path, err))
 			continue
 		}
 		wrote = append(wrote, w.what+" to "+displayPath(w.path))
@@ -147,7 +151,7 @@ func writeCI(env *appEnv, opts outputOptions, b *buildOutput) {
 
 // view is what people are shown of the build.
 func (b *buildOutput) view(baselineName string) *view.Build {
-	return view.New(view.Input{Log: b.log, Result: b.res, Diff: b.diff, BaselineName: baselineName})
+	return view.New(view.Input{Report: b.report, BOM: b.bom, BaselineName: baselineName})
 }
 
 // appendFile appends data to the file at path, creating it if needed.

@@ -1,4 +1,4 @@
-package sbom
+package bomdiff
 
 import (
 	"cmp"
@@ -18,7 +18,13 @@ import (
 // bom-ref values, metadata and the order of everything are ignored. It is
 // pure: the BOMs are not modified.
 func DiffBOMs(old, new *cdx.BOM) Diff {
-	oi, ni := indexBOM(old), indexBOM(new)
+	return Compare(BOMSide(old), BOMSide(new))
+}
+
+// Compare is DiffBOMs over two sides; it modifies neither, and a side can
+// be compared again.
+func Compare(old, new *Side) Diff {
+	oi, ni := old.ix.clone(), new.ix.clone()
 	matchLoosely(oi, ni)
 	d := Diff{
 		Added: []PackageRef{}, Removed: []PackageRef{},

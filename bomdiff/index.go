@@ -1,4 +1,4 @@
-package sbom
+package bomdiff
 
 import (
 	"cmp"
@@ -108,20 +108,10 @@ func (ix *diffIndex) addServices(ss []cdx.Service, depth int) {
 		if s.Group != "" {
 			name = s.Group + "/" + name
 		}
-		if name != "" {
-			ref := ix.services[name]
-			if ref == nil {
-				ref = &ServiceRef{Name: name}
-				ix.services[name] = ref
-			}
-			if s.Endpoints != nil {
-				for _, e := range *s.Endpoints {
-					if u := sanitizeURL(e); u != "" && !slices.Contains(ref.Endpoints, u) {
-						ref.Endpoints = append(ref.Endpoints, u)
-					}
-				}
-				slices.Sort(ref.Endpoints)
-			}
+		if s.Endpoints != nil {
+			ix.addService(name, *s.Endpoints)
+		} else {
+			ix.addService(name, nil)
 		}
 		if s.Services != nil {
 			ix.addServices(*s.Services, depth+1)
@@ -129,9 +119,89 @@ func (ix *diffIndex) addServices(ss []cdx.Service, depth int) {
 	}
 }
 
+// PropURL is the property that names a further URL a component's bytes
+// were fetched from, beyond its distribution reference (the sbom package
+// writes it); a diff reads it as one of the component's URLs.
+const PropURL = "depaudit:url"
+
+// Component is what a diff compares of one component.
+type Component struct {
+	// PURL is the package URL, "" when there is none.
+	PURL string
+	// Group, Name and Version name a component without a usable purl.
+	Group, Name, Version string
+	// Hashes are the digests of the component's bytes.
+	Hashes []cdx.Hash
+	// URLs are where the bytes came from; a purl's download_url is added.
+	URLs []string
+}
+
+// Side is one side of a diff: a BOM reduced to what a diff compares.
+// Build it with BOMSide, or with NewSide and Add* from what a build
+// recorded, so that a build is compared with a baseline without writing
+// its SBOM first.
+type Side struct{ ix *diffIndex }
+
+// NewSide returns an empty side.
+func NewSide() *Side { return &Side{ix: indexBOM(nil)} }
+
+// BOMSide reduces a decoded BOM (nil: an empty one) to a side.
+func BOMSide(bom *cdx.BOM) *Side { return &Side{ix: indexBOM(bom)} }
+
+// AddComponent adds one component.
+func (s *Side) AddComponent(c Component) { s.ix.add(c) }
+
+// AddService adds one service by name, with its endpoints.
+func (s *Side) AddService(name string, endpoints []string) { s.ix.addService(name, endpoints) }
+
+// addService files one service by name with its endpoints, sanitised.
+func (ix *diffIndex) addService(name string, endpoints []string) {
+	if name == "" {
+		return
+	}
+	ref := ix.services[name]
+	if ref == nil {
+		ref = &ServiceRef{Name: name}
+		ix.services[name] = ref
+	}
+	for _, e := range endpoints {
+		if u := sanitizeURL(e); u != "" && !slices.Contains(ref.Endpoints, u) {
+			ref.Endpoints = append(ref.Endpoints, u)
+		}
+	}
+	slices.Sort(ref.Endpoints)
+}
+
 // addComponent files one component under its package, version and artifact.
 func (ix *diffIndex) addComponent(c *cdx.Component) {
-	ref, id, ok := componentIdentity(c)
+	comp := Component{PURL: c.PackageURL, Group: c.Group, Name: c.Name, Version: c.Version}
+	hashes := c.Hashes
+	if hashes == nil || len(*hashes) == 0 {
+		hashes = distributionHashes(c)
+	}
+	if hashes != nil {
+		comp.Hashes = *hashes
+	}
+	if c.ExternalReferences != nil {
+		for _, r := range *c.ExternalReferences {
+			if r.Type == cdx.ERTypeDistribution {
+				comp.URLs = append(comp.URLs, r.URL)
+			}
+		}
+	}
+	if c.Properties != nil {
+		for _, p := range *c.Properties {
+			if p.Name == PropURL {
+				comp.URLs = append(comp.URLs, p.Value)
+			}
+		}
+	}
+	ix.add(comp)
+}
+
+// add files one component under its package, version and artifact.
+func (ix *diffIndex) add(c Component) {
+	ref, id, ok := componentIdentity(&c)
 	if !ok {
 		return
 	}
@@ -153,23 +223,17 @@ func (ix *diffIndex) addComponent(c *cdx.Component) {
 		a = &diffArtifact{ref: ref, id: id, hashes: make(map[cdx.HashAlgorithm][]string)}
 		arts[id] = a
 	}
-	hashes := c.Hashes
-	if hashes == nil || len(*hashes) == 0 {
-		hashes = distributionHashes(c)
-	}
-	if hashes != nil {
-		for _, h := range *hashes {
-			v := strings.ToLower(strings.TrimSpace(h.Value))
-			if v == "" || h.Algorithm == "" {
-				continue
-			}
-			if !slices.Contains(a.hashes[h.Algorithm], v) {
-				a.hashes[h.Algorithm] = append(a.hashes[h.Algorithm], v)
-				slices.Sort(a.hashes[h.Algorithm])
-			}
+	for _, h := range c.Hashes {
+		v := strings.ToLower(strings.TrimSpace(h.Value))
+		if v == "" || h.Algorithm == "" {
+			continue
+		}
+		if !slices.Contains(a.hashes[h.Algorithm], v) {
+			a.hashes[h.Algorithm] = append(a.hashes[h.Algorithm], v)
+			slices.Sort(a.hashes[h.Algorithm])
 		}
 	}
-	for _, u := range componentURLs(c) {
+	for _, u := range componentURLs(&c) {
 		if !slices.Contains(a.urls, u) {
 			a.urls = append(a.urls, u)
 		}
@@ -179,9 +243,9 @@ func (ix *diffIndex) addComponent(c *cdx.Component) {
 
 // componentIdentity returns how a component is named in a diff and its
 // artifact id; false when it has neither a usable purl nor a name.
-func componentIdentity(c *cdx.Component) (PackageRef, string, bool) {
-	if c.PackageURL != "" {
-		if p, err := classify.ParsePURL(strings.TrimSpace(c.PackageURL)); err == nil && p.Name != "" {
+func componentIdentity(c *Component) (PackageRef, string, bool) {
+	if c.PURL != "" {
+		if p, err := classify.ParsePURL(strings.TrimSpace(c.PURL)); err == nil && p.Name != "" {
 			return purlIdentity(p, c)
 		}
 	}
@@ -194,12 +258,12 @@ func componentIdentity(c *cdx.Component) (PackageRef, string, bool) {
 	if group != "" {
 		key = group + "/" + name
 	}
-	ref := PackageRef{Key: key, PURL: c.PackageURL, Group: group, Name: name, Version: strings.TrimSpace(c.Version)}
+	ref := PackageRef{Key: key, PURL: c.PURL, Group: group, Name: name, Version: strings.TrimSpace(c.Version)}
 	return ref, key + "@" + ref.Version, true
 }
 
 // purlIdentity names a component by its parsed package URL.
-func purlIdentity(p packageurl.PackageURL, c *cdx.Component) (PackageRef, string, bool) {
+func purlIdentity(p packageurl.PackageURL, c *Component) (PackageRef, string, bool) {
 	if p.Type == packageurl.TypePyPi {
 		p.Name = pep503.ReplaceAllString(p.Name, "-")
 	}
@@ -234,7 +298,7 @@ func purlIdentity(p packageurl.PackageURL, c *cdx.Component) (PackageRef, string
 	}
 	name := p.Name
 	ref := PackageRef{
-		Key: key, PURL: c.PackageURL, Ecosystem: p.Type,
+		Key: key, PURL: c.PURL, Ecosystem: p.Type,
 		Group: group, Name: name, Version: ver,
 	}
 	return ref, id, true
@@ -258,23 +322,9 @@ func distributionHashes(c *cdx.Component) *[]cdx.Hash {
 // componentURLs returns where a component's bytes came from: its
 // distribution references, depaudit's further URLs, and a purl
 // download_url, sanitised.
-func componentURLs(c *cdx.Component) []string {
-	var raw []string
-	if c.ExternalReferences != nil {
-		for _, r := range *c.ExternalReferences {
-			if r.Type == cdx.ERTypeDistribution {
-				raw = append(raw, r.URL)
-			}
-		}
-	}
-	if c.Properties != nil {
-		for _, p := range *c.Properties {
-			if p.Name == PropURL {
-				raw = append(raw, p.Value)
-			}
-		}
-	}
-	if p, err := classify.ParsePURL(c.PackageURL); err == nil {
+func componentURLs(c *Component) []string {
+	raw := slices.Clone(c.URLs)
+	if p, err := classify.ParsePURL(c.PURL); err == nil {
 		if u := p.Qualifiers.Map()["download_url"]; u != "" {
 			raw = append(raw, u)
 		}
@@ -320,4 +370,18 @@ func hashStrength(a cdx.HashAlgorithm) int {
 // compareHashAlgorithms sorts algorithms strongest first, then by name.
 func compareHashAlgorithms(a, b cdx.HashAlgorithm) int {
 	return cmp.Or(cmp.Compare(hashStrength(a), hashStrength(b)), strings.Compare(string(a), string(b)))
+}
+
+// clone copies the index deeply enough for matchLoosely, which re-files
+// packages under other keys.
+func (ix *diffIndex) clone() *diffIndex {
+	out := &diffIndex{
+		packages: make(map[string]*diffPackage, len(ix.packages)),
+		services: ix.services,
+	}
+	for k, p := range ix.packages {
+		cp := *p
+		out.packages[k] = &cp
+	}
+	return out
 }

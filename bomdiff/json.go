@@ -1,4 +1,4 @@
-package sbom
+package bomdiff
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package sbom
+package bomdiff
 
 import (
 	"bytes"
@@ -50,11 +50,42 @@ func ReadBOMFile(path string) (*cdx.BOM, error) {
 	return bom, nil
 }
 
-// ParseBOM decodes a CycloneDX BOM from JSON or XML, detected from the
-// first significant byte, and checks that it is CycloneDX 1.3 or newer. It
-// does not validate the BOM against the schema: a diff must also work on
-// BOMs of other generators that stretch it.
+// ParseBOM decodes a CycloneDX BOM from JSON or XML, as Parse does, and
+// checks that it is CycloneDX 1.3 or newer, which a diff needs.
 func ParseBOM(data []byte) (*cdx.BOM, error) {
+	bom, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if bom.SpecVersion < MinDiffSpecVersion {
+		return nil, fmt.Errorf("CycloneDX %s is not supported, need %s or newer", bom.SpecVersion, MinDiffSpecVersion)
+	}
+	return bom, nil
+}
+
+// ErrNotBOM is wrapped by the errors of Decode, Parse, ParseBOM and
+// ReadBOMFile for input that is not a CycloneDX BOM.
+var ErrNotBOM = errors.New("not a CycloneDX BOM")
+
+// Decode reads a CycloneDX BOM of any spec version cyclonedx-go knows
+// from r, as Parse does.
+func Decode(r io.Reader) (*cdx.BOM, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxBOMSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read SBOM: %w", err)
+	}
+	return Parse(data)
+}
+
+// Parse decodes a CycloneDX BOM (any spec version cyclonedx-go knows) from
+// JSON or XML, told apart by the first byte that is not white space or a
+// UTF-8 byte order mark. It is the one BOM reader of depaudit: diff,
+// --baseline and upload all read through it. It checks that the document is
+// a CycloneDX BOM but does not validate it against the schema: a diff must
+// also work on BOMs of other generators that stretch it. Errors say what is
+// wrong in one line; those about input that is no CycloneDX BOM wrap
+// ErrNotBOM.
+func Parse(data []byte) (*cdx.BOM, error) {
 	if len(data) > maxBOMSize {
 		return nil, fmt.Errorf("larger than %d MiB, not read", maxBOMSize>>20)
 	}
@@ -77,9 +108,6 @@ func ParseBOM(data []byte) (*cdx.BOM, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	if bom.SpecVersion < MinDiffSpecVersion {
-		return nil, fmt.Errorf("CycloneDX %s is not supported, need %s or newer", bom.SpecVersion, MinDiffSpecVersion)
 	}
 	return bom, nil
 }

@@ -1,4 +1,4 @@
-package sbom
+package bomdiff
 
 import (
 	"bytes"
@@ -88,7 +88,7 @@ func diffGolden(t *testing.T, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./sbom -run TestDiffGolden -update-diff to create it)", err)
+		t.Fatalf("%v (run go test ./bomdiff -run TestDiffGolden -update-diff to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)

@@ -1,11 +1,11 @@
-package sbom_test
+package bomdiff_test
 
 import (
 	"os"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
-	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/bomdiff"
 )
 
 func ExampleDiffBOMs() {
@@ -23,7 +23,7 @@ func ExampleDiffBOMs() {
 	new.Components = &[]cdx.Component{
 		component("pkg:npm/left-pad@1.3.0", "3f448d4b0b592753feed6d46c8b1e7ad030e5e7286eaa44c416fd886e499fb1d"),
 	}
-	d := sbom.DiffBOMs(old, new)
+	d := bomdiff.DiffBOMs(old, new)
 	_ = d.WriteText(os.Stdout, false)
 	// Output:
 	// HASH CHANGED (same version, different bytes): 1

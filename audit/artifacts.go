@@ -1,0 +1,236 @@
+package audit
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
+	"github.com/depaudit/depaudit/rules"
+	"github.com/depaudit/depaudit/verify"
+)
+
+// Artifact is one distinct download: a package URL and the SHA-256 of the
+// bytes received for it, with every request that received those bytes.
+type Artifact struct {
+	// Finding is the finding of the first request that fetched the bytes;
+	// its PURL is never empty.
+	Finding classify.Finding
+	// SHA256 is the lower-case hex SHA-256 of the bytes as served; SHA512
+	// and SHA1 are the other digests recorded, "" when none was.
+	SHA256, SHA512, SHA1 string
+	// Bytes is the size of the download.
+	Bytes int64
+	// Encoding is the Content-Encoding the bytes were served with (the
+	// digests are over the bytes as served).
+	Encoding string
+	// FirstID is the capture log ID of the first request that fetched it.
+	FirstID int64
+	// Requests counts the requests that received these bytes.
+	Requests int
+	// URLs are the distinct URLs the bytes came from, in the order first
+	// seen.
+	URLs []string
+	// RedirectedFrom are the distinct URLs whose redirects led to the
+	// download, in the order first seen.
+	RedirectedFrom []string
+	// Ref is the artifact's unique reference (the SBOM's bom-ref): its
+	// package URL, with "#2", "#3", … for a package URL served with other
+	// bytes again.
+	Ref string
+	// Verdict is the verification of the bytes against what the registry
+	// published; the zero value when the report was made without
+	// verification (Report.Verified is false).
+	Verdict verify.Verdict
+	// Violations are the policy violations about this artifact (its
+	// package URL, or one of its URLs), in the order of Report.Violations.
+	Violations []rules.Violation
+}
+
+// Names returns the group, name and version the artifact goes by: the
+// finding's, else the package URL's, else the last segment of its first
+// URL for a name.
+func (a *Artifact) Names() (group, name, version string) {
+	group, name, version = a.Finding.Group, a.Finding.Name, a.Finding.Version
+	if name == "" {
+		if p, err := classify.ParsePURL(a.Finding.PURL); err == nil {
+			group, name, version = p.Namespace, p.Name, p.Version
+		}
+	}
+	if name == "" {
+		name = path.Base(a.URLs[0])
+	}
+	return group, name, version
+}
+
+// Hashes returns the digests of the artifact's bytes, SHA-256 first.
+func (a *Artifact) Hashes() []cdx.Hash {
+	hashes := []cdx.Hash{{Algorithm: cdx.HashAlgoSHA256, Value: a.SHA256}}
+	if a.SHA512 != "" {
+		hashes = append(hashes, cdx.Hash{Algorithm: cdx.HashAlgoSHA512, Value: a.SHA512})
+	}
+	if a.SHA1 != "" {
+		hashes = append(hashes, cdx.Hash{Algorithm: cdx.HashAlgoSHA1, Value: a.SHA1})
+	}
+	return hashes
+}
+
+// artifacts collects the completed downloads of classified artifacts, one
+// entry per distinct (purl, SHA-256), sorted by purl and then by the first
+// request that fetched them. It warns about artifact downloads that failed,
+// were cut short or carry no usable hash (they never become artifacts) and
+// about a purl served with different bytes. A Maven POM fetched without
+// any other file of its version becomes an artifact; an artifact finding
+// without a purl is demoted to unclassified. Both change obs, so that every
+// consumer of the observations sees them alike.
+func artifacts(obs []observe.Observation, s *Summary) (arts []*Artifact, warnings []string) {
+	promoteSolePOMs(obs)
+	byKey := make(map[[2]string]*Artifact)
+	for i := range obs {
+		o := &obs[i]
+		x := o.Exchange
+		if o.Tunnel() || o.Finding.Kind != classify.KindArtifact {
+			continue
+		}
+		if o.Finding.PURL == "" {
+			warnings = append(warnings, fmt.Sprintf("artifact without a package URL treated as unclassified: %s", x.URL))
+			o.Finding.Kind = classify.KindUnclassified
+			continue
+		}
+		problem, download := downloadProblem(o)
+		if !download {
+			continue
+		}
+		if problem != "" {
+			s.FailedDownloads++
+			warnings = append(warnings, fmt.Sprintf("%s is not in the SBOM: %s (%s)", o.Finding.PURL, problem, x.URL))
+			continue
+		}
+		sum := strings.ToLower(x.SHA256)
+		key := [2]string{o.Finding.PURL, sum}
+		a := byKey[key]
+		if a == nil {
+			a = &Artifact{Finding: o.Finding, SHA256: sum, Bytes: x.Bytes, FirstID: x.ID}
+			byKey[key] = a
+			arts = append(arts, a)
+		}
+		a.Requests++
+		if a.SHA512 == "" && isHex(x.SHA512, 128) {
+			a.SHA512 = strings.ToLower(x.SHA512)
+		}
+		if a.SHA1 == "" && isHex(x.SHA1, 40) {
+			a.SHA1 = strings.ToLower(x.SHA1)
+		}
+		a.Encoding = cmp.Or(a.Encoding, x.ContentEncoding)
+		a.URLs = appendUnique(a.URLs, x.URL)
+		if o.RedirectedFrom != "" {
+			a.RedirectedFrom = appendUnique(a.RedirectedFrom, o.RedirectedFrom)
+		}
+	}
+	slices.SortStableFunc(arts, func(a, b *Artifact) int {
+		return cmp.Or(strings.Compare(a.Finding.PURL, b.Finding.PURL), cmp.Compare(a.FirstID, b.FirstID))
+	})
+	seen := make(map[string]*Artifact)
+	count := make(map[string]int)
+	for _, a := range arts {
+		purl := a.Finding.PURL
+		count[purl]++
+		first := seen[purl]
+		if first == nil {
+			a.Ref = purl
+			seen[purl] = a
+			continue
+		}
+		a.Ref = purl + "#" + strconv.Itoa(count[purl])
+		warnings = append(warnings, fmt.Sprintf("%s was served with different bytes: sha256 %s (%s) and sha256 %s (%s)",
+			purl, first.SHA256, first.URLs[0], a.SHA256, a.URLs[0]))
+	}
+	return arts, warnings
+}
+
+// downloadProblem says why an artifact request did not deliver a usable
+// download ("" when it did); download is false for requests that are not
+// downloads at all (HEAD, redirects).
+func downloadProblem(o *observe.Observation) (problem string, download bool) {
+	x := o.Exchange
+	switch {
+	case x.Method == http.MethodHead:
+		return "", false
+	case x.Status == http.StatusNotModified:
+		return "not modified: the client used a cached copy depaudit did not see", true
+	case x.Status >= 300 && x.Status < 400:
+		return "", false
+	case x.Status == 0 && x.Error != "":
+		return "no response: " + x.Error, true
+	case x.Status == 0:
+		return "no response", true
+	case x.Status < 200 || x.Status >= 300:
+		return "status " + strconv.Itoa(x.Status), true
+	case !x.Complete:
+		p := fmt.Sprintf("incomplete: %d bytes received", x.Bytes)
+		if x.ContentLength >= 0 {
+			p = fmt.Sprintf("incomplete: %d of %d bytes received", x.Bytes, x.ContentLength)
+		}
+		if x.Error != "" {
+			p += ", " + x.Error
+		}
+		return p, true
+	case x.Error != "":
+		return "failed: " + x.Error, true
+	case !isHex(x.SHA256, 64):
+		return "no SHA-256 of the body was recorded", true
+	}
+	return "", true
+}
+
+// promoteSolePOMs turns a Maven .pom into an artifact when no other file of
+// its group, artifact and version was fetched: a parent POM or an imported
+// BOM is a real input of the build although it is "only" metadata. A POM
+// fetched next to its jar stays metadata.
+func promoteSolePOMs(obs []observe.Observation) {
+	type gav struct{ g, a, v string }
+	fetched := make(map[gav]bool)
+	for i := range obs {
+		f := &obs[i].Finding
+		if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindArtifact {
+			fetched[gav{f.Group, f.Name, f.Version}] = true
+		}
+	}
+	for i := range obs {
+		f := &obs[i].Finding
+		if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindMetadata && f.PURL != "" &&
+			strings.Contains(f.PURL, "type=pom") && !fetched[gav{f.Group, f.Name, f.Version}] &&
+			strings.HasSuffix(strings.SplitN(obs[i].Exchange.URL, "?", 2)[0], ".pom") {
+			f.Kind = classify.KindArtifact
+		}
+	}
+}
+
+// isHex reports whether s is n hexadecimal digits.
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendUnique appends s to list unless it is already there.
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}

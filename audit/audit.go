@@ -1,0 +1,211 @@
+// Package audit is depaudit's one analysis stage: between the capture log
+// and every output. [Analyze] reads a capture log once and returns a
+// [Report]: every exchange attributed to a finding (redirects followed, by
+// package observe), the artifacts and services a build used, the
+// verification verdict of every artifact, the policy's violations and,
+// with a baseline SBOM, what changed since it.
+//
+// Outputs (the CycloneDX SBOM of package sbom, the list of unclassified
+// calls, the end-of-build summary, and whatever else renders a build)
+// read the Report and nothing else: none of them classifies, follows a
+// redirect, verifies or judges on its own, so that they never disagree.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/depaudit/depaudit/bomdiff"
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
+	"github.com/depaudit/depaudit/rules"
+	"github.com/depaudit/depaudit/verify"
+)
+
+// Config is what Analyze needs beyond the capture log. The zero value
+// analyses with the built-in classifiers, verifies, and has no policy and
+// no baseline.
+type Config struct {
+	// Classifier classifies the exchanges; nil means the rules file's
+	// classifiers when Rules is set, else classify.Default().
+	Classifier observe.Classifier
+	// Rules is the rules file whose policy the build is judged by; nil
+	// judges nothing (Report.Violations stays empty).
+	Rules *rules.Rules
+	// Baseline is a previous build's SBOM: Report.Diff is what changed
+	// since it, and policy.hash_changed is judged on that. Nil: no diff.
+	Baseline *cdx.BOM
+	// NoVerify leaves every artifact without a verdict (Artifact.Verdict
+	// is the zero value and the SBOM has no verification properties).
+	NoVerify bool
+	// VerifyFetch, when set, fetches after the build the registry metadata
+	// of the artifacts left unverifiable, through this client, which must
+	// verify TLS; nil fetches nothing.
+	VerifyFetch *http.Client
+}
+
+// Report is everything depaudit knows about one build, computed once by
+// Analyze from its capture log. It is plain data that outputs read; they
+// must not modify it. Slices are in a deterministic order that depends
+// only on the capture log and the Config.
+type Report struct {
+	// Log is the capture log analysed (header, trailer, damage, and every
+	// exchange, including the ones left out of Observations).
+	Log *capture.Log
+
+	// Observations are the exchanges of Log in the order they started,
+	// each with the finding it is attributed to (its own, or the one of
+	// the classified redirect that led to it). Requests the proxy refused
+	// for want of its credential are not among them (see Refused).
+	Observations []observe.Observation
+	// Refused are the requests the proxy refused for want of its
+	// credential to hosts the client never reached with it, in log order.
+	Refused []*capture.Exchange
+
+	// Artifacts are the distinct artifacts the build downloaded whole (one
+	// per package URL and SHA-256 of the bytes), sorted by package URL and
+	// then by the first request that fetched them: the SBOM's components.
+	Artifacts []*Artifact
+	// Services are the hosts of the unclassified calls, sorted by name:
+	// the SBOM's services.
+	Services []*Service
+	// Unclassified are the calls no classifier recognised and the generic
+	// downloads, aggregated by host, method, URL and status, sorted by
+	// those fields.
+	Unclassified []UnclassifiedCall
+	// Summary holds the figures of the build.
+	Summary Summary
+	// Warnings are one-line messages about what went wrong or needs a
+	// person's attention, in a deterministic order.
+	Warnings []string
+
+	// Verified reports that artifacts were verified (Config.NoVerify was
+	// not set): each Artifact.Verdict is then set.
+	Verified bool
+	// Fetched are the metadata URLs Config.VerifyFetch fetched after the
+	// build; FetchErr joins the errors met doing so.
+	Fetched  []string
+	FetchErr error
+
+	// Rules is Config.Rules: nil when the build was judged by no policy.
+	Rules *rules.Rules
+	// Violations are the rules the build broke, deny before warn, then by
+	// rule and subject (see rules.Rules.Evaluate). Each is also listed on
+	// the artifacts and services it is about.
+	Violations []rules.Violation
+
+	// Diff is what changed from Config.Baseline to this build's SBOM; nil
+	// without a baseline.
+	Diff *bomdiff.Diff
+}
+
+// Verdicts returns the verdict of every artifact, in the order of
+// Artifacts; nil when the report was made without verification.
+func (r *Report) Verdicts() []verify.Verdict {
+	if !r.Verified {
+		return nil
+	}
+	out := make([]verify.Verdict, len(r.Artifacts))
+	for i, a := range r.Artifacts {
+		out[i] = a.Verdict
+	}
+	return out
+}
+
+// Denied counts the violations at level deny.
+func (r *Report) Denied() int {
+	n := 0
+	for _, v := range r.Violations {
+		if v.Level == rules.Deny {
+			n++
+		}
+	}
+	return n
+}
+
+// Analyze analyses the capture log of one build: it attributes every
+// exchange to a finding, collects the artifacts, services and unclassified
+// calls, verifies each artifact against the digests its registry
+// published (fetching missing metadata with Config.VerifyFetch), diffs the
+// build against Config.Baseline, and judges it by Config.Rules. ctx bounds
+// the fetching only. The result depends only on l and cfg (and what
+// VerifyFetch fetched).
+func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
+	if l == nil {
+		return nil, errors.New("analyze: no capture log")
+	}
+	c := cfg.Classifier
+	if c == nil {
+		if cfg.Rules != nil {
+			c = cfg.Rules.Classifier()
+		} else {
+			c = classify.Default()
+		}
+	}
+	r := &Report{Log: l, Rules: cfg.Rules, Summary: Summary{Packages: make(map[string]int), Truncated: l.Truncated()}}
+	if l.Damage != "" {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log damaged: %d line(s) skipped (first: %s); the SBOM covers the %d exchanges read around them", l.DamagedLines, l.Damage, len(l.Exchanges)))
+	} else if l.Trailer == nil {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log has no trailer (the run did not finish): the SBOM covers the %d exchanges recorded", len(l.Exchanges)))
+	}
+
+	r.Observations, r.Refused = observe.Attribute(l.Exchanges, c)
+	r.Warnings = append(r.Warnings, refusalWarnings(r.Refused)...)
+	r.Warnings = append(r.Warnings, classifyWarnings(r.Observations)...)
+	r.Summary.Requests += len(r.Refused)
+	r.Summary.Failures += len(r.Refused)
+
+	arts, warnings := artifacts(r.Observations, &r.Summary)
+	r.Artifacts = arts
+	r.Warnings = append(r.Warnings, warnings...)
+	summarize(r.Observations, &r.Summary)
+	r.Warnings = append(r.Warnings, tunnelWarnings(r.Observations)...)
+	for _, a := range arts {
+		r.Summary.Packages[a.Finding.Ecosystem]++
+	}
+	r.Summary.Components = len(arts)
+	r.Services = services(r.Observations)
+	r.Unclassified = unclassifiedCalls(r.Observations)
+
+	if !cfg.NoVerify {
+		r.verify(ctx, c, cfg.VerifyFetch)
+	}
+	if cfg.Baseline != nil {
+		d := bomdiff.Compare(bomdiff.BOMSide(cfg.Baseline), r.diffSide())
+		r.Diff = &d
+	}
+	if cfg.Rules != nil {
+		r.judge(cfg.Rules)
+	}
+	return r, nil
+}
+
+// verify gives every artifact its verdict.
+func (r *Report) verify(ctx context.Context, c verify.Classifier, client *http.Client) {
+	ev := verify.Collect(r.Observations, c)
+	if client != nil {
+		r.Fetched, r.FetchErr = ev.Fetch(ctx, client)
+	}
+	for _, a := range r.Artifacts {
+		a.Verdict = ev.Check(a.Finding.PURL, a.SHA256)
+	}
+	r.Verified = true
+}
+
+// diffSide is the build as a diff sees its SBOM.
+func (r *Report) diffSide() *bomdiff.Side {
+	s := bomdiff.NewSide()
+	for _, a := range r.Artifacts {
+		group, name, version := a.Names()
+		s.AddComponent(bomdiff.Component{PURL: a.Finding.PURL, Group: group, Name: name, Version: version, Hashes: a.Hashes(), URLs: a.URLs})
+	}
+	for _, sv := range r.Services {
+		s.AddService(sv.Name, sv.Endpoints)
+	}
+	return s
+}

@@ -1,0 +1,51 @@
+package audit
+
+import (
+	"github.com/depaudit/depaudit/internal/urlkey"
+	"github.com/depaudit/depaudit/rules"
+)
+
+// judge evaluates the policy on the observations (and the diff, for
+// policy.hash_changed) and lists each violation on the artifacts and
+// services it is about.
+func (r *Report) judge(rs *rules.Rules) {
+	in := rules.Input{Observations: r.Observations}
+	if r.Diff != nil {
+		for _, hc := range r.Diff.HashChanged {
+			in.HashChanges = append(in.HashChanges, rules.HashChange{
+				PURL: hc.PURL, Key: hc.Key, Version: hc.Version, Mutable: hc.Mutable, NewURLs: hc.NewURLs,
+			})
+		}
+	}
+	r.Violations = rs.Evaluate(in)
+	for _, v := range r.Violations {
+		urls := make(map[string]bool, len(v.URLs))
+		hosts := make(map[string]bool, len(v.URLs))
+		for _, u := range v.URLs {
+			urls[urlkey.Key(u)] = true
+			if h := urlkey.Host(u); h != "" {
+				hosts[h] = true
+			}
+		}
+		for _, a := range r.Artifacts {
+			if a.Finding.PURL == v.Subject || anyKey(urls, a.URLs) || anyKey(urls, a.RedirectedFrom) {
+				a.Violations = append(a.Violations, v)
+			}
+		}
+		for _, s := range r.Services {
+			if hosts[urlkey.HostPort("", s.Name)] {
+				s.Violations = append(s.Violations, v)
+			}
+		}
+	}
+}
+
+// anyKey reports whether the key of one of urls is in keys.
+func anyKey(keys map[string]bool, urls []string) bool {
+	for _, u := range urls {
+		if k := urlkey.Key(u); k != "" && keys[k] {
+			return true
+		}
+	}
+	return false
+}

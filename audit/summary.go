@@ -1,0 +1,147 @@
+package audit
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/observe"
+)
+
+// Summary is the figures of one build that the end-of-build summary prints.
+type Summary struct {
+	// Requests counts the recorded requests; CONNECT tunnels whose TLS
+	// handshake failed are not requests (see FailedTunnels), CONNECTs the
+	// proxy refused are.
+	Requests int
+	// Bytes is the total of response body bytes received.
+	Bytes int64
+	// Hosts counts the distinct hosts contacted, tunnels included.
+	Hosts int
+	// Failures counts requests that got no response, a 4xx/5xx status, or a
+	// body that ended early.
+	Failures int
+	// FailedDownloads counts artifact downloads left out of the SBOM
+	// because they failed, were cut short or carried no usable hash.
+	FailedDownloads int
+	// Components counts the artifacts (the SBOM's components).
+	Components int
+	// Packages counts the artifacts per ecosystem.
+	Packages map[string]int
+	// UnclassifiedCalls counts the requests listed as unclassified.
+	UnclassifiedCalls int
+	// UnclassifiedHosts lists, sorted, the hosts of the unclassified calls.
+	UnclassifiedHosts []string
+	// FailedTunnels lists, sorted, the hosts of CONNECT tunnels whose TLS
+	// handshake with the client failed, typically because the client did
+	// not trust depaudit's CA.
+	FailedTunnels []string
+	// Truncated is true when the capture log ended early (no trailer, or
+	// damage); the figures cover what was read.
+	Truncated bool
+}
+
+// summarize computes the request figures of s from the observations.
+func summarize(obs []observe.Observation, s *Summary) {
+	hosts := make(map[string]bool)
+	for i := range obs {
+		o := &obs[i]
+		x := o.Exchange
+		hosts[x.Host] = true
+		s.Bytes += x.Bytes
+		if o.Tunnel() && x.Status == 0 {
+			if x.Error != "" {
+				s.FailedTunnels = appendUnique(s.FailedTunnels, x.Host)
+			}
+			continue
+		}
+		s.Requests++
+		if failed(x) {
+			s.Failures++
+		}
+		if o.Unclassified() {
+			s.UnclassifiedCalls++
+			s.UnclassifiedHosts = appendUnique(s.UnclassifiedHosts, x.Host)
+		}
+	}
+	s.Hosts = len(hosts)
+	slices.Sort(s.FailedTunnels)
+	slices.Sort(s.UnclassifiedHosts)
+}
+
+// failed reports whether a request got no response, an error status or a
+// body that did not arrive whole.
+func failed(x *capture.Exchange) bool {
+	if x.Status == 0 || x.Status >= 400 || x.Error != "" {
+		return true
+	}
+	return !x.Complete && x.Method != http.MethodHead
+}
+
+// refusalWarnings names, per host, the requests a client in the build could
+// not make because it did not send depaudit's proxy credential.
+func refusalWarnings(refused []*capture.Exchange) []string {
+	counts := make(map[string]int)
+	var hosts []string
+	for _, x := range refused {
+		if counts[x.Host] == 0 {
+			hosts = append(hosts, x.Host)
+		}
+		counts[x.Host]++
+	}
+	slices.Sort(hosts)
+	out := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		out = append(out, fmt.Sprintf("%d request(s) to %s refused: the client did not send depaudit's proxy credential and never reached %s (a tool with its own proxy settings?)", counts[h], h, h))
+	}
+	return out
+}
+
+// classifyWarnings reports each exchange a classifier failed on: the
+// exchange is kept with what the other classifiers made of it.
+func classifyWarnings(obs []observe.Observation) []string {
+	var out []string
+	for i := range obs {
+		if e := obs[i].Finding.Error; e != "" {
+			out = append(out, "classifier failure (the request is kept as "+string(obs[i].Finding.Kind)+"): "+e)
+		}
+	}
+	return out
+}
+
+// tunnelWarnings reports, per host and error, the CONNECT tunnels that
+// ended in an error (a failed TLS handshake with the client, or a tunnel
+// the proxy refused), in the order they were first seen.
+func tunnelWarnings(obs []observe.Observation) []string {
+	type failure struct {
+		host, err string
+		n         int
+	}
+	var order []*failure
+	byKey := make(map[[2]string]*failure)
+	for i := range obs {
+		o := &obs[i]
+		x := o.Exchange
+		if !o.Tunnel() || x.Error == "" {
+			continue
+		}
+		k := [2]string{x.Host, x.Error}
+		f := byKey[k]
+		if f == nil {
+			f = &failure{host: x.Host, err: x.Error}
+			byKey[k] = f
+			order = append(order, f)
+		}
+		f.n++
+	}
+	out := make([]string, 0, len(order))
+	for _, f := range order {
+		times := "once"
+		if f.n > 1 {
+			times = fmt.Sprintf("%d times", f.n)
+		}
+		out = append(out, fmt.Sprintf("CONNECT to %s failed (%s): %s", f.host, times, f.err))
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/sbom"
+)
+
+// verifyFetchTimeout bounds the whole of --verify-fetch.
+const verifyFetchTimeout = 2 * time.Minute
+
+// analyzeLog is the analysis stage of build and report: it judges the
+// capture log l under the rules of br, verifies its artifacts (fetching
+// missing metadata with --verify-fetch) and diffs it against baseline
+// (nil: no diff). Every output is then written from the report.
+func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
+	cfg := audit.Config{
+		Classifier:  br.classifier(),
+		Rules:       br.rules,
+		Baseline:    baseline,
+		VerifyFetch: verifyFetchClient(c, env),
+	}
+	ctx := c.Context
+	if cfg.VerifyFetch != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, verifyFetchTimeout)
+		defer cancel()
+	}
+	r, err := audit.Analyze(ctx, l, cfg)
+	if err != nil {
+		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
+	}
+	return r, nil
+}
+
+// verifyFetchClient is the client of --verify-fetch, nil without it: a
+// plain HTTP client that verifies TLS. In tests, env.hooks route it to the
+// fake registries like the proxy.
+func verifyFetchClient(c *cli.Context, env *appEnv) *http.Client {
+	if !c.Bool("verify-fetch") {
+		return nil
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	if h := env.hooks; h != nil {
+		client.Transport = &http.Transport{
+			DialContext:     h.upstreamDial,
+			TLSClientConfig: &tls.Config{RootCAs: h.upstreamRoots, MinVersion: tls.VersionTLS12},
+		}
+	}
+	return client
+}
+
+// writeOutputs writes every output of the report: it renders the SBOM
+// once, writes each file output with the writers opts chose (each file
+// atomically), then prints the end-of-build summary (warnings, figures,
+// what was written) and the verification on stderr, and writes what a CI
+// run shows. A file that cannot be written is an error with exit code 2
+// naming the path; the summary is printed anyway.
+func writeOutputs(env *appEnv, command string, r *audit.Report, opts *outputOptions) error {
+	opts.fixIdentity()
+	bom, err := sbom.Render(r, opts.render)
+	if err != nil {
+		return exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
+	}
+	out := &buildOutput{report: r, bom: bom, capturePath: opts.capturePath}
+	wrote, errs := runWriters(env, opts.fileWriters(), out)
+	printSummary(env.stderr, r, wrote)
+	printVerification(env.stderr, r)
+	writeCI(env, *opts, out)
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return exitCode{code: exitError, msg: command + ": " + strings.Join(msgs, "; ")}
+	}
+	return nil
+}
