@@ -9,7 +9,10 @@
 // It knows nothing about package ecosystems.
 package capture
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Exchange is one HTTP request made by the child and the response it got,
 // recorded when the response body has ended (or the exchange failed).
@@ -60,19 +63,53 @@ type Exchange struct {
 	Authenticated bool `json:"authenticated,omitempty"`
 	// Error describes what went wrong, empty when nothing did.
 	Error string `json:"error,omitempty"`
+	// Outcome is set when the proxy answered the request itself instead
+	// of passing it upstream: the policy gate denied it, or it did not
+	// carry the run's proxy credential. Readers compare it, never Error.
+	// ReadLog sets it for logs written before the field existed.
+	Outcome Outcome `json:"outcome,omitempty"`
 	// Digests are the digests an inspector found in or computed over the
 	// body (see InspectFunc).
 	Digests []Digest `json:"digests,omitempty"`
 }
 
-// ErrProxyAuthRequired is the error of an exchange the proxy refused because
-// the request did not carry the run's credential. Some clients (libcurl, as
-// git uses it) first try without it and retry after the 407 challenge; a
-// refusal is only a problem when the client never got through.
+// Outcome says why the proxy answered a request itself.
+type Outcome string
+
+// The outcomes of an exchange the proxy answered itself.
+const (
+	// OutcomeDenied: the policy gate denied the request (403); Error
+	// gives the rule.
+	OutcomeDenied Outcome = "denied"
+	// OutcomeProxyAuthRequired: the request did not carry the run's proxy
+	// credential (407). Some clients (libcurl, as git uses it) first try
+	// without it and retry after the challenge; a refusal is only a
+	// problem when the client never got through.
+	OutcomeProxyAuthRequired Outcome = "proxy_auth_required"
+)
+
+// ErrProxyAuthRequired is the Error text of an exchange whose Outcome is
+// OutcomeProxyAuthRequired, for people.
 const ErrProxyAuthRequired = "refused: the request did not carry depaudit's proxy credential"
 
+// deniedErrorPrefix starts the Error text of an exchange the gate denied.
+const deniedErrorPrefix = "denied by policy: "
+
 // ProxyAuthRefused reports whether the proxy refused x for want of the
-// credential (see ErrProxyAuthRequired).
-func (x *Exchange) ProxyAuthRefused() bool {
-	return x.Status == 407 && x.Error == ErrProxyAuthRequired
+// credential.
+func (x *Exchange) ProxyAuthRefused() bool { return x.Outcome == OutcomeProxyAuthRequired }
+
+// Denied reports whether the policy gate denied x.
+func (x *Exchange) Denied() bool { return x.Outcome == OutcomeDenied }
+
+// legacyOutcome sets Outcome for an exchange of a log written before the
+// field existed, from the Error texts that then carried the meaning.
+func (x *Exchange) legacyOutcome() {
+	switch {
+	case x.Outcome != "":
+	case x.Status == 407 && x.Error == ErrProxyAuthRequired:
+		x.Outcome = OutcomeProxyAuthRequired
+	case x.Status == 403 && strings.HasPrefix(x.Error, deniedErrorPrefix):
+		x.Outcome = OutcomeDenied
+	}
 }

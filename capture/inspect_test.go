@@ -85,7 +85,7 @@ func TestGateDeniesWithReadableReason(t *testing.T) {
 	resp.Body.Close()
 	xs := tp.rec.waitFor(t, 2)
 	for _, x := range xs {
-		if strings.Contains(x.URL, "evil") && (x.Status != 403 || !strings.HasPrefix(x.Error, "denied by policy")) {
+		if strings.Contains(x.URL, "evil") && (x.Status != 403 || !strings.HasPrefix(x.Error, "denied by policy") || x.Outcome != OutcomeDenied) {
 			t.Errorf("denied exchange %+v", x)
 		}
 		if strings.Contains(x.URL, "good") && !x.Complete {

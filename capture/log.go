@@ -260,6 +260,7 @@ func ReadLog(r io.Reader) (*Log, error) {
 				l.damaged(lineNo, "%v", err)
 				continue
 			}
+			x.legacyOutcome()
 			l.Exchanges = append(l.Exchanges, x.Exchange)
 		case RecordTrailer:
 			var t Trailer

@@ -393,6 +393,7 @@ func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 		ContentLength: -1,
 		UserAgent:     req.Header.Get("User-Agent"),
 		Error:         ErrProxyAuthRequired,
+		Outcome:       OutcomeProxyAuthRequired,
 	}
 	p.record(x, time.Time{})
 }
@@ -424,7 +425,8 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	if p.cfg.Gate != nil {
 		if denial := p.cfg.Gate(x); denial != "" {
 			x.Status = http.StatusForbidden
-			x.Error = "denied by policy: " + denial
+			x.Error = deniedErrorPrefix + denial
+			x.Outcome = OutcomeDenied
 			x.ContentLength = -1
 			p.finish(x, start)
 			return deniedResponse(req, denial), nil
@@ -513,7 +515,7 @@ func retryable(req *http.Request, err error) bool {
 	var op *net.OpError
 	if isTimeout(err) || errors.As(err, &op) && op.Op == "dial" ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		strings.HasPrefix(upstreamError(err), "upstream TLS") {
+		isCertError(err) {
 		return false
 	}
 	return true
@@ -684,15 +686,19 @@ func (b *recordingBody) done(why string) {
 
 // upstreamError describes an upstream failure for the log and the client.
 func upstreamError(err error) string {
+	if isCertError(err) {
+		return "upstream TLS certificate verification failed: " + err.Error()
+	}
+	return err.Error()
+}
+
+// isCertError reports an upstream certificate that did not verify.
+func isCertError(err error) bool {
 	var cv *tls.CertificateVerificationError
 	var ua x509.UnknownAuthorityError
 	var hn x509.HostnameError
 	var ci x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &cv), errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
-		return "upstream TLS certificate verification failed: " + err.Error()
-	}
-	return err.Error()
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }
 
 func badGateway(req *http.Request, msg string) *http.Response {

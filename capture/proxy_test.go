@@ -139,7 +139,7 @@ func TestProxyRequiresCredential(t *testing.T) {
 	}
 	xs := tp.rec.waitFor(t, 3)
 	for _, x := range xs {
-		if x.Status != http.StatusProxyAuthRequired || x.Error == "" {
+		if x.Status != http.StatusProxyAuthRequired || x.Error == "" || !x.ProxyAuthRefused() {
 			t.Errorf("rejected request not recorded as such: %+v", x)
 		}
 	}

@@ -37,7 +37,7 @@ func TestInherits(t *testing.T) {
 // returns the refusals of hosts the client never reached.
 func TestAttributeRefusals(t *testing.T) {
 	refused := func(id int64, host string) capture.Exchange {
-		return capture.Exchange{ID: id, Method: "CONNECT", URL: "https://" + host + "/", Host: host, Status: 407, Error: capture.ErrProxyAuthRequired}
+		return capture.Exchange{ID: id, Method: "CONNECT", URL: "https://" + host + "/", Host: host, Status: 407, Error: capture.ErrProxyAuthRequired, Outcome: capture.OutcomeProxyAuthRequired}
 	}
 	xs := []capture.Exchange{
 		refused(1, "retried.example"),

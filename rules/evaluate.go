@@ -79,9 +79,6 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// deniedPrefix starts the error of an exchange the gate refused.
-const deniedPrefix = "denied by policy: "
-
 // Evaluate returns the violations of a finished build, deny before warn,
 // then by rule and subject. Each observation is checked as Check does,
 // with the finding it is attributed to (a request a redirect led to is
@@ -89,9 +86,10 @@ const deniedPrefix = "denied by policy: "
 // are checked against policy.hash_changed. Tunnels that carried no request
 // are not judged unless the gate refused them.
 func (r *Rules) Evaluate(in Input) []Violation {
-	byKey := map[[2]string]*violation{}
+	type key struct{ rule, subject string }
+	byKey := map[key]*violation{}
 	add := func(d Decision, x *capture.Exchange) *violation {
-		k := [2]string{d.Rule, d.Subject}
+		k := key{d.Rule, d.Subject}
 		v, ok := byKey[k]
 		if !ok {
 			v = &violation{Violation: Violation{Level: d.Level, Rule: d.Rule, Pattern: d.Pattern, Subject: d.Subject, Reason: d.Reason},
@@ -102,7 +100,7 @@ func (r *Rules) Evaluate(in Input) []Violation {
 			return v
 		}
 		v.Requests++
-		if strings.HasPrefix(x.Error, deniedPrefix) {
+		if x.Denied() {
 			v.Blocked++
 		}
 		v.urls[x.URL] = true
@@ -111,7 +109,7 @@ func (r *Rules) Evaluate(in Input) []Violation {
 	for i := range in.Observations {
 		o := &in.Observations[i]
 		x := o.Exchange
-		if o.Tunnel() && !strings.HasPrefix(x.Error, deniedPrefix) {
+		if o.Tunnel() && !x.Denied() {
 			// A bare CONNECT is a tunnel whose requests, if any, are
 			// recorded themselves.
 			continue

@@ -40,13 +40,15 @@ func testLog() *capture.Log {
 	}
 	add("CONNECT", "https://registry.npmjs.org:443", 407, "", func(x *capture.Exchange) {
 		x.Error = capture.ErrProxyAuthRequired
+		x.Outcome = capture.OutcomeProxyAuthRequired
 		x.SHA256 = ""
 	})
 	add("GET", evilPackument, 200, "{}", func(x *capture.Exchange) { x.ContentType = "application/json" })
 	add("GET", evilTarball, 200, "tgz", nil)
 	add("GET", evilTarball, 200, "tgz", func(x *capture.Exchange) { x.SHA256 = fmt.Sprintf("%064x", 3) })
 	add("GET", evilTarball, 403, "", func(x *capture.Exchange) {
-		x.Error = deniedPrefix + `rule policy.deny.purls[0] "pkg:npm/evil-*" matches pkg:npm/evil-pkg@1.0.0`
+		x.Outcome = capture.OutcomeDenied
+		x.Error = "denied by policy: " + `rule policy.deny.purls[0] "pkg:npm/evil-*" matches pkg:npm/evil-pkg@1.0.0`
 		x.Complete = false
 		x.SHA256 = ""
 	})

@@ -14,10 +14,10 @@ func TestProxyAuthRefusals(t *testing.T) {
 	l := &capture.Log{
 		Trailer: &capture.Trailer{},
 		Exchanges: []capture.Exchange{
-			{ID: 1, Method: "CONNECT", URL: "https://github.com/", Host: "github.com", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired},
+			{ID: 1, Method: "CONNECT", URL: "https://github.com/", Host: "github.com", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired, Outcome: capture.OutcomeProxyAuthRequired},
 			{ID: 2, Method: "GET", URL: "https://github.com/o/r.git/info/refs?service=git-upload-pack", Host: "github.com", Status: 200, Complete: true, SHA256: strings.Repeat("a", 64)},
-			{ID: 3, Method: "CONNECT", URL: "https://repo.example/", Host: "repo.example", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired},
-			{ID: 4, Method: "CONNECT", URL: "https://repo.example/", Host: "repo.example", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired},
+			{ID: 3, Method: "CONNECT", URL: "https://repo.example/", Host: "repo.example", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired, Outcome: capture.OutcomeProxyAuthRequired},
+			{ID: 4, Method: "CONNECT", URL: "https://repo.example/", Host: "repo.example", Status: 407, ContentLength: -1, Error: capture.ErrProxyAuthRequired, Outcome: capture.OutcomeProxyAuthRequired},
 		},
 	}
 	res, err := assemble(l, fakeClassifier{}, Options{})

@@ -37,6 +37,28 @@ type artifactRef struct {
 	purl, sha256, url string
 }
 
+// keyKind says what an index key names.
+type keyKind uint8
+
+// The kinds of index keys.
+const (
+	// keyURL is the urlkey.Key of a URL.
+	keyURL keyKind = iota + 1
+	// keyPURL is a package URL as written.
+	keyPURL
+	// keyBarePURL is a package URL without repository_url or download_url.
+	keyBarePURL
+	// keySubject is a digest's subject as recorded, such as the Go checksum
+	// database's "golang:MODULE@VERSION" and ".../go.mod".
+	keySubject
+)
+
+// indexKey is one key of the published digests' index.
+type indexKey struct {
+	kind  keyKind
+	value string
+}
+
 // Evidence is every digest a run recorded, published and computed, indexed
 // for checking artifacts. Build it with Collect; it is safe for concurrent
 // use.
@@ -44,7 +66,7 @@ type Evidence struct {
 	c Classifier
 
 	mu        sync.Mutex
-	published map[string][]published
+	published map[indexKey][]published
 	bodies    map[string]*body
 	// computed holds computed digests by subject (the go.mod h1s).
 	computed  map[string][]string
@@ -57,7 +79,7 @@ type Evidence struct {
 // classifies the URLs that published digests name (a packument's
 // tarball URL), to index them by package URL too.
 func Collect(obs []observe.Observation, c Classifier) *Evidence {
-	e := &Evidence{c: c, published: map[string][]published{}, bodies: map[string]*body{}, computed: map[string][]string{}}
+	e := &Evidence{c: c, published: map[indexKey][]published{}, bodies: map[string]*body{}, computed: map[string][]string{}}
 	for i := range obs {
 		e.add(&obs[i])
 	}
@@ -123,10 +145,10 @@ func (e *Evidence) addPublished(d capture.Digest, source string) {
 
 // subjectKeys are the index keys of a digest's subject: a URL is also
 // indexed by the purl it classifies as, a purl also by its bare form.
-func (e *Evidence) subjectKeys(subject string) []string {
+func (e *Evidence) subjectKeys(subject string) []indexKey {
 	switch {
 	case strings.HasPrefix(subject, goSubjectPrefix):
-		return []string{subject}
+		return []indexKey{{keySubject, subject}}
 	case strings.HasPrefix(subject, "pkg:"):
 		return purlKeys(subject)
 	}
@@ -134,7 +156,7 @@ func (e *Evidence) subjectKeys(subject string) []string {
 	if k == "" {
 		return nil
 	}
-	keys := []string{"url:" + k}
+	keys := []indexKey{{keyURL, k}}
 	if f := e.c.Classify(classify.Request{URL: subject}); f.Kind == classify.KindArtifact && f.PURL != "" {
 		keys = append(keys, purlKeys(f.PURL)...)
 	}
@@ -144,13 +166,13 @@ func (e *Evidence) subjectKeys(subject string) []string {
 // purlKeys are the keys of a purl: itself, its bare form (no
 // repository_url or download_url), and for Go modules the checksum
 // database's "golang:MODULE@VERSION".
-func purlKeys(purl string) []string {
-	keys := []string{"purl:" + purl}
+func purlKeys(purl string) []indexKey {
+	keys := []indexKey{{keyPURL, purl}}
 	if b := barePURL(purl); b != "" {
-		keys = append(keys, "bare:"+b)
+		keys = append(keys, indexKey{keyBarePURL, b})
 	}
 	if g := goSubject(purl); g != "" {
-		keys = append(keys, g)
+		keys = append(keys, indexKey{keySubject, g})
 	}
 	return keys
 }
@@ -198,19 +220,21 @@ func (e *Evidence) Check(purl, sha256 string) Verdict {
 		b = &body{}
 	}
 	v.GoH1 = b.computed[AlgH1]
-	var keys []string
+	var keys []indexKey
 	for _, u := range b.urls {
-		keys = append(keys, "url:"+u)
+		keys = append(keys, indexKey{keyURL, u})
 	}
-	keys = append(keys, b.subjects...)
-	keys = append(keys, "purl:"+purl)
+	for _, s := range b.subjects {
+		keys = append(keys, indexKey{keySubject, s})
+	}
+	keys = append(keys, indexKey{keyPURL, purl})
 	if g := goSubject(purl); g != "" {
-		keys = append(keys, g)
+		keys = append(keys, indexKey{keySubject, g})
 	}
 	pubs := e.gather(keys)
 	if len(pubs) == 0 {
 		if bare := barePURL(purl); bare != "" {
-			pubs = e.gather([]string{"bare:" + bare})
+			pubs = e.gather([]indexKey{{keyBarePURL, bare}})
 		}
 	}
 	received := func(alg string) string {
@@ -238,7 +262,7 @@ func (e *Evidence) Check(purl, sha256 string) Verdict {
 	}
 	// A Go module's go.mod is vouched for by the same lookup.
 	if g := goSubject(purl); g != "" {
-		for _, p := range e.gather([]string{g + "/go.mod"}) {
+		for _, p := range e.gather([]indexKey{{keySubject, g + "/go.mod"}}) {
 			for _, got := range e.computed[g+"/go.mod"] {
 				if got != p.value {
 					v.Mismatches = append(v.Mismatches, Mismatch{What: "go.mod", Algorithm: p.alg, Expected: p.value, Received: got, Source: p.source})
@@ -262,7 +286,7 @@ func (e *Evidence) Check(purl, sha256 string) Verdict {
 }
 
 // gather returns the published digests under keys, without duplicates.
-func (e *Evidence) gather(keys []string) []published {
+func (e *Evidence) gather(keys []indexKey) []published {
 	var out []published
 	for _, k := range keys {
 		for _, p := range e.published[k] {
