@@ -1,11 +1,14 @@
 package rules
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -91,33 +94,39 @@ var contextHints = map[string]string{
 	"did not find expected '-' indicator": "in the list that starts on this line (check the indentation below it)",
 }
 
-// Parse validates data, the content of the rules file named name.
+// Parse validates data, the content of the rules file named name. The file
+// is decoded into typed structs (see doc.go for its layout); every value
+// keeps its YAML node, so that each problem is reported with its line,
+// column and path ("policy.deny.purls[1]").
 func Parse(name string, data []byte) (*Rules, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := err.Error()
-		line := 0
-		if m := syntaxLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = msg[len(m[0]):]
-			if slices.Contains(zeroBasedProblems, msg) {
-				line++
-			}
-			if hint, ok := contextHints[msg]; ok {
-				msg += " " + hint
-			}
-		}
-		msg = strings.TrimPrefix(msg, "yaml: ")
-		return nil, &Error{File: name, Line: line, Msg: "not valid YAML: " + msg}
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, syntaxError(name, err)
 	}
-	p := &parser{file: name}
+	// A second document would be silently ignored: refuse it.
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		line, col := next.Line, next.Column
+		if len(next.Content) > 0 {
+			line, col = next.Content[0].Line, next.Content[0].Column
+		}
+		return nil, &Error{File: name, Line: line, Column: col, Msg: "a second YAML document: a rules file holds one document (remove the --- separator and merge them)"}
+	case !errors.Is(err, io.EOF):
+		return nil, syntaxError(name, err)
+	}
 	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow}}
 	if doc.Kind != 0 && len(doc.Content) > 0 {
 		root := deref(doc.Content[0])
 		// A file of comments only is an empty document: no rules.
 		if !(root.Kind == yaml.ScalarNode && root.Tag == "!!null") {
-			if err := p.root(root, r); err != nil {
-				return nil, err
+			var f fileDoc
+			if err := root.Decode(&f); err != nil {
+				return nil, located(name, root, err)
+			}
+			if err := f.build(r, root); err != nil {
+				return nil, located(name, root, err)
 			}
 		}
 	}
@@ -125,7 +134,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	for _, reg := range r.registries {
 		c, err := newClassifier(reg)
 		if err != nil {
-			// Checked while parsing; kept for safety.
+			// Checked while decoding; kept for safety.
 			return nil, &Error{File: name, Msg: err.Error()}
 		}
 		cs = append(cs, c)
@@ -134,13 +143,103 @@ func Parse(name string, data []byte) (*Rules, error) {
 	return r, nil
 }
 
-// parser walks the YAML tree of one file.
-type parser struct {
-	file string
+// syntaxError reports a file that is not valid YAML.
+func syntaxError(name string, err error) error {
+	msg := err.Error()
+	line := 0
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+		if slices.Contains(zeroBasedProblems, msg) {
+			line++
+		}
+		if hint, ok := contextHints[msg]; ok {
+			msg += " " + hint
+		}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	return &Error{File: name, Line: line, Msg: "not valid YAML: " + msg}
 }
 
-func (p *parser) errorf(n *yaml.Node, format string, a ...any) error {
-	return &Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, a...)}
+// nodeError is a problem with one node of the rules file. The decoding
+// types do not know where they stand in the file; Parse names the node
+// by its path when it reports the error.
+type nodeError struct {
+	// at locates the problem.
+	at *yaml.Node
+	// of is the node whose path the message names (the mapping of an
+	// unknown key, the value of a bad one).
+	of *yaml.Node
+	// msg renders the message given the path of of.
+	msg func(path string) string
+}
+
+func (e *nodeError) Error() string { return e.msg("?") }
+
+// problem is a nodeError about n, named by its own path, with the message
+// path + text (text starts with its separator: " must be…" or ": …").
+func problem(n *yaml.Node, format string, a ...any) error {
+	text := fmt.Sprintf(format, a...)
+	return &nodeError{at: n, of: n, msg: func(path string) string { return path + text }}
+}
+
+// located turns an error of decoding root into a *Error with the file
+// name, the position and the path of the node it is about.
+func located(file string, root *yaml.Node, err error) error {
+	var ne *nodeError
+	if errors.As(err, &ne) {
+		path := pathOf(root, ne.of)
+		if path == "" {
+			path = "the rules file"
+		}
+		return &Error{File: file, Line: ne.at.Line, Column: ne.at.Column, Msg: ne.msg(path)}
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// Every value is checked by its own type; kept for safety.
+		return &Error{File: file, Msg: strings.Join(te.Errors, "; ")}
+	}
+	return &Error{File: file, Msg: err.Error()}
+}
+
+// pathOf names target by its path from root, as the rules' names spell it
+// ("policy.deny.purls[1]", "registries[0].url"); "" for root itself or a
+// node not under it.
+func pathOf(root, target *yaml.Node) string {
+	var walk func(n *yaml.Node, path string, depth int) (string, bool)
+	walk = func(n *yaml.Node, path string, depth int) (string, bool) {
+		if n == target {
+			return path, true
+		}
+		if depth > 32 {
+			return "", false
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], deref(n.Content[i+1])
+				p := k.Value
+				if path != "" {
+					p = path + "." + k.Value
+				}
+				if k == target {
+					return p, true
+				}
+				if found, ok := walk(v, p, depth+1); ok {
+					return found, true
+				}
+			}
+		case yaml.SequenceNode:
+			for i, item := range n.Content {
+				if found, ok := walk(deref(item), fmt.Sprintf("%s[%d]", path, i), depth+1); ok {
+					return found, true
+				}
+			}
+		}
+		return "", false
+	}
+	p, _ := walk(root, "", 0)
+	return p
 }
 
 // deref follows YAML aliases.
@@ -167,131 +266,362 @@ func kindName(n *yaml.Node) string {
 	return "something else"
 }
 
-// mapping calls fn for each key of the mapping n, in order. Keys not in
-// known are errors, as are duplicates.
-func (p *parser) mapping(n *yaml.Node, where string, known []string, fn func(key string, k, v *yaml.Node) error) error {
+// decodeMapping decodes the mapping n into v, a pointer to a struct whose
+// fields are tagged `yaml:"key"`: n must be a mapping whose keys are all
+// fields of v, each given once. Each field's own type checks its value.
+func decodeMapping(n *yaml.Node, v any) error {
+	n = deref(n)
+	t := reflect.TypeOf(v).Elem()
+	var known []string
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); tag != "" && tag != "-" {
+			known = append(known, tag)
+		}
+	}
+	keys := strings.Join(known, ", ")
 	if n.Kind != yaml.MappingNode {
-		return p.errorf(n, "%s must be a mapping with the keys %s, not %s", where, strings.Join(known, ", "), kindName(n))
+		return problem(n, " must be a mapping with the keys %s, not %s", keys, kindName(n))
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		k := deref(n.Content[i])
 		if k.Kind != yaml.ScalarNode {
-			return p.errorf(k, "%s: keys must be plain words", where)
+			return &nodeError{at: k, of: n, msg: func(path string) string { return path + ": keys must be plain words" }}
 		}
 		if !slices.Contains(known, k.Value) {
-			return p.errorf(k, "unknown key %q in %s (known keys: %s)", k.Value, where, strings.Join(known, ", "))
+			key := k.Value
+			return &nodeError{at: k, of: n, msg: func(path string) string {
+				return fmt.Sprintf("unknown key %q in %s (known keys: %s)", key, path, keys)
+			}}
 		}
 		if line, dup := seen[k.Value]; dup {
-			return p.errorf(k, "%s: key %q already given at line %d", where, k.Value, line)
+			key := k.Value
+			return &nodeError{at: k, of: n, msg: func(path string) string {
+				return fmt.Sprintf("%s: key %q already given at line %d", path, key, line)
+			}}
 		}
 		seen[k.Value] = k.Line
-		if err := fn(k.Value, k, v); err != nil {
-			return err
+		// The decoder leaves a field alone for an empty value, without
+		// asking its type: ask it, so that "mode:" with nothing after it
+		// is an error and "hosts:" an empty list.
+		if val := deref(n.Content[i+1]); val.Kind == yaml.ScalarNode && val.Tag == "!!null" {
+			field, _ := t.FieldByNameFunc(func(name string) bool {
+				f, _ := t.FieldByName(name)
+				tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+				return tag == k.Value
+			})
+			ft := field.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if u, ok := reflect.New(ft).Interface().(yaml.Unmarshaler); ok {
+				if err := u.UnmarshalYAML(val); err != nil {
+					return err
+				}
+			}
 		}
 	}
+	return n.Decode(v)
+}
+
+// scalar is a string value with its node.
+type scalar struct {
+	value string
+	node  *yaml.Node
+}
+
+// UnmarshalYAML accepts a string, and nothing that YAML reads as another
+// type (a number, a boolean) unless it is quoted.
+func (s *scalar) UnmarshalYAML(n *yaml.Node) error {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return problem(n, " must be a string, not %s", kindName(n))
+	}
+	if n.Tag != "!!str" {
+		return problem(n, " must be a string, not %s (quote it)", kindName(n))
+	}
+	*s = scalar{value: n.Value, node: n}
 	return nil
 }
 
-// str returns the string value of a scalar node.
-func (p *parser) str(n *yaml.Node, where string) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return "", p.errorf(n, "%s must be a string, not %s", where, kindName(n))
-	}
-	if n.Tag != "!!str" {
-		return "", p.errorf(n, "%s must be a string, not %s (quote it)", where, kindName(n))
-	}
-	return n.Value, nil
+// list is a YAML list of T, each item with its node; *T decodes itself
+// (it implements yaml.Unmarshaler).
+type list[T any] struct {
+	items []T
+	nodes []*yaml.Node
 }
 
-// list calls fn for each item of the sequence n.
-func (p *parser) list(n *yaml.Node, where, example string, fn func(i int, item *yaml.Node) error) error {
+// decodeList decodes the sequence n item by item; an empty value is an
+// empty list. example shows the list's form in the message of a value
+// that is not a list.
+func decodeList[T any](n *yaml.Node, l *list[T], example string) error {
+	n = deref(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil // "hosts:" with nothing after it: an empty list
 	}
 	if n.Kind != yaml.SequenceNode {
-		return p.errorf(n, "%s must be a list, such as %s, not %s", where, example, kindName(n))
+		return problem(n, " must be a list, such as %s, not %s", example, kindName(n))
 	}
-	for i, item := range n.Content {
-		if err := fn(i, deref(item)); err != nil {
+	for _, item := range n.Content {
+		item = deref(item)
+		var v T
+		var err error
+		if u, ok := any(&v).(yaml.Unmarshaler); ok {
+			// Asked directly: the decoder would leave an empty item alone.
+			err = u.UnmarshalYAML(item)
+		} else {
+			err = item.Decode(&v)
+		}
+		if err != nil {
 			return err
 		}
+		l.items = append(l.items, v)
+		l.nodes = append(l.nodes, item)
 	}
 	return nil
 }
 
-func (p *parser) root(n *yaml.Node, r *Rules) error {
-	return p.mapping(n, "the rules file", []string{"mode", "registries", "policy"}, func(key string, _, v *yaml.Node) error {
-		switch key {
-		case "mode":
-			s, err := p.str(v, "mode")
-			if err != nil {
-				return err
-			}
-			switch Mode(s) {
-			case ModeAudit, ModeEnforce:
-				r.mode = Mode(s)
-			default:
-				return p.errorf(v, "mode must be audit or enforce, not %q", s)
-			}
-		case "registries":
-			return p.registries(v, r)
-		case "policy":
-			return p.policy(v, &r.policy)
-		}
+// fileDoc is a rules file.
+type fileDoc struct {
+	Mode       *modeValue   `yaml:"mode"`
+	Registries registryList `yaml:"registries"`
+	Policy     *policyDoc   `yaml:"policy"`
+}
+
+func (f *fileDoc) UnmarshalYAML(n *yaml.Node) error {
+	type plain fileDoc
+	return decodeMapping(n, (*plain)(f))
+}
+
+// modeValue is the file's mode.
+type modeValue struct{ Mode }
+
+func (m *modeValue) UnmarshalYAML(n *yaml.Node) error {
+	var s scalar
+	if err := s.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	switch Mode(s.value) {
+	case ModeAudit, ModeEnforce:
+		m.Mode = Mode(s.value)
 		return nil
-	})
+	}
+	return problem(s.node, " must be audit or enforce, not %q", s.value)
+}
+
+// UnmarshalYAML reads an action: allow, warn or deny.
+func (a *Action) UnmarshalYAML(n *yaml.Node) error {
+	var s scalar
+	if err := s.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	switch Action(s.value) {
+	case Allow, Warn, Deny:
+		*a = Action(s.value)
+		return nil
+	}
+	return problem(s.node, " must be allow, warn or deny, not %q", s.value)
+}
+
+// registryDoc is one entry of registries.
+type registryDoc struct {
+	URL       *scalar        `yaml:"url"`
+	Ecosystem *ecosystemName `yaml:"ecosystem"`
+	node      *yaml.Node
+}
+
+func (d *registryDoc) UnmarshalYAML(n *yaml.Node) error {
+	type plain registryDoc
+	if err := decodeMapping(n, (*plain)(d)); err != nil {
+		return err
+	}
+	d.node = deref(n)
+	return nil
 }
 
 // registryEcosystems are the layouts a registries entry may name.
 var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo}
 
-func (p *parser) registries(n *yaml.Node, r *Rules) error {
+// ecosystemName is the layout of an extra registry.
+type ecosystemName struct{ scalar }
+
+func (e *ecosystemName) UnmarshalYAML(n *yaml.Node) error {
+	if err := e.scalar.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	if !slices.Contains(registryEcosystems, e.value) {
+		return problem(e.node, " must be one of %s, not %q", strings.Join(registryEcosystems, ", "), e.value)
+	}
+	return nil
+}
+
+// registryList is registries.
+type registryList struct{ list[registryDoc] }
+
+func (l *registryList) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList(n, &l.list, "[{url: https://npm.corp.example/api/npm/npm-remote/, ecosystem: npm}]")
+}
+
+// policyDoc is the policy section.
+type policyDoc struct {
+	Allow            *listsDoc `yaml:"allow"`
+	Deny             *listsDoc `yaml:"deny"`
+	Unclassified     *Action   `yaml:"unclassified"`
+	GenericDownloads *Action   `yaml:"generic_downloads"`
+	HashChanged      *Action   `yaml:"hash_changed"`
+}
+
+func (p *policyDoc) UnmarshalYAML(n *yaml.Node) error {
+	type plain policyDoc
+	return decodeMapping(n, (*plain)(p))
+}
+
+// listsDoc is policy.allow or policy.deny.
+type listsDoc struct {
+	Hosts      hostList      `yaml:"hosts"`
+	Ecosystems ecosystemList `yaml:"ecosystems"`
+	PURLs      purlList      `yaml:"purls"`
+}
+
+func (l *listsDoc) UnmarshalYAML(n *yaml.Node) error {
+	type plain listsDoc
+	return decodeMapping(n, (*plain)(l))
+}
+
+// hostEntry is one item of a hosts list.
+type hostEntry struct {
+	scalar
+	pattern hostPattern
+}
+
+func (h *hostEntry) UnmarshalYAML(n *yaml.Node) error {
+	if err := h.scalar.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	p, err := parseHostPattern(h.value)
+	if err != nil {
+		return problem(h.node, ": %v", err)
+	}
+	h.pattern = p
+	return nil
+}
+
+type hostList struct{ list[hostEntry] }
+
+func (l *hostList) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList(n, &l.list, `["*.corp.example"]`)
+}
+
+// policyEcosystems are the ecosystems the ecosystems lists may name.
+var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
+	classify.EcosystemCargo, classify.EcosystemGitHub}
+
+// ecosystemEntry is one item of an ecosystems list.
+type ecosystemEntry struct{ scalar }
+
+func (e *ecosystemEntry) UnmarshalYAML(n *yaml.Node) error {
+	if err := e.scalar.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	if e.value == classify.EcosystemGeneric {
+		return problem(e.node, ": generic downloads are governed by policy.generic_downloads")
+	}
+	if !slices.Contains(policyEcosystems, e.value) {
+		return problem(e.node, " must be one of %s, not %q", strings.Join(policyEcosystems, ", "), e.value)
+	}
+	return nil
+}
+
+type ecosystemList struct{ list[ecosystemEntry] }
+
+func (l *ecosystemList) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList(n, &l.list, "[npm, pypi]")
+}
+
+// purlEntry is one item of a purls list.
+type purlEntry struct {
+	scalar
+	pattern purlPattern
+}
+
+func (p *purlEntry) UnmarshalYAML(n *yaml.Node) error {
+	if err := p.scalar.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	pp, err := parsePURLPattern(p.value)
+	if err != nil {
+		return problem(p.node, ": %v", err)
+	}
+	p.pattern = pp
+	return nil
+}
+
+type purlList struct{ list[purlEntry] }
+
+func (l *purlList) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList(n, &l.list, `["pkg:npm/evil-*"]`)
+}
+
+// build checks what only the whole file can tell (a registry's URL and
+// its uniqueness) and fills r; root names the nodes' paths.
+func (f *fileDoc) build(r *Rules, root *yaml.Node) error {
+	if f.Mode != nil {
+		r.mode = f.Mode.Mode
+	}
 	seen := map[string]int{}
-	return p.list(n, "registries", "[{url: https://npm.corp.example/api/npm/npm-remote/, ecosystem: npm}]", func(i int, item *yaml.Node) error {
-		where := fmt.Sprintf("registries[%d]", i)
-		var reg Registry
-		var urlNode *yaml.Node
-		err := p.mapping(item, where, []string{"url", "ecosystem"}, func(key string, _, v *yaml.Node) error {
-			s, err := p.str(v, where+"."+key)
-			if err != nil {
-				return err
-			}
-			switch key {
-			case "url":
-				urlNode = v
-				reg.URL = s
-			case "ecosystem":
-				if !slices.Contains(registryEcosystems, s) {
-					return p.errorf(v, "%s.ecosystem must be one of %s, not %q", where, strings.Join(registryEcosystems, ", "), s)
-				}
-				reg.Ecosystem = s
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+	for _, d := range f.Registries.items {
+		if d.URL == nil {
+			return problem(d.node, " needs a url (the registry's base URL, such as https://nexus.corp.example/repository/npm-proxy/)")
 		}
-		if urlNode == nil {
-			return p.errorf(item, "%s needs a url (the registry's base URL, such as https://nexus.corp.example/repository/npm-proxy/)", where)
+		if d.Ecosystem == nil {
+			return problem(d.node, " needs an ecosystem (%s)", strings.Join(registryEcosystems, ", "))
 		}
-		if reg.Ecosystem == "" {
-			return p.errorf(item, "%s needs an ecosystem (%s)", where, strings.Join(registryEcosystems, ", "))
-		}
+		reg := Registry{URL: d.URL.value, Ecosystem: d.Ecosystem.value}
 		if !strings.Contains(reg.URL, "://") {
 			reg.URL = "https://" + reg.URL
 		}
 		if _, err := newClassifier(reg); err != nil {
-			return p.errorf(urlNode, "%s.url: %v", where, err)
+			return problem(d.URL.node, ": %v", err)
 		}
 		key := reg.Ecosystem + " " + strings.TrimSuffix(reg.URL, "/")
 		if line, dup := seen[key]; dup {
-			return p.errorf(urlNode, "%s: the same %s registry is already given at line %d", where, reg.Ecosystem, line)
+			return &nodeError{at: d.URL.node, of: d.node, msg: func(path string) string {
+				return fmt.Sprintf("%s: the same %s registry is already given at line %d", path, reg.Ecosystem, line)
+			}}
 		}
-		seen[key] = urlNode.Line
+		seen[key] = d.URL.node.Line
 		r.registries = append(r.registries, reg)
-		return nil
-	})
+	}
+	if p := f.Policy; p != nil {
+		for _, a := range []struct {
+			from *Action
+			to   *Action
+		}{{p.Unclassified, &r.policy.unclassified}, {p.GenericDownloads, &r.policy.generic}, {p.HashChanged, &r.policy.hashChanged}} {
+			if a.from != nil {
+				*a.to = *a.from
+			}
+		}
+		if p.Allow != nil {
+			p.Allow.fill(&r.policy.allow, root)
+		}
+		if p.Deny != nil {
+			p.Deny.fill(&r.policy.deny, root)
+		}
+	}
+	return nil
+}
+
+// fill copies the lists into l, each entry named by its path in root.
+func (d *listsDoc) fill(l *lists, root *yaml.Node) {
+	for _, e := range d.Hosts.items {
+		l.hosts = append(l.hosts, entry[hostPattern]{rule: pathOf(root, e.node), written: e.value, value: e.pattern})
+	}
+	for _, e := range d.Ecosystems.items {
+		l.ecosystems = append(l.ecosystems, entry[string]{rule: pathOf(root, e.node), written: e.value, value: e.value})
+	}
+	for _, e := range d.PURLs.items {
+		l.purls = append(l.purls, entry[purlPattern]{rule: pathOf(root, e.node), written: e.value, value: e.pattern})
+	}
 }
 
 // newClassifier makes the classifier of an extra registry.
@@ -309,90 +639,4 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewCargo(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
-}
-
-func (p *parser) policy(n *yaml.Node, pol *policy) error {
-	known := []string{"allow", "deny", "unclassified", "generic_downloads", "hash_changed"}
-	return p.mapping(n, "policy", known, func(key string, _, v *yaml.Node) error {
-		switch key {
-		case "allow":
-			return p.lists(v, "policy.allow", &pol.allow)
-		case "deny":
-			return p.lists(v, "policy.deny", &pol.deny)
-		case "unclassified":
-			return p.action(v, "policy.unclassified", &pol.unclassified)
-		case "generic_downloads":
-			return p.action(v, "policy.generic_downloads", &pol.generic)
-		case "hash_changed":
-			return p.action(v, "policy.hash_changed", &pol.hashChanged)
-		}
-		return nil
-	})
-}
-
-func (p *parser) action(n *yaml.Node, where string, a *Action) error {
-	s, err := p.str(n, where)
-	if err != nil {
-		return err
-	}
-	switch Action(s) {
-	case Allow, Warn, Deny:
-		*a = Action(s)
-		return nil
-	}
-	return p.errorf(n, "%s must be allow, warn or deny, not %q", where, s)
-}
-
-// policyEcosystems are the ecosystems the ecosystems lists may name.
-var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
-	classify.EcosystemCargo, classify.EcosystemGitHub}
-
-func (p *parser) lists(n *yaml.Node, where string, l *lists) error {
-	return p.mapping(n, where, []string{"hosts", "ecosystems", "purls"}, func(key string, _, v *yaml.Node) error {
-		lw := where + "." + key
-		switch key {
-		case "hosts":
-			return p.list(v, lw, `["*.corp.example"]`, func(i int, item *yaml.Node) error {
-				s, err := p.str(item, fmt.Sprintf("%s[%d]", lw, i))
-				if err != nil {
-					return err
-				}
-				hp, err := parseHostPattern(s)
-				if err != nil {
-					return p.errorf(item, "%s[%d]: %v", lw, i, err)
-				}
-				l.hosts = append(l.hosts, entry[hostPattern]{rule: fmt.Sprintf("%s[%d]", lw, i), written: s, value: hp})
-				return nil
-			})
-		case "ecosystems":
-			return p.list(v, lw, "[npm, pypi]", func(i int, item *yaml.Node) error {
-				s, err := p.str(item, fmt.Sprintf("%s[%d]", lw, i))
-				if err != nil {
-					return err
-				}
-				if s == classify.EcosystemGeneric {
-					return p.errorf(item, "%s[%d]: generic downloads are governed by policy.generic_downloads", lw, i)
-				}
-				if !slices.Contains(policyEcosystems, s) {
-					return p.errorf(item, "%s[%d] must be one of %s, not %q", lw, i, strings.Join(policyEcosystems, ", "), s)
-				}
-				l.ecosystems = append(l.ecosystems, entry[string]{rule: fmt.Sprintf("%s[%d]", lw, i), written: s, value: s})
-				return nil
-			})
-		case "purls":
-			return p.list(v, lw, `["pkg:npm/evil-*"]`, func(i int, item *yaml.Node) error {
-				s, err := p.str(item, fmt.Sprintf("%s[%d]", lw, i))
-				if err != nil {
-					return err
-				}
-				pp, err := parsePURLPattern(s)
-				if err != nil {
-					return p.errorf(item, "%s[%d]: %v", lw, i, err)
-				}
-				l.purls = append(l.purls, entry[purlPattern]{rule: fmt.Sprintf("%s[%d]", lw, i), written: s, value: pp})
-				return nil
-			})
-		}
-		return nil
-	})
 }

@@ -57,6 +57,7 @@ func TestInvalidFiles(t *testing.T) {
 		{"bad-indent.yaml", 2, 0, "not valid YAML: did not find expected key in the mapping that starts on this line"},
 		{"missing-url.yaml", 2, 5, `registries[0] needs a url`},
 		{"duplicate-key.yaml", 4, 1, `the rules file: key "mode" already given at line 1`},
+		{"two-documents.yaml", 3, 1, "a second YAML document: a rules file holds one document"},
 		{"bad-url.yaml", 2, 10, `registries[0].url: npm: registry base URL "ftp://mirror.corp.example/npm/": scheme must be http or https`},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -105,6 +106,15 @@ func TestParseEdgeCases(t *testing.T) {
 		{"purl pattern without name", "policy:\n  deny:\n    purls: [\"pkg:npm\"]\n", false, "needs a type and a name"},
 		{"host with port", "policy:\n  deny:\n    hosts: [\"a.example:8443\"]\n", true, ""},
 		{"host with bad port", "policy:\n  deny:\n    hosts: [\"a.example:x\"]\n", false, "bad port"},
+		{"two documents", "mode: enforce\n---\npolicy: {deny: {purls: [\"pkg:npm/evil-*\"]}}\n", false, "rules.yaml:3:1: a second YAML document"},
+		{"an empty second document", "mode: enforce\n---\n", false, "a second YAML document"},
+		{"document end marker", "mode: enforce\n...\n", true, ""},
+		{"empty mode", "mode:\n", false, "mode must be a string, not empty"},
+		{"empty policy", "policy:\n", false, "policy must be a mapping with the keys allow, deny, unclassified, generic_downloads, hash_changed, not empty"},
+		{"empty action", "policy:\n  unclassified:\n", false, "policy.unclassified must be a string, not empty"},
+		{"empty registry url", "registries:\n  - {url: , ecosystem: npm}\n", false, "registries[0].url must be a string, not empty"},
+		{"bad list item", "policy:\n  deny:\n    purls: [\"pkg:npm/a\", [1]]\n", false, "policy.deny.purls[1] must be a string, not a list"},
+		{"key not a word", "policy:\n  ? [a]\n  : x\n", false, "policy: keys must be plain words"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Parse("rules.yaml", []byte(tc.src))

@@ -500,12 +500,19 @@ func TestRulesFlagErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("mode: audit\npolicy:\n  deny:\n    purl: [x]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The second document would turn enforce mode's deny rule into "no
+	// violations" if it were ignored.
+	twoDocs := filepath.Join(dir, "two.yaml")
+	if err := os.WriteFile(twoDocs, []byte("mode: enforce\n---\npolicy:\n  deny:\n    purls: [\"pkg:npm/*\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	marker := filepath.Join(dir, "started")
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--rules", bad}, "depaudit: build: " + bad + `:4:5: unknown key "purl" in policy.deny (known keys: hosts, ecosystems, purls)` + "\n"},
+		{[]string{"--rules", twoDocs}, "depaudit: build: " + twoDocs + ":3:1: a second YAML document"},
 		{[]string{"--rules", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
 		{[]string{"--fail-on-violation"}, "--fail-on-violation needs a rules file"},
 	} {
