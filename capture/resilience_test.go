@@ -328,6 +328,14 @@ func (rp *resProxy) dialTunnel(t *testing.T, host string) net.Conn {
 
 // resLeakCheck records goroutines and open file descriptors before a test
 // and checks, when it ends, that both are back where they were.
+// skipSlow skips a resilience test under go test -short, the quick loop.
+func skipSlow(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("a slow resilience test: skipped with -short")
+	}
+}
+
 func resLeakCheck(t *testing.T) {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
@@ -443,6 +451,7 @@ func faultCases() []faultCase {
 // and checks that each request got exactly one record saying the right
 // thing, that the proxy keeps serving afterwards, and that nothing leaks.
 func TestResilienceStorm(t *testing.T) {
+	skipSlow(t)
 	resLeakCheck(t)
 	o := newFaultOrigin(t)
 	rp := newResProxy(t, o, resStormHeader, resStall)
@@ -544,6 +553,7 @@ func TestResilienceStorm(t *testing.T) {
 // tunnel, and a tunnel left idle, are all dropped, and the proxy records
 // nothing for requests that never arrived whole.
 func TestResilienceSlowloris(t *testing.T) {
+	skipSlow(t)
 	resLeakCheck(t)
 	o := newFaultOrigin(t)
 	rp := newResProxy(t, o, resHeader, resStall)
@@ -657,6 +667,7 @@ func TestResilienceSlowloris(t *testing.T) {
 // recorded once, and the capture log lists them in the order they
 // finished.
 func TestResilienceBurst(t *testing.T) {
+	skipSlow(t)
 	resLeakCheck(t)
 	o := newFaultOrigin(t)
 	// The default timeouts, the idle one included: this test is about

@@ -31,10 +31,20 @@ import (
 // instead of the whole suite.
 const e2eTimeout = 3 * time.Minute
 
+// skipShort skips an end-to-end run of a real client under go test
+// -short, the quick loop.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("an end-to-end run of a real client: skipped with -short")
+	}
+}
+
 // requireClient returns the path of a client binary, skipping (or failing
 // under DEPAUDIT_REQUIRE_CLIENTS=1) when it is not installed.
 func requireClient(t *testing.T, name string) string {
 	t.Helper()
+	skipShort(t)
 	p, err := exec.LookPath(name)
 	if err != nil {
 		missingClient(t, name, err)
@@ -64,6 +74,7 @@ type e2eRun struct {
 // fresh HOME, the inherited PATH, and nothing else from the test process.
 func newE2E(t *testing.T, opts fakeregistry.Options) *e2eRun {
 	t.Helper()
+	skipShort(t)
 	reg, err := fakeregistry.Start(opts)
 	if err != nil {
 		t.Fatalf("fake registry: %v", err)

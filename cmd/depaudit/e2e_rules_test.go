@@ -41,6 +41,7 @@ type rulesE2E struct {
 
 func newRulesE2E(t *testing.T, opts fakeregistry.Options) *rulesE2E {
 	t.Helper()
+	skipShort(t)
 	requireRulesWiring(t)
 	priv, err := fakeregistry.StartPrivate(opts)
 	if err != nil {
