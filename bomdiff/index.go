@@ -3,7 +3,6 @@ package bomdiff
 import (
 	"cmp"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -60,9 +59,6 @@ var keyQualifiers = map[string][]string{
 	packageurl.TypeApk:    {"arch"},
 	packageurl.TypeAlpm:   {"arch"},
 }
-
-// pep503 is the run of characters PEP 503 folds into one "-".
-var pep503 = regexp.MustCompile(`[-_.]+`)
 
 // indexBOM reduces a BOM to its packages and services, nested components
 // and services included.
@@ -265,7 +261,7 @@ func componentIdentity(c *Component) (PackageRef, string, bool) {
 // purlIdentity names a component by its parsed package URL.
 func purlIdentity(p packageurl.PackageURL, c *Component) (PackageRef, string, bool) {
 	if p.Type == packageurl.TypePyPi {
-		p.Name = pep503.ReplaceAllString(p.Name, "-")
+		p.Name = classify.PEP503Name(p.Name)
 	}
 	ver := p.Version
 	if ver == "" {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/depaudit/depaudit/internal/plural"
 )
 
 // markdownLabels name the categories in the markdown table.
@@ -32,10 +34,10 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 	}
 	if n := d.Count(CategoryHashChanged); n > 0 {
 		fmt.Fprintf(bw, "> [!CAUTION]\n> **%d %s changed %s bytes without changing %s version.**\n\n",
-			n, plural(n, "artifact", "artifacts"), plural(n, "its", "their"), plural(n, "its", "their"))
+			n, plural.Noun(n, "artifact", "artifacts"), plural.Noun(n, "its", "their"), plural.Noun(n, "its", "their"))
 	}
 	if n := d.Count(CategoryURLChanged); n > 0 {
-		fmt.Fprintf(bw, "> [!WARNING]\n> **%d %s now fetched from a new host.**\n\n", n, plural(n, "package is", "packages are"))
+		fmt.Fprintf(bw, "> [!WARNING]\n> **%d %s now fetched from a new host.**\n\n", n, plural.Noun(n, "package is", "packages are"))
 	}
 	fmt.Fprint(bw, "| Change | Package | Old | New |\n| --- | --- | --- | --- |\n")
 	for _, c := range Categories() {
@@ -98,14 +100,7 @@ func (d *Diff) markdownRows(c Category) [][3]string {
 
 func endpointCount(s ServiceRef) string {
 	n := len(s.Endpoints)
-	return fmt.Sprintf("%d %s", n, plural(n, "endpoint", "endpoints"))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return fmt.Sprintf("%d %s", n, plural.Noun(n, "endpoint", "endpoints"))
 }
 
 // mdCode renders s as inline code inside a table cell; "" stays empty.

@@ -58,11 +58,10 @@ type exchangeLine struct {
 // as it is given, so a crash loses at most the line being written.
 // It is safe for concurrent use.
 type LogWriter struct {
-	mu    sync.Mutex
-	w     io.Writer
-	flush func() error
-	n     int64
-	err   error
+	mu  sync.Mutex
+	w   io.Writer
+	n   int64
+	err error
 }
 
 // NewLogWriter writes the header to w and returns a writer for the rest of

@@ -42,7 +42,7 @@ func (r pkgRef) canonical() packageurl.PackageURL {
 	ns, name := r.namespace, r.name
 	switch r.typ {
 	case packageurl.TypePyPi:
-		name = pep503(name)
+		name = PEP503Name(name)
 	case packageurl.TypeGithub:
 		ns, name = strings.ToLower(ns), strings.ToLower(name)
 	}
@@ -74,9 +74,9 @@ func finding(p *parsed, eco string, kind Kind, ref pkgRef) Finding {
 	return f
 }
 
-// pep503 normalises a Python distribution name: runs of "-", "_" and "."
-// become one "-", letters are lower-cased.
-func pep503(name string) string {
+// PEP503Name normalises a Python distribution name as PEP 503 does: runs
+// of "-", "_" and "." become one "-", letters are lower-cased.
+func PEP503Name(name string) string {
 	var b strings.Builder
 	b.Grow(len(name))
 	sep := false

@@ -181,9 +181,9 @@ func pyDist(file, hint string) (name, version string, ok bool) {
 			continue
 		}
 		if hint != "" {
-			want := pep503(hint)
+			want := PEP503Name(hint)
 			for i := strings.IndexByte(stem, '-'); i > 0; i = nextHyphen(stem, i) {
-				if pep503(stem[:i]) == want {
+				if PEP503Name(stem[:i]) == want {
 					return checkPy(stem[:i], stem[i+1:])
 				}
 			}

@@ -109,8 +109,8 @@ func TestPEP503(t *testing.T) {
 		"Django": "django", "zope.interface": "zope-interface", "a__b": "a-b", "A-_.B": "a-b",
 		"typing_extensions": "typing-extensions", "-x-": "-x-", "": "",
 	} {
-		if got := pep503(in); got != want {
-			t.Errorf("pep503(%q) = %q, want %q", in, got, want)
+		if got := PEP503Name(in); got != want {
+			t.Errorf("PEP503Name(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

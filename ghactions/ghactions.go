@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depaudit/depaudit/internal/plural"
 	"github.com/depaudit/depaudit/view"
 )
 
@@ -36,10 +37,10 @@ func WriteSummary(w io.Writer, b *view.Build) error {
 	mismatches := b.Mismatches()
 	if n := len(mismatches); n > 0 {
 		fmt.Fprintf(bw, "> [!CAUTION]\n> **%d %s received with bytes that differ from the digests %s registry published.**\n\n",
-			n, plural(n, "package was", "packages were"), plural(n, "its", "their"))
+			n, plural.Noun(n, "package was", "packages were"), plural.Noun(n, "its", "their"))
 	}
 	if n := b.Denied(); n > 0 {
-		fmt.Fprintf(bw, "> [!CAUTION]\n> **The build broke %d deny %s of the policy.**\n\n", n, plural(n, "rule", "rules"))
+		fmt.Fprintf(bw, "> [!CAUTION]\n> **The build broke %d deny %s of the policy.**\n\n", n, plural.Noun(n, "rule", "rules"))
 	}
 	fmt.Fprint(bw, "| | |\n| --- | --- |\n")
 	if b.Command != "" {
@@ -57,7 +58,7 @@ func WriteSummary(w io.Writer, b *view.Build) error {
 		fmt.Fprintf(bw, "| Duration | %s |\n", d.Round(time.Millisecond))
 	}
 	s := b.Summary
-	req := fmt.Sprintf("%d to %d %s", s.Requests, s.Hosts, plural(s.Hosts, "host", "hosts"))
+	req := fmt.Sprintf("%d to %d %s", s.Requests, s.Hosts, plural.Noun(s.Hosts, "host", "hosts"))
 	if s.Failures > 0 {
 		req += fmt.Sprintf(", %d failed", s.Failures)
 	}
@@ -75,7 +76,7 @@ func WriteSummary(w io.Writer, b *view.Build) error {
 	fmt.Fprintf(bw, "| Verification | %d verified, %d mismatch, %d unverifiable |\n",
 		b.Counts[view.Verified], b.Counts[view.Mismatch], b.Counts[view.Unverifiable])
 	if len(s.UnclassifiedHosts) > 0 {
-		fmt.Fprintf(bw, "| Unclassified | %d %s to %s |\n", s.UnclassifiedCalls, plural(s.UnclassifiedCalls, "call", "calls"),
+		fmt.Fprintf(bw, "| Unclassified | %d %s to %s |\n", s.UnclassifiedCalls, plural.Noun(s.UnclassifiedCalls, "call", "calls"),
 			mdText(strings.Join(s.UnclassifiedHosts, ", ")))
 	}
 	if len(b.Violations) > 0 {
@@ -172,13 +173,6 @@ func EscapeData(s string) string {
 // EscapeData, and also ':' and ','.
 func EscapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // mdCode renders s as inline code inside a table cell.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/internal/plural"
 	"github.com/depaudit/depaudit/observe"
 )
 
@@ -63,20 +64,13 @@ type Violation struct {
 func (v Violation) String() string {
 	s := string(v.Level) + ": " + v.Reason
 	if v.Requests > 0 {
-		s += " (" + plural(v.Requests, "request")
+		s += " (" + plural.Count(v.Requests, "request")
 		if v.Blocked > 0 {
 			s += fmt.Sprintf(", %d refused", v.Blocked)
 		}
 		s += ")"
 	}
 	return s
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Evaluate returns the violations of a finished build, deny before warn,

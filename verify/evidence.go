@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -102,8 +103,8 @@ func (e *Evidence) add(o *observe.Observation) {
 			b = &body{computed: map[string]string{}}
 			e.bodies[sum] = b
 		}
-		b.sha512 = firstNonEmpty(b.sha512, normalHex(AlgSHA512, x.SHA512))
-		b.sha1 = firstNonEmpty(b.sha1, normalHex(AlgSHA1, x.SHA1))
+		b.sha512 = cmp.Or(b.sha512, normalHex(AlgSHA512, x.SHA512))
+		b.sha1 = cmp.Or(b.sha1, normalHex(AlgSHA1, x.SHA1))
 		if k := urlkey.Key(x.URL); k != "" && !slices.Contains(b.urls, k) {
 			b.urls = append(b.urls, k)
 		}
@@ -315,13 +316,6 @@ func (e *Evidence) Artifacts() []Verdict {
 		out = append(out, e.Check(a.purl, a.sha256))
 	}
 	return out
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func appendNew(list []string, s string) []string {

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/internal/plural"
 	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/spdx"
 )
@@ -262,7 +263,7 @@ func printSummary(w io.Writer, r *audit.Report, wrote []string) {
 		fmt.Fprintln(w, "depaudit: warning: "+m)
 	}
 	s := r.Summary
-	line := fmt.Sprintf("%s to %s, %s received", countNoun(s.Requests, "request"), countNoun(s.Hosts, "host"), humanBytes(s.Bytes))
+	line := fmt.Sprintf("%s to %s, %s received", plural.Count(s.Requests, "request"), plural.Count(s.Hosts, "host"), humanBytes(s.Bytes))
 	if s.Failures > 0 {
 		line += fmt.Sprintf(", %d failed", s.Failures)
 	}
@@ -280,17 +281,17 @@ func printSummary(w io.Writer, r *audit.Report, wrote []string) {
 	for i, e := range ecos {
 		parts[i] = fmt.Sprintf("%s %d", e, s.Packages[e])
 	}
-	line = countNoun(s.Components, "package")
+	line = plural.Count(s.Components, "package")
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
 	}
 	if s.FailedDownloads > 0 {
-		line += fmt.Sprintf("; %s left out (failed or incomplete)", countNoun(s.FailedDownloads, "download"))
+		line += fmt.Sprintf("; %s left out (failed or incomplete)", plural.Count(s.FailedDownloads, "download"))
 	}
 	fmt.Fprintln(w, "depaudit: "+line)
 	if len(s.UnclassifiedHosts) > 0 {
-		fmt.Fprintf(w, "depaudit: %s to %s: %s\n", countNoun(s.UnclassifiedCalls, "unclassified call"),
-			countNoun(len(s.UnclassifiedHosts), "host"), strings.Join(s.UnclassifiedHosts, ", "))
+		fmt.Fprintf(w, "depaudit: %s to %s: %s\n", plural.Count(s.UnclassifiedCalls, "unclassified call"),
+			plural.Count(len(s.UnclassifiedHosts), "host"), strings.Join(s.UnclassifiedHosts, ", "))
 	}
 	if len(s.FailedTunnels) > 0 {
 		fmt.Fprintf(w, "depaudit: TLS handshake failed (the client did not trust depaudit's CA?) for: %s\n", strings.Join(s.FailedTunnels, ", "))
@@ -298,14 +299,6 @@ func printSummary(w io.Writer, r *audit.Report, wrote []string) {
 	if len(wrote) > 0 {
 		fmt.Fprintln(w, "depaudit: wrote "+strings.Join(wrote, "; "))
 	}
-}
-
-// countNoun formats a count with its noun, adding "s" unless it is one.
-func countNoun(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // humanBytes formats a byte count with a binary unit.

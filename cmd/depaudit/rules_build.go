@@ -9,6 +9,7 @@ import (
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/plural"
 	"github.com/depaudit/depaudit/rules"
 )
 
@@ -149,9 +150,9 @@ func printViolations(w io.Writer, r *rules.Rules, rep *audit.Report, baseline bo
 		fmt.Fprintln(w, head+": no violations")
 		return 0
 	case warned == 0:
-		fmt.Fprintf(w, "%s: %s\n", head, countNoun(denied, "violation"))
+		fmt.Fprintf(w, "%s: %s\n", head, plural.Count(denied, "violation"))
 	default:
-		fmt.Fprintf(w, "%s: %s, %s\n", head, countNoun(denied, "violation"), countNoun(warned, "warning"))
+		fmt.Fprintf(w, "%s: %s, %s\n", head, plural.Count(denied, "violation"), plural.Count(warned, "warning"))
 	}
 	for _, v := range vs {
 		line := "depaudit:   " + v.String()

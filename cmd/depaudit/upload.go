@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/dtrack"
+	"github.com/depaudit/depaudit/internal/plural"
 )
 
 // exitPolicy is the exit code of an upload whose findings reach
@@ -257,10 +258,10 @@ func uploadBOM(ctx context.Context, env *appEnv, opts uploadOptions, name string
 		return fail("%v", err)
 	}
 	counts := dtrack.Count(findings)
-	fmt.Fprintf(env.stdout, "processed; project %s (%s) has %s: %s\n", describeProject(req), projectUUID, plural(counts.Total(), "finding"), counts)
+	fmt.Fprintf(env.stdout, "processed; project %s (%s) has %s: %s\n", describeProject(req), projectUUID, plural.Count(counts.Total(), "finding"), counts)
 	if opts.failOnSet {
 		if n := counts.AtLeast(opts.failOn); n > 0 {
-			return exitCode{code: exitPolicy, msg: fmt.Sprintf("upload: %s at severity %s or higher (--fail-on-severity %s)", plural(n, "finding"), opts.failOn, opts.failOn)}
+			return exitCode{code: exitPolicy, msg: fmt.Sprintf("upload: %s at severity %s or higher (--fail-on-severity %s)", plural.Count(n, "finding"), opts.failOn, opts.failOn)}
 		}
 	}
 	return nil
@@ -279,14 +280,6 @@ func describeProject(r dtrack.UploadRequest) string {
 		return r.ProjectUUID
 	}
 	return fmt.Sprintf("%q version %q", r.ProjectName, r.ProjectVersion)
-}
-
-// plural returns e.g. "1 finding" or "3 findings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // redact removes secret from s.

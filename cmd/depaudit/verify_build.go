@@ -9,6 +9,7 @@ import (
 
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/internal/plural"
 	"github.com/depaudit/depaudit/verify"
 )
 
@@ -43,7 +44,7 @@ func printVerification(w io.Writer, r *audit.Report) {
 	n := verify.Count(verdicts)
 	line := fmt.Sprintf("depaudit: verification: %d verified, %d mismatch, %d unverifiable", n.Verified, n.Mismatch, n.Unverifiable)
 	if len(r.Fetched) > 0 {
-		line += fmt.Sprintf(" (%s fetched after the build)", countNoun(len(r.Fetched), "metadata document"))
+		line += fmt.Sprintf(" (%s fetched after the build)", plural.Count(len(r.Fetched), "metadata document"))
 	}
 	fmt.Fprintln(w, line)
 }

@@ -3,6 +3,7 @@ package fakeregistry
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cgi"
 	"os"
@@ -121,7 +122,7 @@ func newGitBackend(dir string) (*gitBackend, error) {
 			Args:   []string{"http-backend"},
 			Root:   "/",
 			Env:    append(env, "GIT_PROJECT_ROOT="+root, "GIT_HTTP_EXPORT_ALL=1"),
-			Stderr: discard{},
+			Stderr: io.Discard,
 		},
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -128,7 +129,7 @@ func (s *Server) start(opts Options) (err error) {
 	}
 	errLog := opts.ErrorLog
 	if errLog == nil {
-		errLog = log.New(discard{}, "", 0)
+		errLog = log.New(io.Discard, "", 0)
 	}
 	s.tlsLn, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -150,10 +151,6 @@ func (s *Server) start(opts Options) (err error) {
 	go func() { defer s.wg.Done(); _ = s.httpSrv.Serve(s.httpLn) }()
 	return nil
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Close stops the listeners and removes the temporary git repository.
 func (s *Server) Close() error {
