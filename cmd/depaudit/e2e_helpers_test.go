@@ -211,7 +211,40 @@ func (e *e2eRun) build(command ...string) *e2eResult {
 	if res.log.Truncated() {
 		e.t.Errorf("capture log is truncated: %s", res.log.Damage)
 	}
+	e.checkReport(res)
 	return res
+}
+
+// checkReport runs `depaudit report` on the capture log of a build and
+// checks that it writes the build's SBOM (apart from serial number and
+// timestamp) and unclassified calls, byte for byte.
+func (e *e2eRun) checkReport(res *e2eResult) {
+	e.t.Helper()
+	out, err := os.MkdirTemp(e.home, "report-")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sbomPath, unclassifiedPath := filepath.Join(out, "report.cdx.json"), filepath.Join(out, "report.unclassified.json")
+	var stdout, stderr bytes.Buffer
+	env := &appEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(string) string { return "" }, environ: func() []string { return nil }}
+	if code := run(context.Background(), env, []string{"depaudit", "report", "-o", sbomPath, "--unclassified", unclassifiedPath, res.capturePath}); code != 0 {
+		e.t.Fatalf("depaudit report: exit %d\n%s", code, stderr.String())
+	}
+	for _, pair := range [][2]string{{res.sbomPath, sbomPath}, {res.unclassifiedPath, unclassifiedPath}} {
+		built, err := os.ReadFile(pair[0])
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		reported, err := os.ReadFile(pair[1])
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		blank := func(d []byte) []byte { return volatileRE.ReplaceAll(d, []byte(`$1""`)) }
+		if !bytes.Equal(blank(built), blank(reported)) {
+			e.t.Errorf("depaudit report %s differs from the build's %s beyond serial number and timestamp", pair[1], pair[0])
+		}
+	}
 }
 
 func describeLog(l *capture.Log) string {
