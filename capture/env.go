@@ -8,7 +8,7 @@ import (
 )
 
 // proxyVars are set to the proxy URL in the child's environment. Each client
-// honours a different subset (see the README's client table).
+// honours a different subset (see the client table in docs/build.md).
 var proxyVars = []string{
 	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
 	"npm_config_proxy", "npm_config_https_proxy", "NPM_CONFIG_PROXY", "NPM_CONFIG_HTTPS_PROXY",
