@@ -155,7 +155,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Inspect:         verifyInspect(cl),
 	}
 	if c.Bool("debug") {
-		cfg.Warnf = func(format string, a ...any) { fmt.Fprintf(env.stderr, "depaudit: proxy: "+format+"\n", a...) }
+		cfg.Warnf = func(format string, a ...any) {
+			fmt.Fprintf(termSafe{env.stderr}, "depaudit: proxy: "+format+"\n", a...)
+		}
 		log.SetOutput(env.stderr)
 		log.SetPrefix("depaudit: ")
 	}
@@ -170,6 +172,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		}
 		return usageError("build: %v", err)
 	}
+	// The child has ended: what is printed from now on is depaudit's, and
+	// quotes what the network sent.
+	env = env.withSafeStderr()
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
