@@ -128,6 +128,12 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	if cfg.StallTimeout == 0 {
 		cfg.StallTimeout = 2 * time.Minute
 	}
+	if warnf := cfg.Warnf; warnf != nil {
+		// Diagnostics quote URLs and headers (goproxy's "Cannot parse
+		// URL" warnings, upstream errors): nothing printed may hold what
+		// the log would redact.
+		cfg.Warnf = func(format string, args ...any) { warnf("%s", RedactText(fmt.Sprintf(format, args...))) }
+	}
 	token := make([]byte, 16)
 	if _, err := rand.Read(token); err != nil {
 		return nil, fmt.Errorf("proxy credential: %w", err)
@@ -540,6 +546,8 @@ func (p *Proxy) record(x *Exchange, start time.Time) {
 	if !start.IsZero() {
 		x.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 	}
+	// Errors quote URLs (Go's url.Error does, query included).
+	x.Error = RedactText(x.Error)
 	p.cfg.Record(x)
 }
 

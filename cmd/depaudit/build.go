@@ -47,7 +47,7 @@ func buildCommand(env *appEnv) *cli.Command {
 
 func buildFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "capture", Value: "depaudit.capture.jsonl", Usage: "write the capture log (JSON Lines) to `FILE`"},
+		&cli.StringFlag{Name: "capture", Value: "depaudit.capture.jsonl", Usage: "write the capture log (JSON Lines) to `FILE`; a device or FIFO gets it in place (/dev/null discards it; the SBOM is then made from a private temporary copy)"},
 		&cli.StringFlag{Name: "ca-cert", Usage: "use the CA certificate in `FILE` (PEM) instead of a fresh per-run CA; needs --ca-key"},
 		&cli.StringFlag{Name: "ca-key", Usage: "private key (PEM) of --ca-cert, read from `FILE`"},
 		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
@@ -130,11 +130,13 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	// log is read back through this same descriptor, so that a build that
 	// removes or replaces the file (a clean step) cannot take the record
 	// of what it fetched with it.
-	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_RDWR|os.O_APPEND, 0o644)
+	// (See openCaptureLog: a device or a FIFO gets the log in place,
+	// read back from a private copy.)
+	capLog, err := openCaptureLog(capturePath)
 	if err != nil {
 		return usageError("build: capture log: %v", err)
 	}
-	defer logFile.Close()
+	defer capLog.Close()
 
 	signals, stop := processSignals(env)
 	defer stop()
@@ -145,7 +147,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Stdin:           env.stdin,
 		Stdout:          childStdout(env, outOpts),
 		Stderr:          env.stderr,
-		Log:             logFile,
+		Log:             capLog.w,
 		Version:         version,
 		CA:              ca,
 		NoProxy:         noProxy,
@@ -155,7 +157,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Inspect:         verifyInspect(cl),
 	}
 	if c.Bool("debug") {
-		cfg.Warnf = func(format string, a ...any) { fmt.Fprintf(env.stderr, "depaudit: proxy: "+format+"\n", a...) }
+		cfg.Warnf = func(format string, a ...any) {
+			fmt.Fprintf(termSafe{env.stderr}, "depaudit: proxy: "+format+"\n", a...)
+		}
 		log.SetOutput(env.stderr)
 		log.SetPrefix("depaudit: ")
 	}
@@ -170,6 +174,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		}
 		return usageError("build: %v", err)
 	}
+	// The child has ended: what is printed from now on is depaudit's, and
+	// quotes what the network sent.
+	env = env.withSafeStderr()
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
@@ -184,13 +191,13 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		worse(exitError)
 	}
-	report, err := finishBuild(c, env, capturePath, logFile, res, outOpts, cl, br)
+	report, err := finishBuild(c, env, capturePath, capLog, res, outOpts, cl, br)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		worse(exitError)
 	}
 	// Some file systems report a failed write only when the file closes.
-	if err := logFile.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+	if err := capLog.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s: %v\n", capturePath, err)
 		worse(exitError)
 	}
@@ -268,7 +275,8 @@ func printBaselineDiff(env *appEnv, path string, old, new *cdx.BOM) {
 // truth, as `depaudit report` would) and writes the SBOM, with each
 // artifact's verification and the policy's violations, the unclassified
 // calls and the summary.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, run *capture.RunResult, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captureLog, run *capture.RunResult, opts outputOptions, cl *classify.Set, br *buildRules) (*sbom.Result, error) {
+	logFile := capLog.file
 	fi, err := logFile.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
@@ -289,7 +297,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 		// cannot be compared.)
 		err = checkReadBack(capturePath, log, run.Exchanges)
 	}
-	if err == nil {
+	if err == nil && capLog.stream == nil {
 		err = keepCaptureLogAt(env, capturePath, logFile, fi)
 	}
 	return res, err

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,7 +154,8 @@ func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eRe
 		sbomPath:         filepath.Join(out, "depaudit.cdx.json"),
 		unclassifiedPath: filepath.Join(out, "unclassified.json"),
 	}
-	var stdout, stderr bytes.Buffer
+	// The child and the proxy's diagnostics (--debug) write at once.
+	var stdout, stderr lockedBuffer
 	environ := e.environ()
 	env := &appEnv{
 		stdin:   strings.NewReader(""),
@@ -182,6 +184,24 @@ func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eRe
 			len(res.log.Exchanges), describeLog(res.log), res.stderr)
 	}
 	return res
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // build runs `depaudit build -- command…` against the fake registry (see

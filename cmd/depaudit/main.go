@@ -95,7 +95,7 @@ func run(ctx context.Context, env *appEnv, args []string) int {
 	var ec cli.ExitCoder
 	if errors.As(err, &ec) {
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(env.stderr, "depaudit: "+msg)
+			fmt.Fprintln(env.stderr, "depaudit: "+escapeTerminal(msg))
 		}
 		var own exitCode
 		if !errors.As(err, &own) {
@@ -105,7 +105,7 @@ func run(ctx context.Context, env *appEnv, args []string) int {
 		}
 		return ec.ExitCode()
 	}
-	fmt.Fprintln(env.stderr, "depaudit: "+err.Error())
+	fmt.Fprintln(env.stderr, "depaudit: "+escapeTerminal(err.Error()))
 	return exitError
 }
 

@@ -250,39 +250,14 @@ func displayPath(p string) string {
 	return p
 }
 
-// writeOutput writes data to path ("-": standard output). A file is written
-// to a temporary file beside it and renamed into place, so that readers
-// never see half a file and a failure leaves any previous file intact.
+// writeOutput writes data to path ("-": standard output), as
+// writeFileSafely does.
 func writeOutput(env *appEnv, path string, data []byte) error {
 	if path == stdoutPath {
 		_, err := env.stdout.Write(data)
 		return err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return bareError(err)
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return bareError(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return bareError(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return bareError(err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		return bareError(err)
-	}
-	return nil
+	return writeFileSafely(path, data)
 }
 
 // bareError drops the file name from an *os.PathError or *os.LinkError,
