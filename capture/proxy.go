@@ -419,14 +419,12 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 			conn.awaitHead()
 		}
 	}()
-	if p.cfg.Gate != nil {
-		if denial := p.cfg.Gate(x); denial != "" {
-			x.Status = http.StatusForbidden
-			x.Error = "denied by policy: " + denial
-			x.ContentLength = -1
-			p.finish(x, start)
-			return deniedResponse(req, denial), nil
-		}
+	if denial := p.gate(x); denial != "" {
+		x.Status = http.StatusForbidden
+		x.Error = "denied by policy: " + denial
+		x.ContentLength = -1
+		p.finish(x, start)
+		return deniedResponse(req, denial), nil
 	}
 	rctx, rcancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(p.ctx, rcancel)
@@ -472,8 +470,8 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		return resp, nil
 	}
 	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel}
-	if p.cfg.Inspect != nil {
-		rb.inspect = p.cfg.Inspect(x)
+	if bi := p.inspector(x); bi != nil {
+		rb.inspect = bi
 	}
 	if _, tunnelled := pctx.UserData.(*tunnelMark); tunnelled && conn != nil &&
 		resp.ContentLength > 0 && resp.ContentLength <= corkLimit/2 {
@@ -754,7 +752,9 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 // Close stops accepting connections, closes every client connection, waits
 // up to grace for exchanges still in flight, then aborts their upstream
 // requests so that they are recorded as incomplete. Every exchange that
-// started is recorded exactly once before Close returns.
+// started is recorded exactly once before Close returns, unless one is
+// still stuck (in code that ignores the abort) max(grace, 1 s) after it:
+// Close then returns anyway and warns, rather than hold the build forever.
 func (p *Proxy) Close(grace time.Duration) {
 	if !p.closing.CompareAndSwap(false, true) {
 		return
@@ -769,7 +769,11 @@ func (p *Proxy) Close(grace time.Duration) {
 	case <-done:
 	case <-time.After(grace):
 		p.cancel()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(max(grace, time.Second)):
+			p.warnf("%d exchange(s) still in flight after they were aborted: not recorded", p.pending.count())
+		}
 	}
 	p.cancel()
 	p.transport.CloseIdleConnections()
@@ -777,6 +781,10 @@ func (p *Proxy) Close(grace time.Duration) {
 		p.pool.close()
 	}
 }
+
+// Abort aborts the upstream requests of every exchange in flight now, so
+// that a Close under way waits no longer for them.
+func (p *Proxy) Abort() { p.cancel() }
 
 // pendingCount counts exchanges in flight. Unlike sync.WaitGroup it allows
 // new exchanges to start while Close waits for the count to reach zero.
@@ -807,6 +815,12 @@ func (c *pendingCount) done() {
 		c.cond.Broadcast()
 	}
 	c.mu.Unlock()
+}
+
+func (c *pendingCount) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
 }
 
 func (c *pendingCount) wait() {

@@ -41,7 +41,8 @@ type RunConfig struct {
 	// JavaToolOptions also puts the JVM options in JAVA_TOOL_OPTIONS.
 	JavaToolOptions bool
 	// Signals delivers the signals to forward to the child. A second SIGINT
-	// kills it.
+	// kills it. Once the child has exited, a signal cuts short the grace
+	// of exchanges still in flight.
 	Signals <-chan os.Signal
 	// ShutdownGrace is how long exchanges still in flight when the child
 	// exits (a daemon it left behind) may take to finish; default 5 s.
@@ -192,7 +193,20 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	res := &RunResult{Start: start}
 	waitErr := waitForwarding(ctx, cmd, cfg.Signals, inForegroundOfTerminal(cfg.Stdin))
 	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
+	// A signal while exchanges left in flight are given their grace
+	// ends the wait: they are aborted and recorded as incomplete.
+	shut := make(chan struct{})
+	go func() {
+		select {
+		case <-cfg.Signals:
+			proxy.Abort()
+		case <-ctx.Done():
+			proxy.Abort()
+		case <-shut:
+		}
+	}()
 	proxy.Close(cfg.ShutdownGrace)
+	close(shut)
 	closed.Store(true)
 	res.End = time.Now()
 	res.Exchanges = lw.Count()

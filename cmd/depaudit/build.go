@@ -164,6 +164,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		cfg.UpstreamRootCAs = h.upstreamRoots
 	}
 	res, err := capture.Run(c.Context, cfg)
+	// The command has ended: from now on a signal ends depaudit (the
+	// capture log is whole; "depaudit report" makes the SBOM from it).
+	stop()
 	if err != nil {
 		if cerr := commandError(err); cerr != nil {
 			return cerr
