@@ -35,7 +35,10 @@ func buildCommand(env *appEnv) *cli.Command {
 			"something else during the build); 127 when COMMAND is not found, 126 when it cannot be\n" +
 			"executed;\n" +
 			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
-			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.\n\n" +
+			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command (to its process group\n" +
+			"when not run from a terminal); a second SIGINT kills the command and its process group.\n" +
+			"The command is killed when depaudit dies, even by SIGKILL; the next run removes the\n" +
+			"temp dir a killed run left.\n\n" +
 			"With -o - (or --unclassified -), standard output carries only that document: the\n" +
 			"command's own standard output goes to standard error.",
 		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
