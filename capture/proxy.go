@@ -429,12 +429,11 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	rctx, rcancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(p.ctx, rcancel)
 	release := func() { stop(); rcancel() }
+	// The senders retry on their own, once, what a pooled connection the
+	// upstream broke while it sat idle made fail before any answer; no
+	// other failure is retried, so a request reaches the upstream at
+	// most once more, never after a timeout.
 	resp, err := p.send(req.WithContext(rctx))
-	if err != nil && retryable(req, err) && rctx.Err() == nil {
-		// A pooled connection the upstream broke (for example by sending
-		// more than its Content-Length): one more try, on a new one.
-		resp, err = p.send(req.WithContext(rctx))
-	}
 	if err != nil {
 		release()
 		if p.ctx.Err() != nil {
@@ -491,28 +490,6 @@ func (p *Proxy) send(req *http.Request) (*http.Response, error) {
 		return p.pool.RoundTrip(req)
 	}
 	return p.transport.RoundTrip(req)
-}
-
-// retryable reports whether a request that failed upstream with err may be
-// sent once more: a request without a body whose method is idempotent,
-// that failed for another reason than a timeout, a refused connection or
-// an untrusted certificate.
-func retryable(req *http.Request, err error) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		return false
-	}
-	if req.Body != nil && req.Body != http.NoBody {
-		return false
-	}
-	var op *net.OpError
-	if isTimeout(err) || errors.As(err, &op) && op.Op == "dial" ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		strings.HasPrefix(upstreamError(err), "upstream TLS") {
-		return false
-	}
-	return true
 }
 
 // hasBody reports whether resp carries a body the proxy should hash:
