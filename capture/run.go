@@ -40,6 +40,9 @@ type RunConfig struct {
 	NoProxy []string
 	// JavaToolOptions also puts the JVM options in JAVA_TOOL_OPTIONS.
 	JavaToolOptions bool
+	// FreshCaches points each known client's download cache at an empty
+	// directory for the run (see FreshCacheEnv).
+	FreshCaches bool
 	// Signals delivers the signals to forward to the child. A second SIGINT
 	// kills it. Once the child has exited, a signal cuts short the grace
 	// of exchanges still in flight.
@@ -177,6 +180,12 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		NoProxy:         cfg.NoProxy,
 		JavaToolOptions: cfg.JavaToolOptions,
 	})
+	if cfg.FreshCaches {
+		if env, err = FreshCacheEnv(env, filepath.Join(dir, "caches")); err != nil {
+			proxy.Close(0)
+			return nil, err
+		}
+	}
 	cmd := exec.Command(path, cfg.Command[1:]...)
 	cmd.Args[0] = cfg.Command[0]
 	cmd.Env = env

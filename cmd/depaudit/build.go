@@ -55,6 +55,7 @@ func buildFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ca-key", Usage: "private key (PEM) of --ca-cert, read from `FILE`"},
 		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
 		&cli.BoolFlag{Name: "java-tool-options", Usage: "also set JAVA_TOOL_OPTIONS, for JVM tools that read neither MAVEN_OPTS nor GRADLE_OPTS (every JVM then prints a notice)"},
+		&cli.BoolFlag{Name: "fresh-caches", Usage: "point each package client's download cache (npm, pnpm, yarn, pip, uv, go, cargo, Maven, Gradle, Composer, NuGet) at an empty directory for the run, so that every package is downloaded and recorded; cargo keeps its config.toml; Gradle's own gradle.properties and init scripts are not read"},
 		&cli.BoolFlag{Name: "debug", Usage: "print the proxy's diagnostics on stderr"},
 		&cli.StringFlag{Name: "baseline", Usage: "print, at the end, what changed since the SBOM in `FILE` (a previous build's), as \"depaudit diff\" would"},
 		&cli.BoolFlag{Name: "upload", Usage: "upload the SBOM to Dependency-Track at the end (the flags below, as for \"depaudit upload\"; the project defaults to --name/--version)"},
@@ -153,6 +154,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		CA:              ca,
 		NoProxy:         noProxy,
 		JavaToolOptions: c.Bool("java-tool-options"),
+		FreshCaches:     c.Bool("fresh-caches"),
 		Signals:         signals,
 		Gate:            br.gate(),
 		Inspect:         verifyInspect(cl),
@@ -199,6 +201,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if err := logFile.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s: %v\n", capturePath, err)
 		worse(exitError)
+	}
+	if report != nil && !c.Bool("fresh-caches") {
+		warnWarmCache(env, args[0], report)
 	}
 	if report != nil && baseline != nil {
 		printBaselineDiff(env, c.String("baseline"), baseline, report.BOM)
