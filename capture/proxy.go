@@ -425,24 +425,21 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 			conn.awaitHead()
 		}
 	}()
-	if p.cfg.Gate != nil {
-		if denial := p.cfg.Gate(x); denial != "" {
-			x.Status = http.StatusForbidden
-			x.Error = "denied by policy: " + denial
-			x.ContentLength = -1
-			p.finish(x, start)
-			return deniedResponse(req, denial), nil
-		}
+	if denial := p.gate(x); denial != "" {
+		x.Status = http.StatusForbidden
+		x.Error = "denied by policy: " + denial
+		x.ContentLength = -1
+		p.finish(x, start)
+		return deniedResponse(req, denial), nil
 	}
 	rctx, rcancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(p.ctx, rcancel)
 	release := func() { stop(); rcancel() }
+	// The senders retry on their own, once, what a pooled connection the
+	// upstream broke while it sat idle made fail before any answer; no
+	// other failure is retried, so a request reaches the upstream at
+	// most once more, never after a timeout.
 	resp, err := p.send(req.WithContext(rctx))
-	if err != nil && retryable(req, err) && rctx.Err() == nil {
-		// A pooled connection the upstream broke (for example by sending
-		// more than its Content-Length): one more try, on a new one.
-		resp, err = p.send(req.WithContext(rctx))
-	}
 	if err != nil {
 		release()
 		if p.ctx.Err() != nil {
@@ -478,8 +475,8 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		return resp, nil
 	}
 	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel}
-	if p.cfg.Inspect != nil {
-		rb.inspect = p.cfg.Inspect(x)
+	if bi := p.inspector(x); bi != nil {
+		rb.inspect = bi
 	}
 	if _, tunnelled := pctx.UserData.(*tunnelMark); tunnelled && conn != nil &&
 		resp.ContentLength > 0 && resp.ContentLength <= corkLimit/2 {
@@ -499,28 +496,6 @@ func (p *Proxy) send(req *http.Request) (*http.Response, error) {
 		return p.pool.RoundTrip(req)
 	}
 	return p.transport.RoundTrip(req)
-}
-
-// retryable reports whether a request that failed upstream with err may be
-// sent once more: a request without a body whose method is idempotent,
-// that failed for another reason than a timeout, a refused connection or
-// an untrusted certificate.
-func retryable(req *http.Request, err error) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		return false
-	}
-	if req.Body != nil && req.Body != http.NoBody {
-		return false
-	}
-	var op *net.OpError
-	if isTimeout(err) || errors.As(err, &op) && op.Op == "dial" ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		strings.HasPrefix(upstreamError(err), "upstream TLS") {
-		return false
-	}
-	return true
 }
 
 // hasBody reports whether resp carries a body the proxy should hash:
@@ -762,7 +737,9 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 // Close stops accepting connections, closes every client connection, waits
 // up to grace for exchanges still in flight, then aborts their upstream
 // requests so that they are recorded as incomplete. Every exchange that
-// started is recorded exactly once before Close returns.
+// started is recorded exactly once before Close returns, unless one is
+// still stuck (in code that ignores the abort) max(grace, 1 s) after it:
+// Close then returns anyway and warns, rather than hold the build forever.
 func (p *Proxy) Close(grace time.Duration) {
 	if !p.closing.CompareAndSwap(false, true) {
 		return
@@ -777,7 +754,11 @@ func (p *Proxy) Close(grace time.Duration) {
 	case <-done:
 	case <-time.After(grace):
 		p.cancel()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(max(grace, time.Second)):
+			p.warnf("%d exchange(s) still in flight after they were aborted: not recorded", p.pending.count())
+		}
 	}
 	p.cancel()
 	p.transport.CloseIdleConnections()
@@ -785,6 +766,10 @@ func (p *Proxy) Close(grace time.Duration) {
 		p.pool.close()
 	}
 }
+
+// Abort aborts the upstream requests of every exchange in flight now, so
+// that a Close under way waits no longer for them.
+func (p *Proxy) Abort() { p.cancel() }
 
 // pendingCount counts exchanges in flight. Unlike sync.WaitGroup it allows
 // new exchanges to start while Close waits for the count to reach zero.
@@ -815,6 +800,12 @@ func (c *pendingCount) done() {
 		c.cond.Broadcast()
 	}
 	c.mu.Unlock()
+}
+
+func (c *pendingCount) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
 }
 
 func (c *pendingCount) wait() {

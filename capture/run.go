@@ -40,8 +40,12 @@ type RunConfig struct {
 	NoProxy []string
 	// JavaToolOptions also puts the JVM options in JAVA_TOOL_OPTIONS.
 	JavaToolOptions bool
+	// FreshCaches points each known client's download cache at an empty
+	// directory for the run (see FreshCacheEnv).
+	FreshCaches bool
 	// Signals delivers the signals to forward to the child. A second SIGINT
-	// kills it.
+	// kills it. Once the child has exited, a signal cuts short the grace
+	// of exchanges still in flight.
 	Signals <-chan os.Signal
 	// ShutdownGrace is how long exchanges still in flight when the child
 	// exits (a daemon it left behind) may take to finish; default 5 s.
@@ -117,9 +121,9 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 			return fail(err)
 		}
 	}
-	dir, err := os.MkdirTemp("", "depaudit-")
+	dir, err := newRunDir()
 	if err != nil {
-		return fail(fmt.Errorf("create private temp dir: %w", err))
+		return fail(err)
 	}
 	defer os.RemoveAll(dir)
 	wd := cfg.Dir
@@ -176,23 +180,44 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		NoProxy:         cfg.NoProxy,
 		JavaToolOptions: cfg.JavaToolOptions,
 	})
+	if cfg.FreshCaches {
+		if env, err = FreshCacheEnv(env, filepath.Join(dir, "caches")); err != nil {
+			proxy.Close(0)
+			return nil, err
+		}
+	}
 	cmd := exec.Command(path, cfg.Command[1:]...)
 	cmd.Args[0] = cfg.Command[0]
 	cmd.Env = env
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
-	if err := cmd.Start(); err != nil {
+	fromTerminal := inForegroundOfTerminal(cfg.Stdin)
+	ch, err := startChild(cmd, !fromTerminal)
+	if err != nil {
 		proxy.Close(0)
 		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOEXEC) || errors.Is(err, syscall.EISDIR) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrCommandNotExecutable, cfg.Command[0], err)
 		}
 		return nil, fmt.Errorf("start %s: %w", cfg.Command[0], err)
 	}
-	buildPID.Store(int64(cmd.Process.Pid))
+	buildPID.Store(int64(ch.cmd.Process.Pid))
 	res := &RunResult{Start: start}
-	waitErr := waitForwarding(ctx, cmd, cfg.Signals, inForegroundOfTerminal(cfg.Stdin))
+	waitErr := waitForwarding(ctx, ch, cfg.Signals, fromTerminal)
 	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
+	// A signal while exchanges left in flight are given their grace
+	// ends the wait: they are aborted and recorded as incomplete.
+	shut := make(chan struct{})
+	go func() {
+		select {
+		case <-cfg.Signals:
+			proxy.Abort()
+		case <-ctx.Done():
+			proxy.Abort()
+		case <-shut:
+		}
+	}()
 	proxy.Close(cfg.ShutdownGrace)
+	close(shut)
 	closed.Store(true)
 	res.End = time.Now()
 	res.Exchanges = lw.Count()
@@ -205,32 +230,31 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	return res, nil
 }
 
-// waitForwarding waits for the child, forwarding signals to it. A second
-// SIGINT, or ctx being cancelled, kills it. When fromTerminal, SIGINT and
+// waitForwarding waits for the child, forwarding signals to it (to its
+// process group when it leads one). A second SIGINT, or ctx being
+// cancelled, kills it (its whole group). When fromTerminal, SIGINT and
 // SIGQUIT are not forwarded: the terminal sent them to the child already.
-func waitForwarding(ctx context.Context, cmd *exec.Cmd, signals <-chan os.Signal, fromTerminal bool) error {
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+func waitForwarding(ctx context.Context, c *child, signals <-chan os.Signal, fromTerminal bool) error {
 	interrupts := 0
 	for {
 		select {
-		case err := <-done:
+		case err := <-c.done:
 			return err
 		case <-ctx.Done():
-			cmd.Process.Kill()
-			return <-done
+			c.kill()
+			return <-c.done
 		case sig := <-signals:
 			if sig == os.Interrupt || sig == syscall.SIGINT {
 				interrupts++
 				if interrupts > 1 {
-					cmd.Process.Kill()
+					c.kill()
 					continue
 				}
 			}
 			if fromTerminal && terminalSignal(sig) {
 				continue
 			}
-			cmd.Process.Signal(sig)
+			c.signal(sig)
 		}
 	}
 }

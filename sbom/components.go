@@ -148,6 +148,13 @@ func (a *artifact) component() cdx.Component {
 	if name == "" {
 		name = path.Base(a.urls[0])
 	}
+	if a.f.Ecosystem == classify.EcosystemGo && group != "" {
+		// A Go module is known by its whole path, as cyclonedx-gomod
+		// names it: "github.com/Masterminds/semver/v3", not "v3" in
+		// group "github.com/Masterminds/semver". The purl keeps the
+		// spec's namespace and name.
+		group, name = "", group+"/"+name
+	}
 	typ := cdx.ComponentTypeLibrary
 	if a.f.Ecosystem == ecosystemGeneric {
 		typ = cdx.ComponentTypeFile

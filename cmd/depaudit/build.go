@@ -35,7 +35,10 @@ func buildCommand(env *appEnv) *cli.Command {
 			"something else during the build); 127 when COMMAND is not found, 126 when it cannot be\n" +
 			"executed;\n" +
 			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
-			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.\n\n" +
+			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command (to its process group\n" +
+			"when not run from a terminal); a second SIGINT kills the command and its process group.\n" +
+			"The command is killed when depaudit dies, even by SIGKILL; the next run removes the\n" +
+			"temp dir a killed run left.\n\n" +
 			"With -o - (or --unclassified -), standard output carries only that document: the\n" +
 			"command's own standard output goes to standard error.",
 		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
@@ -52,6 +55,7 @@ func buildFlags() []cli.Flag {
 		&cli.StringFlag{Name: "ca-key", Usage: "private key (PEM) of --ca-cert, read from `FILE`"},
 		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
 		&cli.BoolFlag{Name: "java-tool-options", Usage: "also set JAVA_TOOL_OPTIONS, for JVM tools that read neither MAVEN_OPTS nor GRADLE_OPTS (every JVM then prints a notice)"},
+		&cli.BoolFlag{Name: "fresh-caches", Usage: "point each package client's download cache (npm, pnpm, yarn, pip, uv, go, cargo, Maven, Gradle, Composer, NuGet) at an empty directory for the run, so that every package is downloaded and recorded; cargo keeps its config.toml; Gradle's own gradle.properties and init scripts are not read"},
 		&cli.BoolFlag{Name: "debug", Usage: "print the proxy's diagnostics on stderr"},
 		&cli.StringFlag{Name: "baseline", Usage: "print, at the end, what changed since the SBOM in `FILE` (a previous build's), as \"depaudit diff\" would"},
 		&cli.BoolFlag{Name: "upload", Usage: "upload the SBOM to Dependency-Track at the end (the flags below, as for \"depaudit upload\"; the project defaults to --name/--version)"},
@@ -152,6 +156,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		CA:              ca,
 		NoProxy:         noProxy,
 		JavaToolOptions: c.Bool("java-tool-options"),
+		FreshCaches:     c.Bool("fresh-caches"),
 		Signals:         signals,
 		Gate:            br.gate(),
 		Inspect:         verifyInspect(cl),
@@ -168,6 +173,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		cfg.UpstreamRootCAs = h.upstreamRoots
 	}
 	res, err := capture.Run(c.Context, cfg)
+	// The command has ended: from now on a signal ends depaudit (the
+	// capture log is whole; "depaudit report" makes the SBOM from it).
+	stop()
 	if err != nil {
 		if cerr := commandError(err); cerr != nil {
 			return cerr
@@ -200,6 +208,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if err := capLog.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s: %v\n", capturePath, err)
 		worse(exitError)
+	}
+	if report != nil && !c.Bool("fresh-caches") {
+		warnWarmCache(env, args[0], report)
 	}
 	if report != nil && baseline != nil {
 		printBaselineDiff(env, c.String("baseline"), baseline, report.BOM)
