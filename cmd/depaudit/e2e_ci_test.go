@@ -51,7 +51,8 @@ func TestE2EGitHubActions(t *testing.T) {
 	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
 	os.Remove(filepath.Join(e.dir, "package-lock.json"))
 	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
-	bad := install(newArchiveTamperer(t, e, tgz), "cache-bad", "--rules", rulesPath, "--baseline", good.sbomPath)
+	htmlPath := filepath.Join(e.home, "report.html")
+	bad := install(newArchiveTamperer(t, e, tgz), "cache-bad", "--rules", rulesPath, "--baseline", good.sbomPath, "--html", htmlPath)
 	bad.mustFail(t, "npm")
 	data, err := os.ReadFile(summary)
 	if err != nil {
@@ -88,4 +89,5 @@ func TestE2EGitHubActions(t *testing.T) {
 	if errs[1][1] != "depaudit%3A policy violation" || !strings.HasPrefix(errs[1][2], "deny: ") || !strings.Contains(errs[1][2], "hello-dep") {
 		t.Errorf("violation annotation: %q", errs[1][0])
 	}
+	checkHTMLReport(t, htmlPath, bad.bom, bad.log, true)
 }
