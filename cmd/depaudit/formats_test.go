@@ -264,3 +264,45 @@ func checkHTMLReport(t *testing.T, path string, bom *cdx.BOM, l *capture.Log, di
 		t.Errorf("HTML report: the page made network requests: %q", reqs)
 	}
 }
+
+// TestReportAnnotationsBesideStdoutSBOM: with the SBOM on standard output,
+// the workflow commands go to standard error, so the SBOM stays valid.
+func TestReportAnnotationsBesideStdoutSBOM(t *testing.T) {
+	dir := t.TempDir()
+	rulesPath := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rulesPath, []byte("policy:\n  deny:\n    hosts: [get.example.dev]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	summary := filepath.Join(dir, "summary.md")
+	vars := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary}
+	for _, toStdout := range []bool{true, false} {
+		r := newReportEnv("")
+		r.env.getenv = func(k string) string { return vars[k] }
+		out := "-"
+		if !toStdout {
+			out = filepath.Join(dir, "cdx.json")
+		}
+		if code := r.run("report", "--rules", rulesPath, "-o", out, buildCapture); code != 0 {
+			t.Fatalf("exit %d\n%s", code, r.stderr)
+		}
+		annotations, other := r.stderr.String(), r.stdout.String()
+		if !toStdout {
+			annotations, other = other, annotations
+		} else if _, err := sbom.ParseBOM(r.stdout.Bytes()); err != nil {
+			t.Errorf("SBOM on stdout: %v", err)
+		}
+		if !strings.Contains(annotations, "::error title=depaudit%3A policy violation::deny: rule policy.deny.hosts[0]") {
+			t.Errorf("-o %s: no annotation where expected:\n%s", out, annotations)
+		}
+		if strings.Contains(other, "::error") {
+			t.Errorf("-o %s: annotation on the other stream:\n%s", out, other)
+		}
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "### Policy violations"); n != 2 {
+		t.Errorf("summary holds %d reports, want 2 (appended):\n%s", n, data)
+	}
+}
