@@ -223,7 +223,7 @@ func writeOutputs(env *appEnv, command string, l *capture.Log, cl sbom.Classifie
 			wrote = append(wrote, "unclassified calls to "+displayPath(opts.unclassifiedPath))
 		}
 	}
-	out := &buildOutput{log: l, res: res, capturePath: opts.capturePath}
+	out := &buildOutput{log: l, res: res, capturePath: opts.capturePath, baselinePath: opts.baselinePath, cl: cl}
 	if opts.baseline != nil {
 		d := sbom.DiffBOMs(opts.baseline, res.BOM)
 		out.diff = &d

@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/ghactions"
+	"github.com/depaudit/depaudit/htmlreport"
 	"github.com/depaudit/depaudit/provenance"
 	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/view"
@@ -27,6 +30,10 @@ type buildOutput struct {
 	capturePath string
 	// diff is the difference from the baseline SBOM, nil without one.
 	diff *sbom.Diff
+	// baselinePath names the baseline.
+	baselinePath string
+	// cl classified the requests.
+	cl sbom.Classifier
 }
 
 // outputWriter writes one output file of a build, beside the SBOM.
@@ -42,6 +49,7 @@ type outputWriter struct {
 func writerFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "provenance", Usage: "also write the build's SLSA provenance (an unsigned in-toto statement) to `FILE`"},
+		&cli.StringFlag{Name: "html", Usage: "also write a report of the build for people to `FILE`: one self-contained HTML page (figures, waterfall, tables)"},
 		&cli.StringSliceFlag{Name: "provenance-subject", Usage: "name `FILE` (a build output) as a subject of the provenance; default: the capture log"},
 	}
 }
@@ -49,6 +57,9 @@ func writerFlags() []cli.Flag {
 // parseWriterFlags returns the writers the flags of c ask for.
 func parseWriterFlags(c *cli.Context, command string) ([]outputWriter, error) {
 	var ws []outputWriter
+	if p := c.String("html"); p != "" {
+		ws = append(ws, outputWriter{flag: "--html", what: "HTML report", path: p, write: writeHTML})
+	}
 	subjects := c.StringSlice("provenance-subject")
 	if p := c.String("provenance"); p != "" {
 		ws = append(ws, outputWriter{flag: "--provenance", what: "SLSA provenance", path: p,
@@ -77,6 +88,19 @@ func writeProvenance(w io.Writer, b *buildOutput, files []string) error {
 		subjects = append(subjects, provenance.Subject{Name: filepath.Base(f), Digest: map[string]string{"sha256": sum}})
 	}
 	return provenance.Write(w, provenance.Input{Log: b.log, BOM: b.res.BOM, Subjects: subjects, ToolVersion: version})
+}
+
+// writeHTML writes the HTML report of b.
+func writeHTML(w io.Writer, b *buildOutput) error {
+	return htmlreport.Write(w, htmlreport.Input{
+		Log:       b.log,
+		Build:     b.view(),
+		Generated: time.Now(),
+		Classify: func(x *capture.Exchange) (string, string) {
+			f := b.cl.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
+			return f.Ecosystem, string(f.Kind)
+		},
+	})
 }
 
 // fileSHA256 is the lower-case hex SHA-256 of the file at path.
@@ -123,7 +147,7 @@ func writeCI(env *appEnv, opts outputOptions, b *buildOutput) {
 	if summaryPath == "" && !actions {
 		return
 	}
-	v := b.view(opts.baselinePath)
+	v := b.view()
 	if summaryPath != "" {
 		var buf bytes.Buffer
 		err := ghactions.WriteSummary(&buf, v)
@@ -146,8 +170,8 @@ func writeCI(env *appEnv, opts outputOptions, b *buildOutput) {
 }
 
 // view is what people are shown of the build.
-func (b *buildOutput) view(baselineName string) *view.Build {
-	return view.New(view.Input{Log: b.log, Result: b.res, Diff: b.diff, BaselineName: baselineName})
+func (b *buildOutput) view() *view.Build {
+	return view.New(view.Input{Log: b.log, Result: b.res, Diff: b.diff, BaselineName: b.baselinePath})
 }
 
 // appendFile appends data to the file at path, creating it if needed.
