@@ -6,10 +6,12 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -292,5 +294,69 @@ s.close()
 	}
 	if accepted.Load() != 1 {
 		t.Errorf("the database accepted %d connections, want 1", accepted.Load())
+	}
+}
+
+// TestE2ESealedRefusals: where the kernel refuses what a sealed build
+// needs, the build fails before the command starts, with exit 2 and one
+// line naming the cause and the setting that lifts it. Each cause is
+// simulated by making the namespaces' creation fail as that kernel makes
+// it fail, or (for the TUN device) by a device path that cannot be opened.
+func TestE2ESealedRefusals(t *testing.T) {
+	t.Parallel()
+	requireSealed(t)
+	sh := requireClient(t, "sh")
+	for _, tc := range []struct {
+		name    string
+		errno   syscall.Errno
+		sysctls map[string]string
+		tun     string
+		want    []string
+	}{
+		{"max_user_namespaces", syscall.ENOSPC, map[string]string{"user.max_user_namespaces": "0"}, "",
+			[]string{"user.max_user_namespaces is 0", "sudo sysctl -w user.max_user_namespaces=15000"}},
+		{"debian userns clone", syscall.EPERM, map[string]string{"kernel.unprivileged_userns_clone": "0"}, "",
+			[]string{"kernel.unprivileged_userns_clone=0", "sudo sysctl -w kernel.unprivileged_userns_clone=1"}},
+		{"apparmor", syscall.EACCES, map[string]string{"kernel.apparmor_restrict_unprivileged_userns": "1"}, "",
+			[]string{"AppArmor", "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"}},
+		{"seccomp", syscall.EPERM, nil, "",
+			[]string{"seccomp", "--security-opt seccomp=unconfined"}},
+		{"no tun device", 0, nil, "/nonexistent/net/tun",
+			[]string{"no TUN device", "sudo modprobe tun"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t, fakeregistry.Options{})
+			e.hooks = func(h *testHooks) {
+				h.sealedSysctl = func(name string) (string, error) {
+					if v, ok := tc.sysctls[name]; ok {
+						return v, nil
+					}
+					return "", os.ErrNotExist
+				}
+				if tc.errno != 0 {
+					h.sealedSpawn = func(cmd *exec.Cmd) error {
+						return &os.PathError{Op: "fork/exec", Path: cmd.Path, Err: tc.errno}
+					}
+				}
+				h.sealedTunPath = tc.tun
+			}
+			marker := filepath.Join(e.dir, "ran")
+			res := e.runBuild(e.reg, []string{"--sealed"}, sh, "-c", "touch "+marker)
+			if res.code != 2 {
+				t.Errorf("exit %d, want 2", res.code)
+			}
+			if _, err := os.Stat(marker); err == nil {
+				t.Error("the command ran although the sealed build was refused")
+			}
+			msg := strings.TrimSpace(res.stderr)
+			if strings.Count(msg, "\n") != 0 {
+				t.Errorf("more than one line: %q", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q does not say %q", msg, w)
+				}
+			}
+		})
 	}
 }
