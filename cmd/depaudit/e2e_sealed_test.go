@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/sealed"
 )
 
@@ -359,4 +361,156 @@ func TestE2ESealedRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// proxylessGet is a Go program whose transport ignores the proxy
+// variables: it fetches each URL of its arguments in turn.
+const proxylessGet = `package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+)
+
+func main() {
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
+	for _, u := range os.Args[1:] {
+		resp, err := client.Get(u)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			fmt.Fprintln(os.Stderr, u, resp.Status, err)
+			os.Exit(1)
+		}
+		fmt.Println(u, n)
+	}
+}
+`
+
+// buildProxyless builds proxylessGet.
+func buildProxyless(t *testing.T) string {
+	t.Helper()
+	goBin := requireClient(t, "go")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(proxylessGet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module proxyless\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "proxyless")
+	cmd := exec.Command(goBin, "build", "-o", bin, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestE2ESealedProxylessGo: a Go program whose transport ignores the proxy
+// fetches an npm packument and tarball in a sealed build; both are
+// captured transparently, and the tarball is classified and verified.
+func TestE2ESealedProxylessGo(t *testing.T) {
+	t.Parallel()
+	requireSealed(t)
+	bin := buildProxyless(t)
+	e := newE2E(t, fakeregistry.Options{})
+	urls := []string{"https://registry.npmjs.org/hello-dep", "https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz"}
+	r := verifyBuild(e, newTamperer(t, e), []string{"--sealed"}, append([]string{bin}, urls...)...)
+	r.checkClean(t, "npm packument integrity", "pkg:npm/hello-dep@2.0.1")
+	if n := transparentExchanges(r.log); n != 2 || len(r.log.Exchanges) != 2 {
+		t.Errorf("%d of %d exchanges transparent, want 2 of 2\n%s", n, len(r.log.Exchanges), describeLog(r.log))
+	}
+	if len(r.log.Connections) != 0 {
+		t.Errorf("connections blocked: %+v", r.log.Connections)
+	}
+}
+
+// TestE2ESealedClients: npm, pip, go and mvn in a sealed build give the
+// same components, verdicts and requests as without it, all through the
+// proxy (none transparent, none blocked).
+func TestE2ESealedClients(t *testing.T) {
+	t.Parallel()
+	requireSealed(t)
+	npm := requireClient(t, "npm")
+	py := pythonExecutable(t)
+	goBin := requireClient(t, "go")
+	mvn := requireClient(t, "mvn")
+	e := newE2E(t, fakeregistry.Options{})
+	e.npmProject()
+	e.pipEnv()
+	e.goEnv()
+	e.env["GOPROXY"] = "https://proxy.golang.org"
+	e.writeFile("pom.xml", fakeregistry.MavenProjectPOM)
+	for _, tc := range []struct {
+		name string
+		cmd  func(run string) []string
+	}{
+		{"npm", func(run string) []string {
+			os.RemoveAll(filepath.Join(e.dir, "node_modules"))
+			os.Remove(filepath.Join(e.dir, "package-lock.json"))
+			return []string{npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-"+run),
+				"--no-audit", "--no-fund", "--loglevel=error", "hello-lib", "@fixture/scoped"}
+		}},
+		{"pip", func(run string) []string {
+			return []string{py, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--quiet", "-d", filepath.Join(e.dir, "pip-"+run), "tiny-wheel"}
+		}},
+		{"go", func(run string) []string {
+			e.env["GOMODCACHE"] = filepath.Join(e.home, "gomod-"+run)
+			e.env["GOPATH"] = filepath.Join(e.home, "gopath-"+run)
+			return []string{goBin, "-C", e.dir, "mod", "download", "-json", "github.com/Example/Upper@v1.0.0"}
+		}},
+		{"mvn", func(run string) []string {
+			return []string{mvn, "-B", "-q", "-f", filepath.Join(e.dir, "pom.xml"), "-Dmaven.repo.local=" + filepath.Join(e.home, "m2-"+run), "validate"}
+		}},
+	} {
+		plain := verifyBuild(e, newTamperer(t, e), nil, tc.cmd("plain")...)
+		plain.mustSucceed(t)
+		sealedRun := verifyBuild(e, newTamperer(t, e), []string{"--sealed"}, tc.cmd("sealed")...)
+		sealedRun.mustSucceed(t)
+		if got, want := componentVerdicts(sealedRun), componentVerdicts(plain); !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%s: sealed components %q, without --sealed %q", tc.name, got, want)
+		}
+		if got, want := requestKeys(sealedRun.log), requestKeys(plain.log); !slices.Equal(got, want) {
+			t.Errorf("%s: sealed requests %q, without --sealed %q", tc.name, got, want)
+		}
+		if n := transparentExchanges(sealedRun.log); n != 0 || len(sealedRun.log.Connections) != 0 {
+			t.Errorf("%s: %d transparent exchanges, connections %+v", tc.name, n, sealedRun.log.Connections)
+		}
+	}
+}
+
+// componentVerdicts lists each component's purl, sha256 and verdict.
+func componentVerdicts(r *verifyResult) []string {
+	var out []string
+	for _, c := range r.components() {
+		sha := ""
+		if c.Hashes != nil {
+			for _, h := range *c.Hashes {
+				if h.Algorithm == "SHA-256" {
+					sha = h.Value
+				}
+			}
+		}
+		out = append(out, c.PackageURL+" "+sha+" "+strings.Join(propValues(c.Properties, sbom.PropVerification), ","))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// requestKeys lists the distinct requests of a log.
+func requestKeys(l *capture.Log) []string {
+	var out []string
+	for _, x := range l.Exchanges {
+		out = append(out, exchangeKey(x.Method, x.URL))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
