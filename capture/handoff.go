@@ -163,6 +163,11 @@ func (p *Proxy) ServeConn(c net.Conn, info ConnInfo) error {
 		c.Close()
 		return net.ErrClosed
 	}
+	if c.RemoteAddr() == nil {
+		// Closed already (the client went away).
+		c.Close()
+		return net.ErrClosed
+	}
 	if !info.Transparent {
 		l := p.handoff
 		if info.Trusted {

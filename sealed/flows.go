@@ -127,7 +127,8 @@ func (n *Network) handleTCP(r *tcp.ForwarderRequest, p *capture.Proxy, rec captu
 }
 
 // accept completes the connection's handshake.
-func accept(r *tcp.ForwarderRequest) (*gonet.TCPConn, tcpip.Endpoint) {
+func accept(r *tcp.ForwarderRequest) (net.Conn, tcpip.Endpoint) {
+	id := r.ID()
 	var wq waiter.Queue
 	ep, err := r.CreateEndpoint(&wq)
 	if err != nil {
@@ -135,8 +136,23 @@ func accept(r *tcp.ForwarderRequest) (*gonet.TCPConn, tcpip.Endpoint) {
 		return nil, nil
 	}
 	r.Complete(false)
-	return gonet.NewTCPConn(&wq, ep), ep
+	return &fixedAddrConn{
+		TCPConn: gonet.NewTCPConn(&wq, ep),
+		local:   &net.TCPAddr{IP: toAddr(id.LocalAddress).AsSlice(), Port: int(id.LocalPort)},
+		remote:  &net.TCPAddr{IP: toAddr(id.RemoteAddress).AsSlice(), Port: int(id.RemotePort)},
+	}, ep
 }
+
+// fixedAddrConn keeps a connection's addresses: gVisor's connection
+// reports none once its endpoint has closed, and the proxy keys client
+// connections by their remote address.
+type fixedAddrConn struct {
+	*gonet.TCPConn
+	local, remote net.Addr
+}
+
+func (c *fixedAddrConn) LocalAddr() net.Addr  { return c.local }
+func (c *fixedAddrConn) RemoteAddr() net.Addr { return c.remote }
 
 // relay connects to an allowed destination and copies both ways, then
 // records the connection with its bytes and duration.

@@ -98,6 +98,60 @@ func TestE2ESealedCurl(t *testing.T) {
 		if !found {
 			t.Errorf("no lookup of %s recorded: %+v", fakeregistry.HostGeneric, res.log.Lookups)
 		}
+		bom := readBOM(t, res)
+		if got := propValues(bom.Metadata.Properties, sbom.PropSealed); !slices.Equal(got, []string{"true"}) {
+			t.Errorf("metadata %s = %q", sbom.PropSealed, got)
+		}
+		if bom.Components == nil || len(*bom.Components) != 1 ||
+			!slices.Equal(propValues((*bom.Components)[0].Properties, sbom.PropTransparent), []string{"true"}) {
+			t.Errorf("the download is not a component marked transparent")
+		}
+		if !strings.Contains(res.stderr, "1 request came around the proxy (captured transparently) to: "+fakeregistry.HostGeneric) {
+			t.Errorf("the summary does not name the transparent request:\n%s", res.stderr)
+		}
+	}
+}
+
+// TestE2ESealedPolicyBypass: policy.bypass: deny makes a transparent
+// request and a blocked connection violations (audit: reported; enforce:
+// the transparent request is refused).
+func TestE2ESealedPolicyBypass(t *testing.T) {
+	t.Parallel()
+	requireSealed(t)
+	sh := requireClient(t, "sh")
+	curl := requireClient(t, "curl")
+	git := requireClient(t, "git")
+	e := newE2E(t, fakeregistry.Options{})
+	bin := fakeregistry.GenericBinaryURL(fakeregistry.Options{})
+	script := curl + " --noproxy '*' -fsS -o /dev/null " + bin + "; " + git + " clone -q git://" + fakeregistry.HostGeneric + "/r.git " + e.dir + "/r; exit 0"
+	rulesPath := filepath.Join(e.dir, "rules.yaml")
+	e.writeFile("rules.yaml", "sealed: true\npolicy:\n  bypass: deny\n")
+	res := e.runBuild(e.reg, []string{"--rules", rulesPath, "--fail-on-violation"}, sh, "-c", script)
+	if res.code != exitViolation {
+		t.Errorf("exit %d, want %d\n%s", res.code, exitViolation, res.stderr)
+	}
+	for _, want := range []string{
+		`deny: rule policy.bypass "deny": ` + fakeregistry.HostGeneric + " was reached around the proxy",
+		`deny: rule policy.bypass "deny": the build tried a connection that was neither TLS nor HTTP (tcp/git ` + fakeregistry.HostGeneric + ":9418)",
+		"blocked (not TLS or HTTP): tcp/git " + fakeregistry.HostGeneric + ":9418",
+	} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	}
+	bom := readBOM(t, res)
+	blocked := false
+	for _, s := range *bom.Services {
+		blocked = blocked || s.Name == fakeregistry.HostGeneric+":9418" && slices.Equal(propValues(s.Properties, sbom.PropBlocked), []string{"true"})
+	}
+	if !blocked {
+		t.Errorf("no blocked service in the SBOM: %+v", *bom.Services)
+	}
+
+	e.writeFile("rules.yaml", "sealed: true\nmode: enforce\npolicy:\n  bypass: deny\n")
+	res = e.runBuild(e.reg, []string{"--rules", rulesPath}, curl, "--noproxy", "*", "-fsS", "-o", "/dev/null", bin)
+	if res.code == 0 || len(res.log.Exchanges) != 1 || res.log.Exchanges[0].Status != 403 {
+		t.Errorf("enforce: exit %d, exchanges %s", res.code, describeLog(res.log))
 	}
 }
 
