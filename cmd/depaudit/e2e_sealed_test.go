@@ -568,3 +568,41 @@ func requestKeys(l *capture.Log) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// TestBuildSealedExitAndSignals: a sealed build exits with the command's
+// code, passes its output through, and forwards signals, as without
+// --sealed.
+func TestBuildSealedExitAndSignals(t *testing.T) {
+	requireSealed(t)
+	env, sig, read := testEnv(t)
+	dir := t.TempDir()
+	capturePath := filepath.Join(dir, "c.jsonl")
+	code := run(context.Background(), env, []string{"depaudit", "build", "--sealed", "--capture", capturePath, "-o", filepath.Join(dir, "s.json"),
+		"--", "sh", "-c", "echo hi; exit 7"})
+	if o, e := read(); code != 7 || o != "hi\n" {
+		t.Fatalf("exit %d, stdout %q, want 7 and hi; stderr:\n%s", code, o, e)
+	}
+	if l := readCapture(t, capturePath); l.Trailer == nil || l.Trailer.ExitCode != 7 || !l.Header.Sealed {
+		t.Errorf("capture log %+v %+v", l.Header, l.Trailer)
+	}
+
+	ready := filepath.Join(dir, "ready")
+	done := make(chan int)
+	go func() {
+		done <- run(context.Background(), env, []string{"depaudit", "build", "--sealed", "--capture", capturePath, "-o", filepath.Join(dir, "s.json"), "--",
+			"sh", "-c", "touch " + ready + "; exec sleep 30"})
+	}()
+	waitForFile(t, ready)
+	sig <- syscall.SIGTERM
+	select {
+	case code := <-done:
+		if code != 143 {
+			t.Errorf("exit code %d, want 143", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the sealed command was not terminated by the forwarded SIGTERM")
+	}
+	if l := readCapture(t, capturePath); l.Trailer == nil || l.Trailer.ExitCode != 143 || l.Trailer.Signal != "terminated" {
+		t.Errorf("trailer %+v", l.Trailer)
+	}
+}
