@@ -22,8 +22,13 @@ type child struct {
 // running orphaned. With ownGroup it leads a new process group (not when
 // it shares depaudit's terminal: it must stay in the terminal's
 // foreground group to read from it and get the keyboard's signals).
-func startChild(cmd *exec.Cmd, ownGroup bool) (*child, error) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: ownGroup}
+// start starts cmd: (*exec.Cmd).Start, or a Network's Start, which runs it
+// in namespaces of its own.
+func startChild(cmd *exec.Cmd, ownGroup bool, start func(*exec.Cmd) error) (*child, error) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Pdeathsig, cmd.SysProcAttr.Setpgid = syscall.SIGKILL, ownGroup
 	c := &child{cmd: cmd, group: ownGroup, done: make(chan error, 1)}
 	started := make(chan error, 1)
 	go func() {
@@ -32,7 +37,7 @@ func startChild(cmd *exec.Cmd, ownGroup bool) (*child, error) {
 		// goroutine keeps its thread until the child has been reaped,
 		// then lets it end with it.
 		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
+		if err := start(cmd); err != nil {
 			runtime.UnlockOSThread()
 			started <- err
 			return

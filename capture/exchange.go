@@ -58,6 +58,10 @@ type Exchange struct {
 	// Authenticated records that the request carried credentials
 	// (Authorization, Cookie or URL userinfo); their values are never kept.
 	Authenticated bool `json:"authenticated,omitempty"`
+	// Transparent says the client sent the request around the proxy (it
+	// ignored the proxy variables) and a sealed build's network handed
+	// its connection to the proxy.
+	Transparent bool `json:"transparent,omitempty"`
 	// Error describes what went wrong, empty when nothing did.
 	Error string `json:"error,omitempty"`
 	// Digests are the digests an inspector found in or computed over the

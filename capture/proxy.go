@@ -81,9 +81,16 @@ type Proxy struct {
 	// an address another socket could reuse.
 	jvmListener *trackingListener
 	server      *http.Server
-	user        string
-	token       string
-	authValue   string // expected Proxy-Authorization value
+	// handoff and handoffTrusted serve the connections to the proxy's
+	// port handed over with ServeConn (handoffTrusted admits them without
+	// the credential); transparent, with transparentServer, those that
+	// came around the proxy (see handoff.go).
+	handoff, handoffTrusted *trackingListener
+	transparent             *chanListener
+	transparentServer       *http.Server
+	user                    string
+	token                   string
+	authValue               string // expected Proxy-Authorization value
 
 	nextID atomic.Int64
 	// epoch is when the proxy started; exchanges are timed from it (see now).
@@ -189,6 +196,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	serving.Add(2)
 	go func() { defer serving.Done(); p.server.Serve(p.listener) }()
 	go func() { defer serving.Done(); p.server.Serve(p.jvmListener) }()
+	p.startHandoff(&serving)
 	go func() { serving.Wait(); close(p.served) }()
 	return p, nil
 }
@@ -344,7 +352,8 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 }
 
 func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Request, *http.Response) {
-	if _, ok := ctx.UserData.(*tunnelMark); !ok && !p.authorized(req) {
+	_, transparent := transparentInfo(req)
+	if _, ok := ctx.UserData.(*tunnelMark); !ok && !transparent && !p.authorized(req) {
 		p.recordRejected(req, req.Method, req.URL.String())
 		return req, p.proxyAuthRequired(req)
 	}
@@ -416,6 +425,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		UserAgent:     req.Header.Get("User-Agent"),
 		Authenticated: req.Header.Get("Authorization") != "" || req.Header.Get("Cookie") != "" || req.URL.User != nil,
 	}
+	_, x.Transparent = transparentInfo(req)
 	p.pending.add()
 	conn := p.clientConn(req, pctx)
 	defer func() {
@@ -747,6 +757,9 @@ func (p *Proxy) Close(grace time.Duration) {
 	p.server.SetKeepAlivesEnabled(false)
 	p.listener.closeAll()
 	p.jvmListener.closeAll()
+	p.handoff.closeAll()
+	p.handoffTrusted.closeAll()
+	p.transparent.closeAll()
 	<-p.served
 	done := make(chan struct{})
 	go func() { p.pending.wait(); close(done) }()

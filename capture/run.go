@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,6 +60,31 @@ type RunConfig struct {
 	Gate func(x *Exchange) (denial string)
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
+	// Network, when set, gives the child a network of its own instead of
+	// the host's (package sealed provides one), and the log says so.
+	Network Network
+}
+
+// Network is a network of the child's own, whose traffic reaches depaudit
+// only (package sealed provides one). Run asks ProxyHost before it makes
+// the child's environment, calls Start instead of starting the command
+// itself, and Close once the child has exited and the proxy has closed.
+type Network interface {
+	// ProxyHost is the address at which the child reaches the proxy's
+	// ports (the same port numbers as on the proxy's listeners).
+	ProxyHost() string
+	// Start starts cmd inside the network. Connections to the proxy's
+	// ports, and those that came around the proxy, go to p.ServeConn; rec
+	// records the rest. An error means cmd did not start.
+	Start(cmd *exec.Cmd, p *Proxy, rec NetRecorder) error
+	// Close stops the network, recording what was still open.
+	Close()
+}
+
+// NetRecorder records what a Network saw besides exchanges.
+type NetRecorder struct {
+	Connection func(*Connection)
+	Lookup     func(*Lookup)
 }
 
 // RunResult is how a run ended.
@@ -135,6 +161,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Start:   start.UTC(),
 		Command: RedactArgs(cfg.Command),
 		Dir:     wd,
+		Sealed:  cfg.Network != nil,
 	})
 	if err != nil {
 		return fail(err)
@@ -170,9 +197,13 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		proxy.Close(0)
 		return nil, err
 	}
+	proxyURL, jvmURL := proxy.URL(), proxy.JVMURL()
+	if cfg.Network != nil {
+		proxyURL, jvmURL = withHost(proxyURL, cfg.Network.ProxyHost()), withHost(jvmURL, cfg.Network.ProxyHost())
+	}
 	env := ChildEnv(cfg.Environ, EnvOptions{
-		ProxyURL:        proxy.URL(),
-		JVMProxyURL:     proxy.JVMURL(),
+		ProxyURL:        proxyURL,
+		JVMProxyURL:     jvmURL,
 		CABundle:        files.bundle,
 		TrustStore:      files.trustStore,
 		WgetRC:          files.wgetrc,
@@ -192,8 +223,33 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	fromTerminal := inForegroundOfTerminal(cfg.Stdin)
-	ch, err := startChild(cmd, !fromTerminal)
-	if err != nil {
+	startCmd := (*exec.Cmd).Start
+	if cfg.Network != nil {
+		rec := NetRecorder{
+			Connection: func(c *Connection) {
+				if closed.Load() {
+					return
+				}
+				if err := lw.WriteConnection(c); err != nil {
+					logErrOnce.Do(func() { logErr = err })
+				}
+			},
+			Lookup: func(l *Lookup) {
+				if closed.Load() {
+					return
+				}
+				if err := lw.WriteLookup(l); err != nil {
+					logErrOnce.Do(func() { logErr = err })
+				}
+			},
+		}
+		startCmd = func(c *exec.Cmd) error { return cfg.Network.Start(c, proxy, rec) }
+	}
+	ch, err := startChild(cmd, !fromTerminal, startCmd)
+	if err != nil && cfg.Network != nil {
+		proxy.Close(0)
+		return nil, err
+	} else if err != nil {
 		proxy.Close(0)
 		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOEXEC) || errors.Is(err, syscall.EISDIR) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrCommandNotExecutable, cfg.Command[0], err)
@@ -218,6 +274,10 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	}()
 	proxy.Close(cfg.ShutdownGrace)
 	close(shut)
+	if cfg.Network != nil {
+		// Relays still open are recorded as they close.
+		cfg.Network.Close()
+	}
 	closed.Store(true)
 	res.End = time.Now()
 	res.Exchanges = lw.Count()
@@ -228,6 +288,16 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	}
 	res.LogErr = logErr
 	return res, nil
+}
+
+// withHost returns rawURL with its host replaced by host, keeping the port.
+func withHost(rawURL, host string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	u.Host = net.JoinHostPort(host, u.Port())
+	return u.String()
 }
 
 // waitForwarding waits for the child, forwarding signals to it (to its

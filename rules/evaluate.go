@@ -105,6 +105,20 @@ func (r *Rules) Evaluate(in Input) []Violation {
 			for _, d := range r.Check(x.Host, f) {
 				add(d, x)
 			}
+			if d, ok := r.checkTransparent(x); ok {
+				add(d, x)
+			}
+		}
+		if r.policy.bypass != Allow {
+			for _, c := range in.Log.Connections {
+				if c.Action != capture.ConnBlocked {
+					continue
+				}
+				subject := c.Protocol + " " + c.Target()
+				add(Decision{Level: r.policy.bypass, Rule: "policy.bypass", Subject: subject,
+					Reason: fmt.Sprintf("rule policy.bypass %q: the build tried a connection that was neither TLS nor HTTP (%s), blocked", r.policy.bypass, subject)}, nil)
+				byKey["policy.bypass\x00"+subject].Requests++
+			}
 		}
 	}
 	if in.Diff != nil && r.policy.hashChanged != Allow {

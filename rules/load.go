@@ -111,7 +111,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 		return nil, &Error{File: name, Line: line, Msg: "not valid YAML: " + msg}
 	}
 	p := &parser{file: name}
-	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow}}
+	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow, bypass: Allow}}
 	if doc.Kind != 0 && len(doc.Content) > 0 {
 		root := deref(doc.Content[0])
 		// A file of comments only is an empty document: no rules.
@@ -221,8 +221,25 @@ func (p *parser) list(n *yaml.Node, where, example string, fn func(i int, item *
 }
 
 func (p *parser) root(n *yaml.Node, r *Rules) error {
-	return p.mapping(n, "the rules file", []string{"mode", "registries", "policy"}, func(key string, _, v *yaml.Node) error {
+	return p.mapping(n, "the rules file", []string{"mode", "registries", "policy", "sealed", "sealed_allow"}, func(key string, _, v *yaml.Node) error {
 		switch key {
+		case "sealed":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				return p.errorf(v, "sealed must be true or false, not %s", kindName(v))
+			}
+			r.sealed = v.Value == "true"
+		case "sealed_allow":
+			return p.list(v, "sealed_allow", `["ssh://github.com:22", "tcp://10.0.0.5:5432"]`, func(i int, item *yaml.Node) error {
+				s, err := p.str(item, fmt.Sprintf("sealed_allow[%d]", i))
+				if err != nil {
+					return err
+				}
+				if !strings.Contains(s, "://") {
+					return p.errorf(item, "sealed_allow[%d] must be SCHEME://HOST:PORT, such as ssh://github.com:22, not %q", i, s)
+				}
+				r.sealedAllow = append(r.sealedAllow, s)
+				return nil
+			})
 		case "mode":
 			s, err := p.str(v, "mode")
 			if err != nil {
@@ -312,7 +329,7 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 }
 
 func (p *parser) policy(n *yaml.Node, pol *policy) error {
-	known := []string{"allow", "deny", "unclassified", "generic_downloads", "hash_changed"}
+	known := []string{"allow", "deny", "unclassified", "generic_downloads", "hash_changed", "bypass"}
 	return p.mapping(n, "policy", known, func(key string, _, v *yaml.Node) error {
 		switch key {
 		case "allow":
@@ -325,6 +342,8 @@ func (p *parser) policy(n *yaml.Node, pol *policy) error {
 			return p.action(v, "policy.generic_downloads", &pol.generic)
 		case "hash_changed":
 			return p.action(v, "policy.hash_changed", &pol.hashChanged)
+		case "bypass":
+			return p.action(v, "policy.bypass", &pol.bypass)
 		}
 		return nil
 	})

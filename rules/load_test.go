@@ -178,3 +178,22 @@ func TestRegistriesClassify(t *testing.T) {
 		t.Errorf("the default classifiers already know the private registry: %+v", f)
 	}
 }
+
+func TestLoadSealed(t *testing.T) {
+	r, err := Load(filepath.Join(testdata, "sealed.depaudit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Sealed() || len(r.SealedAllow()) != 2 || r.SealedAllow()[1] != "tcp://10.0.0.5:5432" || r.Bypass() != Deny || !r.HasPolicy() {
+		t.Errorf("sealed %v, allow %q, bypass %q", r.Sealed(), r.SealedAllow(), r.Bypass())
+	}
+	for _, tc := range []struct{ text, msg string }{
+		{"sealed: yes\n", `sealed must be true or false, not "yes"`},
+		{"sealed_allow: [github.com:22]\n", `sealed_allow[0] must be SCHEME://HOST:PORT`},
+		{"policy:\n  bypass: block\n", `policy.bypass must be allow, warn or deny, not "block"`},
+	} {
+		if _, err := Parse("r.yaml", []byte(tc.text)); err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("Parse(%q) = %v, want %q", tc.text, err, tc.msg)
+		}
+	}
+}

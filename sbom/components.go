@@ -28,6 +28,8 @@ type artifact struct {
 	urls     []string
 	from     []string
 	ref      string
+	// transparent: a request came around the proxy (a sealed build).
+	transparent bool
 }
 
 // artifacts collects the completed downloads of classified artifacts, one
@@ -67,6 +69,7 @@ func artifacts(obs []observation, s *Summary) (arts []*artifact, warnings []stri
 			arts = append(arts, a)
 		}
 		a.requests++
+		a.transparent = a.transparent || o.x.Transparent
 		if a.sha512 == "" && isHex(o.x.SHA512, 128) {
 			a.sha512 = strings.ToLower(o.x.SHA512)
 		}
@@ -179,6 +182,9 @@ func (a *artifact) component() cdx.Component {
 	}
 	for _, u := range urls[1:] {
 		props = append(props, prop(PropURL, u))
+	}
+	if a.transparent {
+		props = append(props, prop(PropTransparent, "true"))
 	}
 	from := slices.Clone(a.from)
 	slices.Sort(from)

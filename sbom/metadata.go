@@ -53,6 +53,9 @@ func metadata(l *capture.Log, opts Options, ts time.Time) *cdx.Metadata {
 	if l.Truncated() {
 		props = append(props, prop(PropCaptureTruncated, "true"))
 	}
+	if l.Header.Sealed {
+		props = append(props, prop(PropSealed, "true"))
+	}
 	return &cdx.Metadata{
 		Timestamp:  formatTime(ts),
 		Lifecycles: &[]cdx.Lifecycle{{Phase: cdx.LifecyclePhaseBuild}},

@@ -73,6 +73,7 @@ func services(obs []observation) []cdx.Service {
 		requests      int
 		bytes         int64
 		authenticated bool
+		transparent   bool
 	}
 	byName := make(map[string]*host)
 	var hosts []*host
@@ -95,6 +96,7 @@ func services(obs []observation) []cdx.Service {
 		h.requests++
 		h.bytes += o.x.Bytes
 		h.authenticated = h.authenticated || o.x.Authenticated
+		h.transparent = h.transparent || o.x.Transparent
 	}
 	slices.SortFunc(hosts, func(a, b *host) int { return strings.Compare(a.name, b.name) })
 	out := make([]cdx.Service, 0, len(hosts))
@@ -111,6 +113,9 @@ func services(obs []observation) []cdx.Service {
 		}
 		for _, s := range h.statuses {
 			props = append(props, prop(PropHTTPStatus, strconv.Itoa(s)))
+		}
+		if h.transparent {
+			props = append(props, prop(PropTransparent, "true"))
 		}
 		endpoints := h.endpoints
 		out = append(out, cdx.Service{

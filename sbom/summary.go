@@ -33,6 +33,14 @@ type Summary struct {
 	// handshake with the client failed, typically because the client did
 	// not trust depaudit's CA.
 	FailedTunnels []string
+	// Transparent counts the requests that came around the proxy in a
+	// sealed build; TransparentHosts lists their hosts, sorted.
+	Transparent      int
+	TransparentHosts []string
+	// Blocked and Relayed list, sorted, the destinations of a sealed
+	// build's connections that were refused, or relayed by an allow rule
+	// ("tcp/ssh github.com:22").
+	Blocked, Relayed []string
 	// Truncated is true when the capture log ended early (no trailer, or
 	// damage); the figures cover what was read.
 	Truncated bool
@@ -52,6 +60,10 @@ func summarize(obs []observation, s *Summary) {
 			continue
 		}
 		s.Requests++
+		if o.x.Transparent {
+			s.Transparent++
+			s.TransparentHosts = appendUnique(s.TransparentHosts, o.x.Host)
+		}
 		if failed(o) {
 			s.Failures++
 		}
@@ -63,6 +75,7 @@ func summarize(obs []observation, s *Summary) {
 	s.Hosts = len(hosts)
 	slices.Sort(s.FailedTunnels)
 	slices.Sort(s.UnclassifiedHosts)
+	slices.Sort(s.TransparentHosts)
 }
 
 // failed reports whether a request got no response, an error status or a

@@ -41,7 +41,7 @@ func buildCommand(env *appEnv) *cli.Command {
 			"temp dir a killed run left.\n\n" +
 			"With -o - (or --unclassified -), standard output carries only that document: the\n" +
 			"command's own standard output goes to standard error.",
-		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
+		Flags: slices.Concat(buildFlags(), []cli.Flag{sealedFlag()}, outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
 		},
@@ -171,6 +171,9 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if h := env.hooks; h != nil {
 		cfg.UpstreamDial = h.upstreamDial
 		cfg.UpstreamRootCAs = h.upstreamRoots
+	}
+	if cfg.Network, err = sealedNetwork(c, env, br); err != nil {
+		return err
 	}
 	res, err := capture.Run(c.Context, cfg)
 	// The command has ended: from now on a signal ends depaudit (the

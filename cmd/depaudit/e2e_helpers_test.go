@@ -59,6 +59,8 @@ type e2eRun struct {
 	dir  string // the project directory commands are pointed at
 	env  map[string]string
 	path []string // PATH entries put in front of the inherited PATH
+	// hooks, when set, adjusts the test hooks of each build.
+	hooks func(*testHooks)
 }
 
 // newE2E starts a fake registry and prepares a controlled environment: a
@@ -164,7 +166,10 @@ func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eRe
 		getenv:  lookupEnv(environ),
 		environ: func() []string { return environ },
 		signals: make(chan os.Signal),
-		hooks:   &testHooks{upstreamDial: up.DialContext, upstreamRoots: up.RootCAs()},
+		hooks:   &testHooks{upstreamDial: up.DialContext, upstreamRoots: up.RootCAs(), sealedResolve: e.resolveFake},
+	}
+	if e.hooks != nil {
+		e.hooks(env.hooks)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
@@ -208,8 +213,14 @@ func (l *lockedBuffer) String() string {
 // runBuild) and fails the test unless it succeeded with a whole capture log.
 func (e *e2eRun) build(command ...string) *e2eResult {
 	e.t.Helper()
+	return e.buildFlags(nil, command...)
+}
+
+// buildFlags is build with depaudit flags.
+func (e *e2eRun) buildFlags(flags []string, command ...string) *e2eResult {
+	e.t.Helper()
 	e.reg.ResetServed()
-	res := e.runBuild(e.reg, nil, command...)
+	res := e.runBuild(e.reg, flags, command...)
 	if res.log == nil {
 		e.t.Fatalf("%s: no capture log\nstderr:\n%s", strings.Join(command, " "), res.stderr)
 	}

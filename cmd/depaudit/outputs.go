@@ -310,6 +310,16 @@ func printSummary(w io.Writer, res *sbom.Result, wrote []string) {
 		fmt.Fprintf(w, "depaudit: %s to %s: %s\n", countNoun(s.UnclassifiedCalls, "unclassified call"),
 			countNoun(len(s.UnclassifiedHosts), "host"), strings.Join(s.UnclassifiedHosts, ", "))
 	}
+	if s.Transparent > 0 {
+		fmt.Fprintf(w, "depaudit: %s came around the proxy (captured transparently) to: %s\n",
+			countNoun(s.Transparent, "request"), strings.Join(s.TransparentHosts, ", "))
+	}
+	if len(s.Blocked) > 0 {
+		fmt.Fprintf(w, "depaudit: blocked (not TLS or HTTP): %s\n", strings.Join(s.Blocked, ", "))
+	}
+	if len(s.Relayed) > 0 {
+		fmt.Fprintf(w, "depaudit: relayed by sealed_allow: %s\n", strings.Join(s.Relayed, ", "))
+	}
 	if len(s.FailedTunnels) > 0 {
 		fmt.Fprintf(w, "depaudit: TLS handshake failed (the client did not trust depaudit's CA?) for: %s\n", strings.Join(s.FailedTunnels, ", "))
 	}
