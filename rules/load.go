@@ -244,7 +244,8 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 }
 
 // registryEcosystems are the layouts a registries entry may name.
-var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo}
+var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
+	classify.EcosystemDeb}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -307,6 +308,8 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewMaven(reg.URL)
 	case classify.EcosystemCargo:
 		return classify.NewCargo(reg.URL)
+	case classify.EcosystemDeb:
+		return classify.NewDeb(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }
