@@ -47,6 +47,10 @@ type Evidence struct {
 	// computed holds computed digests by subject (the go.mod h1s).
 	computed  map[string][]string
 	artifacts []artifactRef
+	// metadata are the metadata downloads whose own digest a registry
+	// publishes (apt indexes).
+	metadata []artifactRef
+	deb      debFacts
 }
 
 // Collect reads the digests recorded in a capture log. c classifies the
@@ -86,7 +90,11 @@ func (e *Evidence) add(x *capture.Exchange) {
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
 			e.artifacts = append(e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})
 		}
+		if selfVerifyingMetadata(f) && x.Method != http.MethodHead {
+			e.metadata = append(e.metadata, artifactRef{sha256: sum, url: x.URL})
+		}
 	}
+	e.deb.add(p, x)
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:

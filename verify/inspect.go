@@ -51,6 +51,8 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyGoLookup:     parseGoLookup,
 	bodyMavenSidecar: parseMavenSidecar,
 	bodyCargoIndex:   parseCargoIndex,
+	bodyDebRelease:   parseDebRelease,
+	bodyDebPackages:  parseDebPackages,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

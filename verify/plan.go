@@ -107,6 +107,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case classify.KindArtifact:
 			p.kind = bodyMavenArtifact
 		}
+	case classify.EcosystemDeb:
+		p = debPlan(p, f, u)
 	case classify.EcosystemCargo:
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
@@ -137,6 +139,8 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
+	case bodyDebRelease, bodyDebPackages:
+		return p.source + " " + strings.ToUpper(alg)
 	}
 	return p.f.Ecosystem + " " + alg
 }

@@ -232,7 +232,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 	vr := newVerification(c, env, log, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
-	res, err := writeOutputs(env, "build", log, cl, opts)
+	res, err := writeOutputs(env, "build", log, vr.ev.Refined(cl), opts)
 	vr.printSummary(env.stderr)
 	if err == nil && run.LogErr == nil {
 		// (A write that failed is reported already; what was not written

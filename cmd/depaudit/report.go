@@ -65,7 +65,7 @@ func runReport(c *cli.Context, env *appEnv) error {
 	vr := newVerification(c, env, l, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
-	_, err = writeOutputs(env, "report", l, cl, opts)
+	_, err = writeOutputs(env, "report", l, vr.ev.Refined(cl), opts)
 	vr.printSummary(env.stderr)
 	if err != nil {
 		return err
