@@ -98,7 +98,7 @@ func TestCompareEquivalent(t *testing.T) {
 
 func TestCompareUnorderable(t *testing.T) {
 	tests := []struct{ eco, a, b string }{
-		{"swid", "1.0", "1.1"},        // no ordering for this ecosystem
+		{"swid", "1.0", "1.1"},       // no ordering for this ecosystem
 		{"", "1.0", "2.0"},           // no ecosystem at all
 		{"npm", "1.2", "1.3.0"},      // incomplete semantic version
 		{"npm", "latest", "1.0.0"},   // a tag, not a version
