@@ -57,7 +57,7 @@ func debPlan(p plan, f classify.Finding, u *url.URL) plan {
 	switch {
 	case last == "InRelease" || last == "Release":
 		p.kind, p.source = bodyDebRelease, "apt "+last+" file"
-	case strings.HasPrefix(last, "Packages") || debByHash(u) != "":
+	case strings.HasPrefix(last, "Packages") || (debByHash(u) != "" && strings.Contains(u.Path, "/binary-")):
 		p.kind, p.source = bodyDebPackages, "apt Packages index"
 	}
 	return p
@@ -308,15 +308,38 @@ func (d *debFacts) addRecords(p plan, rawURL string, records []capture.Digest) {
 	for _, r := range records {
 		switch {
 		case r.Source == SourceFact && r.Algorithm == FactDebVersion:
-			d.version[urlKey(r.Subject)] = r.Value
+			d.version[debKey(r.Subject)] = r.Value
 		case r.Source == SourceFact && r.Algorithm == FactDebCodename:
 			d.codename[r.Subject] = r.Value
 		case p.kind == bodyDebPackages && r.Source == SourcePublished && dist != "":
-			if k := urlKey(r.Subject); k != "" && k != urlKey(rawURL) {
+			if k := debKey(r.Subject); k != "" && k != debKey(rawURL) {
 				d.dist[k] = dist
 			}
 		}
 	}
+}
+
+// debKey is the form package file URLs are matched in: apt percent-encodes
+// "+" (as %2b) where Packages indexes do not, so the path is compared
+// decoded.
+func debKey(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.Path
+}
+
+// reencodedURLKey is urlKey of raw with its path decoded and re-encoded
+// the standard way: apt asks for pool/…/libcap2_2.66-4%2bdeb12u3_amd64.deb
+// where its Packages index says pool/…/libcap2_2.66-4+deb12u3_amd64.deb.
+func reencodedURLKey(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.RawPath = ""
+	return urlKey(u.String())
 }
 
 // refine gives a .deb finding the version its Packages stanza published
@@ -325,7 +348,7 @@ func (d *debFacts) refine(f classify.Finding) classify.Finding {
 	if f.Ecosystem != classify.EcosystemDeb || f.Kind != classify.KindArtifact || d.dist == nil {
 		return f
 	}
-	k := urlKey(f.URL)
+	k := debKey(f.URL)
 	version := f.Version
 	if v, ok := d.version[k]; ok {
 		version = v
@@ -421,8 +444,8 @@ func (e *Evidence) Metadata() []Verdict {
 
 // debIndexURLs are the Packages indexes that list the .deb at artifactURL
 // (purl), for --verify-fetch: in each distribution of the same archive
-// whose metadata the run saw, else in the distribution the purl names,
-// the index of the file's component and architecture (amd64 for "all"),
+// whose metadata the run saw, else in the distribution the purl names
+// (else Debian's stable), the index of the file's component and architecture (amd64 for "all"),
 // xz-compressed first.
 func (e *Evidence) debIndexURLs(purl, artifactURL string) []string {
 	p, err := classify.ParsePURL(purl)
@@ -463,8 +486,16 @@ func (e *Evidence) debIndexURLs(purl, artifactURL string) []string {
 	}
 	e.mu.Unlock()
 	if len(dists) == 0 {
+		// The run named no distribution: the purl's, else Debian's
+		// current stable release.
 		distro := p.Qualifiers.Map()["distro"]
-		if distro == "" {
+		switch {
+		case distro != "":
+		case p.Namespace == "debian" && strings.HasSuffix(root, "-security/"):
+			distro = "stable-security"
+		case p.Namespace == "debian":
+			distro = "stable"
+		default:
 			return nil
 		}
 		dists = []string{root + "dists/" + url.PathEscape(distro) + "/"}

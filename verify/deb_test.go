@@ -147,7 +147,8 @@ func TestDebEvidence(t *testing.T) {
 	release := bytes.ReplaceAll(debInRelease, []byte(debSumA), []byte(pkgSum))
 	relSum, _, _, _ := sums(release)
 	byHash := base + "dists/bookworm/main/binary-amd64/by-hash/SHA256/" + pkgSum
-	attrURL := base + "pool/main/a/attr/attr_2.4.47-2+b1_amd64.deb"
+	// apt percent-encodes the "+" the index's Filename has.
+	attrURL := base + "pool/main/a/attr/attr_2.4.47-2%2bb1_amd64.deb"
 	l := &capture.Log{}
 	add := func(u string, body []byte, sum string) {
 		ds := inspect(t, u, "application/octet-stream", "", body)
@@ -189,7 +190,7 @@ func TestDebIndexURLs(t *testing.T) {
 		{"pkg:deb/debian/data@1?arch=all&distro=bookworm-security", "http://deb.debian.org/debian-security/pool/updates/contrib/d/data/data_1_all.deb",
 			[]string{"http://deb.debian.org/debian-security/dists/bookworm-security/contrib/binary-amd64/Packages.xz",
 				"http://deb.debian.org/debian-security/dists/bookworm-security/contrib/binary-amd64/Packages.gz"}},
-		{"pkg:deb/debian/hello@2.10-3?arch=amd64", "http://deb.debian.org/debian/pool/main/h/hello/hello_2.10-3_amd64.deb", nil},
+		{"pkg:deb/ubuntu/hello@2.10-3?arch=amd64", "http://archive.ubuntu.com/ubuntu/pool/main/h/hello/hello_2.10-3_amd64.deb", nil},
 		{"pkg:npm/hello@1", "http://deb.debian.org/debian/pool/main/h/hello/hello_2.10-3_amd64.deb", nil},
 	} {
 		got := ev.debIndexURLs(tc.purl, tc.url)

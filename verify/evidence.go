@@ -84,8 +84,10 @@ func (e *Evidence) add(x *capture.Exchange) {
 		}
 		b.sha512 = firstNonEmpty(b.sha512, normalHex(AlgSHA512, x.SHA512))
 		b.sha1 = firstNonEmpty(b.sha1, normalHex(AlgSHA1, x.SHA1))
-		if k := urlKey(x.URL); k != "" && !slices.Contains(b.urls, k) {
-			b.urls = append(b.urls, k)
+		for _, k := range []string{urlKey(x.URL), reencodedURLKey(x.URL)} {
+			if k != "" && !slices.Contains(b.urls, k) {
+				b.urls = append(b.urls, k)
+			}
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
 			e.artifacts = append(e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})

@@ -20,35 +20,53 @@ func (e *e2eRun) aptCommand(pkgs ...string) (command, dest string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	dest = filepath.Join(root, "download")
-	for _, d := range []string{"state/lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d", "trusted.gpg.d", "apt.conf.d", "download"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			e.t.Fatal(err)
-		}
-	}
 	sources := filepath.Join(root, "sources.list")
 	if err := os.WriteFile(sources, []byte("deb [trusted=yes] "+fakeregistry.DebArchive+" "+fakeregistry.DebSuite+" main\n"), 0o644); err != nil {
 		e.t.Fatal(err)
 	}
+	apt, dest := aptIn(e.t, root, sources, filepath.Join(root, "sources.list.d"), "amd64")
+	return aptScript(apt, dest, true, pkgs...), dest
+}
+
+// aptScript is the shell command that runs apt-get update (when update is
+// set) and apt-get download of pkgs in dest, apt being the apt-get
+// invocation with its options.
+func aptScript(apt, dest string, update bool, pkgs ...string) string {
+	s := "cd " + shellQuote([]string{dest})[0] + " && "
+	if update {
+		s += apt + " update && "
+	}
+	return s + apt + " download " + strings.Join(pkgs, " ")
+}
+
+// aptIn returns the apt-get invocation with apt's private files under
+// root, the given sources and architecture, and the download directory.
+func aptIn(t *testing.T, root, sources, sourceParts, arch string) (apt, dest string) {
+	t.Helper()
+	dest = filepath.Join(root, "download")
+	for _, d := range []string{"state/lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d", "trusted.gpg.d", "apt.conf.d", "download"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	status := filepath.Join(root, "status")
 	if err := os.WriteFile(status, nil, 0o644); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	opts := []string{
 		"-o", "Dir::State=" + filepath.Join(root, "state"),
 		"-o", "Dir::State::status=" + status,
 		"-o", "Dir::Cache=" + filepath.Join(root, "cache"),
 		"-o", "Dir::Etc::sourcelist=" + sources,
-		"-o", "Dir::Etc::sourceparts=" + filepath.Join(root, "sources.list.d"),
+		"-o", "Dir::Etc::sourceparts=" + sourceParts,
 		"-o", "Dir::Etc::preferencesparts=" + filepath.Join(root, "preferences.d"),
 		"-o", "Dir::Etc::trustedparts=" + filepath.Join(root, "trusted.gpg.d"),
 		"-o", "Dir::Etc::parts=" + filepath.Join(root, "apt.conf.d"),
-		"-o", "APT::Architecture=amd64", "-o", "APT::Architectures=amd64",
+		"-o", "APT::Architecture=" + arch, "-o", "APT::Architectures=" + arch,
 		"-o", "Acquire::Languages=none", "-o", "Acquire::Retries=0",
 		"-o", "APT::Sandbox::User=root", "-o", "Debug::NoLocking=1", "-q",
 	}
-	apt := "apt-get " + strings.Join(shellQuote(opts), " ")
-	return "cd " + shellQuote([]string{dest})[0] + " && " + apt + " update && " + apt + " download " + strings.Join(pkgs, " "), dest
+	return "apt-get " + strings.Join(shellQuote(opts), " "), dest
 }
 
 // shellQuote single-quotes each argument for sh.
@@ -121,4 +139,38 @@ func TestE2EAptTampered(t *testing.T) {
 		t.Errorf("apt did not refuse the tampered .deb:\nstdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	}
 	r.checkTampered(t, e.reg, bad, "pkg:deb/debian/hello@2.10-3?arch=amd64&distro=bookworm", "apt Packages index")
+}
+
+// TestE2EAptVerifyFetch downloads with the package lists already in
+// place (apt-get update ran before the build, outside it): the build sees
+// only .deb files, and --verify-fetch fetches the Packages index that
+// vouches for them.
+func TestE2EAptVerifyFetch(t *testing.T) {
+	t.Parallel()
+	requireClient(t, "apt-get")
+	sh := requireClient(t, "sh")
+	e := newE2E(t, fakeregistry.Options{})
+	root := t.TempDir()
+	sources := filepath.Join(root, "sources.list")
+	// The suite as users often name it: stable, not the codename.
+	if err := os.WriteFile(sources, []byte("deb [trusted=yes] "+fakeregistry.DebArchive+" stable main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	apt, dest := aptIn(t, root, sources, filepath.Join(root, "sources.list.d"), "amd64")
+	e.build(sh, "-c", apt+" update")
+	dl := aptScript(apt, dest, false, "hello", "fixture-data")
+	without := verifyBuild(e, newTamperer(t, e), nil, sh, "-c", dl)
+	without.mustSucceed(t)
+	if got := without.summary(t); got != (verifyCounts{unverifiable: 2}) {
+		t.Errorf("without --verify-fetch: %+v, want 2 unverifiable\n%s", got, without.stderr)
+	}
+	if err := os.RemoveAll(dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	with := verifyBuild(e, newTamperer(t, e), []string{"--verify-fetch"}, sh, "-c", dl)
+	with.checkClean(t, "apt Packages index SHA256 (fetched after the build)",
+		"pkg:deb/debian/hello@2.10-3?arch=amd64", "pkg:deb/debian/fixture-data@0.5-1?arch=all")
 }

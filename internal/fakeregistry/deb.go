@@ -169,6 +169,8 @@ func addDeb(b *builder) error {
 		return fmt.Errorf("deb Packages.gz: %w", err)
 	}
 	dist := DebArchive + "/dists/" + DebSuite + "/"
+	// The suite name is an alias of the codename, as on real mirrors.
+	stable := DebArchive + "/dists/stable/"
 	var release strings.Builder
 	fmt.Fprintf(&release, "Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: %s\nDate: %s\nAcquire-By-Hash: yes\nArchitectures: amd64\nComponents: main\nDescription: depaudit fixture archive\nSHA256:\n",
 		DebSuite, fixtureTime.Format("Mon, 02 Jan 2006 15:04:05 UTC"))
@@ -180,10 +182,11 @@ func addDeb(b *builder) error {
 		h := hex.EncodeToString(sum[:])
 		fmt.Fprintf(&release, " %s %8d %s\n", h, len(idx.body), idx.name)
 		dir := idx.name[:strings.LastIndexByte(idx.name, '/')+1]
-		b.file(File{URL: dist + idx.name, Aliases: []string{dist + dir + "by-hash/SHA256/" + h}, Ecosystem: "deb", Kind: KindMetadata,
-			ContentType: "application/octet-stream", Body: idx.body})
+		b.file(File{URL: dist + idx.name, Aliases: []string{dist + dir + "by-hash/SHA256/" + h, stable + idx.name, stable + dir + "by-hash/SHA256/" + h},
+			Ecosystem: "deb", Kind: KindMetadata, ContentType: "application/octet-stream", Body: idx.body})
 	}
-	b.file(File{URL: dist + "Release", Ecosystem: "deb", Kind: KindMetadata, ContentType: "text/plain", Body: []byte(release.String())})
+	b.file(File{URL: dist + "Release", Aliases: []string{stable + "Release"}, Ecosystem: "deb", Kind: KindMetadata, ContentType: "text/plain",
+		Body: []byte(release.String())})
 	return nil
 }
 
