@@ -61,6 +61,10 @@ type Finding struct {
 	// when that differs from Version: a Maven SNAPSHOT's timestamped
 	// version (1.0-20240101.120000-3 for Version 1.0-SNAPSHOT).
 	FileVersion string `json:"-"`
+	// Parent is the purl of the artifact this one is part of, when the
+	// run's metadata says so: an OCI image's manifests, config and layers
+	// name the index or manifest that listed them.
+	Parent string `json:"-"`
 }
 
 // Classifier recognises the requests of one ecosystem.

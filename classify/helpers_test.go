@@ -81,6 +81,7 @@ var purlTypes = map[string]string{
 	EcosystemGitHub:  packageurl.TypeGithub,
 	EcosystemGeneric: packageurl.TypeGeneric,
 	EcosystemDeb:     packageurl.TypeDebian,
+	EcosystemOCI:     packageurl.TypeOCI,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -35,6 +35,7 @@ func Default() *Set {
 		DefaultGitHub(),
 		DefaultMaven(),
 		DefaultDeb(),
+		DefaultOCI(),
 		Generic(),
 	)
 }

@@ -245,7 +245,7 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 
 // registryEcosystems are the layouts a registries entry may name.
 var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
-	classify.EcosystemDeb}
+	classify.EcosystemDeb, classify.EcosystemOCI}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -310,6 +310,8 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewCargo(reg.URL)
 	case classify.EcosystemDeb:
 		return classify.NewDeb(reg.URL)
+	case classify.EcosystemOCI:
+		return classify.NewOCI(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }

@@ -101,6 +101,7 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 	}
 	res.Summary.Components = len(comps)
 	annotateVerification(comps, opts.Verify)
+	comps = nestParts(comps, arts)
 	svcs := services(obs)
 	res.Unclassified = unclassifiedCalls(obs)
 

@@ -381,7 +381,7 @@ func (r refiningClassifier) Classify(req classify.Request) classify.Finding {
 	f := r.c.Classify(req)
 	r.e.mu.Lock()
 	defer r.e.mu.Unlock()
-	return r.e.deb.refine(f)
+	return r.e.oci.refine(r.e.deb.refine(f), r.c)
 }
 
 // Refined returns a classifier that classifies as c does and completes

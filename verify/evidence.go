@@ -51,6 +51,7 @@ type Evidence struct {
 	// publishes (apt indexes).
 	metadata []artifactRef
 	deb      debFacts
+	oci      ociFacts
 }
 
 // Collect reads the digests recorded in a capture log. c classifies the
@@ -97,6 +98,7 @@ func (e *Evidence) add(x *capture.Exchange) {
 		}
 	}
 	e.deb.add(p, x)
+	e.addOCI(f, x, whole)
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:

@@ -109,6 +109,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		}
 	case classify.EcosystemDeb:
 		p = debPlan(p, f, u)
+	case classify.EcosystemOCI:
+		p = ociPlan(p, f, u)
 	case classify.EcosystemCargo:
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
@@ -139,7 +141,7 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
-	case bodyDebRelease, bodyDebPackages:
+	case bodyDebRelease, bodyDebPackages, bodyOCIManifest:
 		return p.source + " " + strings.ToUpper(alg)
 	}
 	return p.f.Ecosystem + " " + alg
