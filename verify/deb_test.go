@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -205,26 +206,26 @@ func FuzzDebPackages(f *testing.F) {
 	f.Add([]byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2})
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzDeb(t, bodyDebPackages, "http://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages", data)
+		fuzzFacts(t, bodyDebPackages, "http://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages", "deb.debian.org/debian/", data)
 	})
 }
 
 func FuzzDebRelease(f *testing.F) {
 	f.Add(debInRelease)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzDeb(t, bodyDebRelease, "http://deb.debian.org/debian/dists/bookworm/InRelease", data)
+		fuzzFacts(t, bodyDebRelease, "http://deb.debian.org/debian/dists/bookworm/InRelease", "deb.debian.org/debian/dists/bookworm/", data)
 	})
 }
 
-// fuzzDeb runs an apt metadata parser over arbitrary input: no panic,
-// every digest well-formed and about a URL under the archive, every fact
-// about one too.
-func fuzzDeb(t *testing.T, kind bodyKind, rawURL string, data []byte) {
+// fuzzFacts runs a parser that emits digests and facts over arbitrary
+// input: no panic, every digest well-formed, every record about a URL
+// under prefix (host and path) and every fact non-empty.
+func fuzzFacts(t *testing.T, kind bodyKind, rawURL, prefix string, data []byte) {
 	u, _ := url.Parse(rawURL)
 	p := plan{kind: kind, base: u, f: classify.Default().Classify(classify.Request{URL: rawURL})}
 	_ = parsers[kind](bytes.NewReader(data), p, func(d capture.Digest) {
 		su, err := url.Parse(d.Subject)
-		if err != nil || su.Host != "deb.debian.org" || !bytes.HasPrefix([]byte(su.Path), []byte("/debian/")) {
+		if err != nil || !strings.HasPrefix(su.Host+su.Path, prefix) {
 			t.Fatalf("subject outside the archive: %+v", d)
 		}
 		switch d.Source {
