@@ -82,6 +82,7 @@ var purlTypes = map[string]string{
 	EcosystemGeneric: packageurl.TypeGeneric,
 	EcosystemDeb:     packageurl.TypeDebian,
 	EcosystemOCI:     packageurl.TypeOCI,
+	EcosystemRPM:     packageurl.TypeRPM,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

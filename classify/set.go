@@ -36,6 +36,7 @@ func Default() *Set {
 		DefaultMaven(),
 		DefaultDeb(),
 		DefaultOCI(),
+		DefaultRPM(),
 		Generic(),
 	)
 }

@@ -245,7 +245,7 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 
 // registryEcosystems are the layouts a registries entry may name.
 var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
-	classify.EcosystemDeb, classify.EcosystemOCI}
+	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -312,6 +312,8 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewDeb(reg.URL)
 	case classify.EcosystemOCI:
 		return classify.NewOCI(reg.URL)
+	case classify.EcosystemRPM:
+		return classify.NewRPM(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }

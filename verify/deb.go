@@ -381,7 +381,7 @@ func (r refiningClassifier) Classify(req classify.Request) classify.Finding {
 	f := r.c.Classify(req)
 	r.e.mu.Lock()
 	defer r.e.mu.Unlock()
-	return r.e.oci.refine(r.e.deb.refine(f), r.c)
+	return r.e.rpm.refine(r.e.oci.refine(r.e.deb.refine(f), r.c))
 }
 
 // Refined returns a classifier that classifies as c does and completes
@@ -393,9 +393,10 @@ func (e *Evidence) Refined(c Classifier) Classifier {
 }
 
 // selfVerifyingMetadata reports metadata whose own digest its registry
-// publishes: apt's indexes (in the Release file and by-hash URLs).
+// publishes: apt's indexes (in the Release file and by-hash URLs), RPM
+// repositories' repodata files (in repomd.xml).
 func selfVerifyingMetadata(f classify.Finding) bool {
-	return f.Kind == classify.KindMetadata && f.Ecosystem == classify.EcosystemDeb
+	return f.Kind == classify.KindMetadata && (f.Ecosystem == classify.EcosystemDeb || f.Ecosystem == classify.EcosystemRPM)
 }
 
 // Metadata returns the verdict of every metadata download of the run whose

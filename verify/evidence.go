@@ -52,6 +52,7 @@ type Evidence struct {
 	metadata []artifactRef
 	deb      debFacts
 	oci      ociFacts
+	rpm      rpmFacts
 }
 
 // Collect reads the digests recorded in a capture log. c classifies the
@@ -99,6 +100,7 @@ func (e *Evidence) add(x *capture.Exchange) {
 	}
 	e.deb.add(p, x)
 	e.addOCI(f, x, whole)
+	e.rpm.addRecords(x.Digests)
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:

@@ -103,6 +103,7 @@ func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, ac
 		}
 	}
 	e.deb.addRecords(p, rawURL, ds)
+	e.rpm.addRecords(ds)
 	return nil
 }
 

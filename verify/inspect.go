@@ -54,6 +54,8 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyDebRelease:   parseDebRelease,
 	bodyDebPackages:  parseDebPackages,
 	bodyOCIManifest:  parseOCIManifest,
+	bodyRPMRepomd:    parseRPMRepomd,
+	bodyRPMPrimary:   parseRPMPrimary,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

@@ -111,6 +111,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		p = debPlan(p, f, u)
 	case classify.EcosystemOCI:
 		p = ociPlan(p, f, u)
+	case classify.EcosystemRPM:
+		p = rpmPlan(p, f, u)
 	case classify.EcosystemCargo:
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
@@ -141,7 +143,7 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
-	case bodyDebRelease, bodyDebPackages, bodyOCIManifest:
+	case bodyDebRelease, bodyDebPackages, bodyOCIManifest, bodyRPMRepomd, bodyRPMPrimary:
 		return p.source + " " + strings.ToUpper(alg)
 	}
 	return p.f.Ecosystem + " " + alg

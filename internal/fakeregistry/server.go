@@ -101,7 +101,7 @@ func Start(opts Options) (s *Server, err error) {
 		return nil, fmt.Errorf("fake registry temp dir: %w", err)
 	}
 	b := newBuilder(opts, s.manifest)
-	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric, addDeb, addOCI} {
+	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric, addDeb, addOCI, addRPM} {
 		if err := add(b); err != nil {
 			return nil, err
 		}
