@@ -182,7 +182,9 @@ func TestE2ECrane(t *testing.T) {
 		"docker.io/"+fakeregistry.OCIRepository+":"+fakeregistry.OCITag, filepath.Join(e.dir, "image"))
 	r.mustSucceed(t)
 	checkServedWereCaptured(t, e.reg, r.log)
-	hub := func(u string) string { return strings.Replace(u, fakeregistry.HostDockerRegistry, fakeregistry.HostDockerIndex, 1) }
+	hub := func(u string) string {
+		return strings.Replace(u, fakeregistry.HostDockerRegistry, fakeregistry.HostDockerIndex, 1)
+	}
 	checkArtifacts(t, e.reg, r.log, hub(img.Index), hub(img.Manifest), hub(img.Config), img.LayerCDN)
 	checkOCI(t, r, ociParts(t, e.reg))
 }

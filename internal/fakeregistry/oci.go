@@ -6,8 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -21,8 +21,8 @@ const (
 	// HostDockerIndex is the name go-containerregistry (crane) uses for
 	// Docker Hub; it serves the same.
 	HostDockerIndex = "index.docker.io"
-	HostDockerAuth     = "auth.docker.io"
-	HostDockerCDN      = "production.cloudflare.docker.com"
+	HostDockerAuth  = "auth.docker.io"
+	HostDockerCDN   = "production.cloudflare.docker.com"
 	// OCIRepository is the fixture image's repository on Docker Hub.
 	OCIRepository = "library/fixture"
 	// OCITag is the fixture image's tag.
