@@ -41,6 +41,9 @@ type Exchange struct {
 	// ContentEncoding is the response Content-Encoding header; the hashes
 	// are over the encoded bytes as served.
 	ContentEncoding string `json:"content_encoding,omitempty"`
+	// ContentDigest is the response's Docker-Content-Digest header: the
+	// digest an OCI registry gives of a manifest.
+	ContentDigest string `json:"content_digest,omitempty"`
 	// ContentLength is the announced response length, -1 when unknown.
 	ContentLength int64 `json:"content_length"`
 	// Bytes is the number of response body bytes received from upstream.

@@ -464,6 +464,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	x.ContentType = resp.Header.Get("Content-Type")
 	x.ContentEncoding = resp.Header.Get("Content-Encoding")
 	x.ContentLength = resp.ContentLength
+	x.ContentDigest = resp.Header.Get("Docker-Content-Digest")
 	if loc := resp.Header.Get("Location"); loc != "" {
 		if lu, err := req.URL.Parse(loc); err == nil {
 			loc = lu.String()

@@ -80,6 +80,9 @@ var purlTypes = map[string]string{
 	EcosystemCargo:   packageurl.TypeCargo,
 	EcosystemGitHub:  packageurl.TypeGithub,
 	EcosystemGeneric: packageurl.TypeGeneric,
+	EcosystemDeb:     packageurl.TypeDebian,
+	EcosystemOCI:     packageurl.TypeOCI,
+	EcosystemRPM:     packageurl.TypeRPM,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -26,7 +26,8 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, GitHub, Maven, then generic downloads last.
+// npm, PyPI, Go, crates.io, GitHub, Maven, the OS package archives, then
+// generic downloads last.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
@@ -35,6 +36,9 @@ func Default() *Set {
 		DefaultCargo(),
 		DefaultGitHub(),
 		DefaultMaven(),
+		DefaultDeb(),
+		DefaultOCI(),
+		DefaultRPM(),
 		Generic(),
 	)
 }

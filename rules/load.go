@@ -261,7 +261,8 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 }
 
 // registryEcosystems are the layouts a registries entry may name.
-var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo}
+var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
+	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -324,6 +325,12 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewMaven(reg.URL)
 	case classify.EcosystemCargo:
 		return classify.NewCargo(reg.URL)
+	case classify.EcosystemDeb:
+		return classify.NewDeb(reg.URL)
+	case classify.EcosystemOCI:
+		return classify.NewOCI(reg.URL)
+	case classify.EcosystemRPM:
+		return classify.NewRPM(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }

@@ -102,6 +102,7 @@ func Assemble(l *capture.Log, c Classifier, opts Options) (*Result, error) {
 	}
 	res.Summary.Components = len(comps)
 	annotateVerification(comps, opts.Verify)
+	comps = nestParts(comps, arts)
 	svcs := append(services(obs), connectionServices(l.Connections, &res.Summary)...)
 	res.Unclassified = unclassifiedCalls(obs)
 

@@ -47,6 +47,12 @@ type Evidence struct {
 	// computed holds computed digests by subject (the go.mod h1s).
 	computed  map[string][]string
 	artifacts []artifactRef
+	// metadata are the metadata downloads whose own digest a registry
+	// publishes (apt indexes).
+	metadata []artifactRef
+	deb      debFacts
+	oci      ociFacts
+	rpm      rpmFacts
 }
 
 // Collect reads the digests recorded in a capture log. c classifies the
@@ -80,13 +86,21 @@ func (e *Evidence) add(x *capture.Exchange) {
 		}
 		b.sha512 = firstNonEmpty(b.sha512, normalHex(AlgSHA512, x.SHA512))
 		b.sha1 = firstNonEmpty(b.sha1, normalHex(AlgSHA1, x.SHA1))
-		if k := urlKey(x.URL); k != "" && !slices.Contains(b.urls, k) {
-			b.urls = append(b.urls, k)
+		for _, k := range []string{urlKey(x.URL), reencodedURLKey(x.URL)} {
+			if k != "" && !slices.Contains(b.urls, k) {
+				b.urls = append(b.urls, k)
+			}
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
 			e.artifacts = append(e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})
 		}
+		if selfVerifyingMetadata(f) && x.Method != http.MethodHead {
+			e.metadata = append(e.metadata, artifactRef{sha256: sum, url: x.URL})
+		}
 	}
+	e.deb.add(p, x)
+	e.addOCI(f, x, whole)
+	e.rpm.addRecords(x.Digests)
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:

@@ -42,6 +42,9 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []st
 		}
 		e.mu.Unlock()
 		urls, accept := metadataURLs(v.PURL, artifactURL)
+		if len(urls) == 0 {
+			urls = e.debIndexURLs(v.PURL, artifactURL)
+		}
 		if len(urls) == 0 || done[urls[0]] {
 			continue
 		}
@@ -95,8 +98,12 @@ func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, ac
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, d := range ds {
-		e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+		if d.Source == SourcePublished {
+			e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+		}
 	}
+	e.deb.addRecords(p, rawURL, ds)
+	e.rpm.addRecords(ds)
 	return nil
 }
 

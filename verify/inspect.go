@@ -51,6 +51,11 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyGoLookup:     parseGoLookup,
 	bodyMavenSidecar: parseMavenSidecar,
 	bodyCargoIndex:   parseCargoIndex,
+	bodyDebRelease:   parseDebRelease,
+	bodyDebPackages:  parseDebPackages,
+	bodyOCIManifest:  parseOCIManifest,
+	bodyRPMRepomd:    parseRPMRepomd,
+	bodyRPMPrimary:   parseRPMPrimary,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

@@ -107,6 +107,12 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case classify.KindArtifact:
 			p.kind = bodyMavenArtifact
 		}
+	case classify.EcosystemDeb:
+		p = debPlan(p, f, u)
+	case classify.EcosystemOCI:
+		p = ociPlan(p, f, u)
+	case classify.EcosystemRPM:
+		p = rpmPlan(p, f, u)
 	case classify.EcosystemCargo:
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
@@ -137,6 +143,8 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
+	case bodyDebRelease, bodyDebPackages, bodyOCIManifest, bodyRPMRepomd, bodyRPMPrimary:
+		return p.source + " " + strings.ToUpper(alg)
 	}
 	return p.f.Ecosystem + " " + alg
 }

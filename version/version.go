@@ -63,6 +63,12 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return comparePEP440
 	case Maven:
 		return compareMaven
+	case Deb:
+		return compareDeb
+	case RPM:
+		return compareRPM
+	case APK:
+		return compareAPK
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func TestCompareEquivalent(t *testing.T) {
 
 func TestCompareUnorderable(t *testing.T) {
 	tests := []struct{ eco, a, b string }{
-		{"deb", "1.0", "1.1"},        // no ordering for this ecosystem
+		{"swid", "1.0", "1.1"},       // no ordering for this ecosystem
 		{"", "1.0", "2.0"},           // no ecosystem at all
 		{"npm", "1.2", "1.3.0"},      // incomplete semantic version
 		{"npm", "latest", "1.0.0"},   // a tag, not a version
@@ -141,7 +141,7 @@ func TestValid(t *testing.T) {
 		{"pypi", "2024.1.post2", true},
 		{"pypi", "1.0-foo", false},
 		{"maven", "1.0-SNAPSHOT", true},
-		{"deb", "1.0", false},
+		{"swid", "1.0", false},
 	}
 	for _, tt := range tests {
 		if got := Valid(tt.eco, tt.v); got != tt.want {

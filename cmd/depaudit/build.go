@@ -304,7 +304,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captur
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
 	opts.capturePath = capturePath
-	res, err := writeOutputs(env, "build", log, cl, opts)
+	res, err := writeOutputs(env, "build", log, vr.ev.Refined(cl), opts)
 	vr.printSummary(env.stderr)
 	if err == nil && run.LogErr == nil {
 		// (A write that failed is reported already; what was not written

@@ -68,7 +68,7 @@ func runReport(c *cli.Context, env *appEnv) error {
 	opts.annotate = br.annotate
 	opts.capturePath = path
 	opts.baseline, opts.baselinePath = baseline, c.String("baseline")
-	_, err = writeOutputs(env, "report", l, cl, opts)
+	_, err = writeOutputs(env, "report", l, vr.ev.Refined(cl), opts)
 	vr.printSummary(env.stderr)
 	if err != nil {
 		return err

@@ -67,7 +67,7 @@ func TestManifestFilesServedWithTheirDigests(t *testing.T) {
 	ecos := map[string]int{}
 	for _, f := range files {
 		ecos[f.Ecosystem]++
-		resp, body := get(t, s, f.URL)
+		resp, body := get(t, s, f.URL, "Authorization", "Bearer "+ociToken) // registry-1.docker.io wants a token
 		if resp.StatusCode == http.StatusFound {
 			loc := resp.Header.Get("Location")
 			if _, ok := s.Manifest().Lookup(loc); !ok {

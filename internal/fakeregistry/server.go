@@ -107,7 +107,7 @@ func (s *Server) start(opts Options) (err error) {
 		return fmt.Errorf("fake registry temp dir: %w", err)
 	}
 	b := newBuilder(opts, s.manifest)
-	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric} {
+	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric, addDeb, addOCI, addRPM} {
 		if err := add(b); err != nil {
 			return err
 		}
