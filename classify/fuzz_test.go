@@ -50,6 +50,7 @@ func FuzzMaven(f *testing.F)   { fuzzClassifier(f, DefaultMaven()) }
 func FuzzCargo(f *testing.F)   { fuzzClassifier(f, DefaultCargo()) }
 func FuzzGitHub(f *testing.F)  { fuzzClassifier(f, DefaultGitHub()) }
 func FuzzGeneric(f *testing.F) { fuzzClassifier(f, Generic()) }
+func FuzzGem(f *testing.F)     { fuzzClassifier(f, DefaultGem()) }
 
 // FuzzSet checks that the default Set never fails and keeps the URL.
 func FuzzSet(f *testing.F) {

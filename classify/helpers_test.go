@@ -80,6 +80,7 @@ var purlTypes = map[string]string{
 	EcosystemCargo:   packageurl.TypeCargo,
 	EcosystemGitHub:  packageurl.TypeGithub,
 	EcosystemGeneric: packageurl.TypeGeneric,
+	EcosystemGem:     packageurl.TypeGem,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

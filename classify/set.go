@@ -26,13 +26,15 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, GitHub, Maven, then generic downloads last.
+// npm, PyPI, Go, crates.io, RubyGems, GitHub, Maven, then generic downloads
+// last.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
 		DefaultPyPI(),
 		DefaultGo(),
 		DefaultCargo(),
+		DefaultGem(),
 		DefaultGitHub(),
 		DefaultMaven(),
 		Generic(),

@@ -244,7 +244,8 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 }
 
 // registryEcosystems are the layouts a registries entry may name.
-var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo}
+var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
+	classify.EcosystemGem}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -307,6 +308,8 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewMaven(reg.URL)
 	case classify.EcosystemCargo:
 		return classify.NewCargo(reg.URL)
+	case classify.EcosystemGem:
+		return classify.NewGem(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }
@@ -345,7 +348,7 @@ func (p *parser) action(n *yaml.Node, where string, a *Action) error {
 
 // policyEcosystems are the ecosystems the ecosystems lists may name.
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
-	classify.EcosystemCargo, classify.EcosystemGitHub}
+	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem}
 
 func (p *parser) lists(n *yaml.Node, where string, l *lists) error {
 	return p.mapping(n, where, []string{"hosts", "ecosystems", "purls"}, func(key string, _, v *yaml.Node) error {

@@ -189,6 +189,11 @@ func metadataURL(purl, artifactURL string) (string, string) {
 			return "", ""
 		}
 		return "https://index.crates.io/" + cargoIndexPath(strings.ToLower(p.Name)), ""
+	case packageurl.TypeGem:
+		if repo == "" {
+			repo = "https://index.rubygems.org"
+		}
+		return repo + "/info/" + p.Name, ""
 	}
 	return "", ""
 }

@@ -63,3 +63,9 @@ func FuzzMavenSidecar(f *testing.F) {
 		fuzzParse(t, bodyMavenSidecar, "https://repo1.maven.org/maven2/g/a/1/a-1.jar.sha1", data)
 	})
 }
+
+func FuzzGemInfo(f *testing.F) {
+	f.Add([]byte("---\n1.0.0 dep:>= 0|checksum:00000000000000000000000000000000000000000000000000000000000000ff,ruby:>= 2.7\n" +
+		"1.0.0-x86_64-linux |checksum:00000000000000000000000000000000000000000000000000000000000000ff\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyGemInfo, "https://index.rubygems.org/info/a", data) })
+}

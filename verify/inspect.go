@@ -51,6 +51,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyGoLookup:     parseGoLookup,
 	bodyMavenSidecar: parseMavenSidecar,
 	bodyCargoIndex:   parseCargoIndex,
+	bodyGemInfo:      parseGemInfo,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

@@ -26,6 +26,7 @@ const (
 	bodyGoLookup
 	bodyMavenSidecar
 	bodyCargoIndex
+	bodyGemInfo
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -114,6 +115,10 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 				p.source = "crates.io index"
 			}
 		}
+	case classify.EcosystemGem:
+		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
+			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
+		}
 	}
 	return p
 }
@@ -137,6 +142,8 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
+	case bodyGemInfo:
+		return p.source + " checksum"
 	}
 	return p.f.Ecosystem + " " + alg
 }

@@ -18,6 +18,7 @@ const (
 	Golang = "golang"
 	PyPI   = "pypi"
 	Maven  = "maven"
+	Gem    = "gem"
 )
 
 // Compare orders the versions a and b of a package of the given ecosystem
@@ -63,6 +64,8 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return comparePEP440
 	case Maven:
 		return compareMaven
+	case Gem:
+		return compareGem
 	}
 	return nil
 }

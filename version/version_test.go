@@ -66,6 +66,9 @@ func TestCompareOrders(t *testing.T) {
 		}},
 		{"maven", []string{"1.0-alpha", "1.0-beta", "1.0-rc1", "1.0-SNAPSHOT", "1.0", "1.0.1", "1.1", "1.10"}},
 		{"maven", []string{"1-1", "1.1"}},
+		// Gem::Version: letters mark pre-releases.
+		{"gem", []string{"", "0.9", "1.0.0.a", "1.0.0.alpha.2", "1.0.0.b", "1.0.0.beta1", "1.0.0.rc1", "1.0.0", "1.0.1", "1.2", "1.10", "13.1.0",
+			"99999999999999999999999"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s", tt.eco, tt.list[0]), func(t *testing.T) {
@@ -88,6 +91,8 @@ func TestCompareEquivalent(t *testing.T) {
 		{"maven", []string{"1", "1.0", "1.0.0", "1-0", "1.0-0", "1.RELEASE", "1.0.0.RELEASE", "1-ga", "1.0.final", "1.0-FINAL", "1.0-GA"}},
 		{"maven", []string{"1-cr1", "1-rc1", "1-RC-1"}},
 		{"maven", []string{"1a1", "1-a1", "1-alpha-1", "1.0-alpha1"}},
+		{"gem", []string{"1", "1.0", "1.0.0", "01.0", " 1.0 "}},
+		{"gem", []string{"1.0-rc1", "1.0.pre.rc1"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s", tt.eco, tt.list[0]), func(t *testing.T) {
@@ -110,6 +115,7 @@ func TestCompareUnorderable(t *testing.T) {
 		{"pypi", "1.0-foo", "1.0"}, // not PEP 440
 		{"pypi", "", "1.0"},
 		{"maven", "", "1.0"},
+		{"gem", "1.0 beta", "1.0"},
 	}
 	for _, tt := range tests {
 		if c, ok := Compare(tt.eco, tt.a, tt.b); ok {

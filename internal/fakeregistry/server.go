@@ -33,6 +33,7 @@ const (
 	HostCodeload     = "codeload.github.com"
 	HostGitHubAssets = "objects.githubusercontent.com"
 	HostGeneric      = "downloads.example-tools.test"
+	// The hosts of the other ecosystems are named in their own files.
 )
 
 // Options select a variant of the fixtures. The zero value is the base
@@ -107,7 +108,8 @@ func (s *Server) start(opts Options) (err error) {
 		return fmt.Errorf("fake registry temp dir: %w", err)
 	}
 	b := newBuilder(opts, s.manifest)
-	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric} {
+	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric,
+		addGem} {
 		if err := add(b); err != nil {
 			return err
 		}
