@@ -26,7 +26,7 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, RubyGems, GitHub, Maven, then generic downloads
+// npm, PyPI, Go, crates.io, RubyGems, Composer, GitHub, Maven, then generic downloads
 // last.
 func Default() *Set {
 	return NewSet(
@@ -35,6 +35,7 @@ func Default() *Set {
 		DefaultGo(),
 		DefaultCargo(),
 		DefaultGem(),
+		DefaultComposer(),
 		DefaultGitHub(),
 		DefaultMaven(),
 		Generic(),

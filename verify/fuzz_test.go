@@ -16,6 +16,12 @@ func fuzzParse(t *testing.T, kind bodyKind, rawURL string, data []byte) {
 	p := plan{kind: kind, base: u, alg: AlgSHA1, subject: rawURL,
 		f: classify.Default().Classify(classify.Request{URL: rawURL})}
 	_ = parsers[kind](bytes.NewReader(data), p, func(d capture.Digest) {
+		if d.Source == SourceDeclared {
+			if _, ok := declaredFinding(d.Value); !ok || d.Algorithm != AlgPURL || urlKey(d.Subject) == "" {
+				t.Fatalf("bad declaration %+v", d)
+			}
+			return
+		}
 		if d.Subject == "" || d.Source != SourcePublished {
 			t.Fatalf("bad digest %+v", d)
 		}
@@ -68,4 +74,12 @@ func FuzzGemInfo(f *testing.F) {
 	f.Add([]byte("---\n1.0.0 dep:>= 0|checksum:00000000000000000000000000000000000000000000000000000000000000ff,ruby:>= 2.7\n" +
 		"1.0.0-x86_64-linux |checksum:00000000000000000000000000000000000000000000000000000000000000ff\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyGemInfo, "https://index.rubygems.org/info/a", data) })
+}
+
+func FuzzComposer(f *testing.F) {
+	f.Add([]byte(`{"packages":{"a/b":[{"version":"1.0.0","dist":{"url":"https://api.github.com/repos/a/b/zipball/0123","shasum":"0123456789abcdef0123456789abcdef01234567"}},{"version":"0.9.0"},{"version":"0.8.0","dist":"__unset"}]},"minified":"composer/2.0"}`))
+	f.Add([]byte(`{"packages":{"a/b":{"1.0.0":{"version":"1.0.0","dist":{"url":"dist/a-b-1.0.0.zip"}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyComposer, "https://repo.packagist.org/p2/a/b.json", data)
+	})
 }

@@ -52,6 +52,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyMavenSidecar: parseMavenSidecar,
 	bodyCargoIndex:   parseCargoIndex,
 	bodyGemInfo:      parseGemInfo,
+	bodyComposer:     parseComposer,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

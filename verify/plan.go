@@ -27,6 +27,7 @@ const (
 	bodyMavenSidecar
 	bodyCargoIndex
 	bodyGemInfo
+	bodyComposer
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -115,6 +116,13 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 				p.source = "crates.io index"
 			}
 		}
+	case classify.EcosystemComposer:
+		if f.Kind == classify.KindMetadata && (f.PURL != "" || strings.HasSuffix(path, "/packages.json")) {
+			p.kind, p.source = bodyComposer, "Composer metadata"
+			if u.Hostname() == "repo.packagist.org" {
+				p.source = "Packagist metadata"
+			}
+		}
 	case classify.EcosystemGem:
 		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
 			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
@@ -144,6 +152,8 @@ func (p plan) describe(alg string) string {
 		return p.source + " cksum"
 	case bodyGemInfo:
 		return p.source + " checksum"
+	case bodyComposer:
+		return p.source + " dist shasum"
 	}
 	return p.f.Ecosystem + " " + alg
 }

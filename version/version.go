@@ -13,12 +13,13 @@ import "strings"
 
 // Ecosystem names, as used by package URL types.
 const (
-	NPM    = "npm"
-	Cargo  = "cargo"
-	Golang = "golang"
-	PyPI   = "pypi"
-	Maven  = "maven"
-	Gem    = "gem"
+	NPM      = "npm"
+	Cargo    = "cargo"
+	Golang   = "golang"
+	PyPI     = "pypi"
+	Maven    = "maven"
+	Gem      = "gem"
+	Composer = "composer"
 )
 
 // Compare orders the versions a and b of a package of the given ecosystem
@@ -66,6 +67,8 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return compareMaven
 	case Gem:
 		return compareGem
+	case Composer:
+		return compareComposer
 	}
 	return nil
 }
