@@ -52,6 +52,7 @@ func FuzzGitHub(f *testing.F)   { fuzzClassifier(f, DefaultGitHub()) }
 func FuzzGeneric(f *testing.F)  { fuzzClassifier(f, Generic()) }
 func FuzzGem(f *testing.F)      { fuzzClassifier(f, DefaultGem()) }
 func FuzzComposer(f *testing.F) { fuzzClassifier(f, DefaultComposer()) }
+func FuzzNuGet(f *testing.F)    { fuzzClassifier(f, DefaultNuGet()) }
 
 // FuzzSet checks that the default Set never fails and keeps the URL.
 func FuzzSet(f *testing.F) {

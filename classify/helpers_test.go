@@ -82,6 +82,7 @@ var purlTypes = map[string]string{
 	EcosystemGeneric:  packageurl.TypeGeneric,
 	EcosystemGem:      packageurl.TypeGem,
 	EcosystemComposer: packageurl.TypeComposer,
+	EcosystemNuGet:    packageurl.TypeNuget,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -245,7 +245,7 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 
 // registryEcosystems are the layouts a registries entry may name.
 var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
-	classify.EcosystemGem, classify.EcosystemComposer}
+	classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -312,6 +312,8 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewGem(reg.URL)
 	case classify.EcosystemComposer:
 		return classify.NewComposer(reg.URL)
+	case classify.EcosystemNuGet:
+		return classify.NewNuGet(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }
@@ -350,7 +352,7 @@ func (p *parser) action(n *yaml.Node, where string, a *Action) error {
 
 // policyEcosystems are the ecosystems the ecosystems lists may name.
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
-	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer}
+	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet}
 
 func (p *parser) lists(n *yaml.Node, where string, l *lists) error {
 	return p.mapping(n, where, []string{"hosts", "ecosystems", "purls"}, func(key string, _, v *yaml.Node) error {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
@@ -26,7 +27,7 @@ const (
 // against base) as the file of purl; ok is false when either is empty.
 func declare(p plan, rawURL, purl string) (capture.Digest, bool) {
 	u := resolveURL(p.base, rawURL)
-	if u == "" || purl == "" {
+	if urlKey(u) == "" || purl == "" {
 		return capture.Digest{}, false
 	}
 	return capture.Digest{Subject: u, Algorithm: AlgPURL, Value: purl, Source: SourceDeclared}, true
@@ -100,15 +101,17 @@ func declaredFinding(purl string) (classify.Finding, bool) {
 
 // Classify returns the finding of the wrapped classifier, or the declared
 // package's when the request fetched a declared URL and its own finding
-// is not an artifact of the same type (unclassified, a generic download,
-// a GitHub archive).
+// is not another artifact of the same type: unclassified, a generic
+// download, a GitHub archive, or the same purl in another case (a NuGet
+// flat container URL has the id lower-cased; the registration has it as
+// published).
 func (a *Attributed) Classify(r classify.Request) classify.Finding {
 	f := a.c.Classify(r)
 	if len(a.declared) == 0 || (f.Kind != classify.KindArtifact && f.Kind != classify.KindUnclassified) {
 		return f
 	}
 	d, ok := a.declared[urlKey(r.URL)]
-	if !ok || (f.Kind == classify.KindArtifact && f.Ecosystem == d.Ecosystem) {
+	if !ok || (f.Kind == classify.KindArtifact && f.Ecosystem == d.Ecosystem && !strings.EqualFold(f.PURL, d.PURL)) {
 		return f
 	}
 	d.URL = r.URL

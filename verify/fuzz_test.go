@@ -83,3 +83,11 @@ func FuzzComposer(f *testing.F) {
 		fuzzParse(t, bodyComposer, "https://repo.packagist.org/p2/a/b.json", data)
 	})
 }
+
+func FuzzNuGet(f *testing.F) {
+	f.Add([]byte(`{"items":[{"items":[{"catalogEntry":{"id":"A","version":"1.0.0","packageHash":"AAAA"},"packageContent":"https://api.nuget.org/v3-flatcontainer/a/1.0.0/a.1.0.0.nupkg"}]}]}`))
+	f.Add([]byte(`{"id":"A","version":"1.0.0","packageHash":"z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==","packageHashAlgorithm":"SHA512"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyNuGet, "https://api.nuget.org/v3/registration5-gz-semver2/a/index.json", data)
+	})
+}

@@ -53,6 +53,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyCargoIndex:   parseCargoIndex,
 	bodyGemInfo:      parseGemInfo,
 	bodyComposer:     parseComposer,
+	bodyNuGet:        parseNuGet,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

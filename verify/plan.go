@@ -28,6 +28,7 @@ const (
 	bodyCargoIndex
 	bodyGemInfo
 	bodyComposer
+	bodyNuGet
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -48,6 +49,9 @@ type plan struct {
 	// source describes, for humans, the metadata that vouches for an
 	// artifact ("npm packument integrity" is built from source+" integrity").
 	source string
+	// follow asks a parser for the links to the documents that hold the
+	// digests (--verify-fetch).
+	follow bool
 }
 
 // pypiSimpleJSON is the PEP 691 media type.
@@ -123,6 +127,13 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 				p.source = "Packagist metadata"
 			}
 		}
+	case classify.EcosystemNuGet:
+		if f.Kind == classify.KindMetadata && (strings.Contains(path, "/registration") || strings.Contains(path, "/catalog")) {
+			p.kind, p.source = bodyNuGet, "NuGet registration"
+			if strings.Contains(path, "/catalog") {
+				p.source = "NuGet catalog"
+			}
+		}
 	case classify.EcosystemGem:
 		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
 			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
@@ -154,6 +165,8 @@ func (p plan) describe(alg string) string {
 		return p.source + " checksum"
 	case bodyComposer:
 		return p.source + " dist shasum"
+	case bodyNuGet:
+		return p.source + " packageHash"
 	}
 	return p.f.Ecosystem + " " + alg
 }

@@ -20,6 +20,7 @@ const (
 	Maven    = "maven"
 	Gem      = "gem"
 	Composer = "composer"
+	NuGet    = "nuget"
 )
 
 // Compare orders the versions a and b of a package of the given ecosystem
@@ -69,6 +70,8 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return compareGem
 	case Composer:
 		return compareComposer
+	case NuGet:
+		return compareNuGet
 	}
 	return nil
 }
