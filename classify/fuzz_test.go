@@ -53,6 +53,7 @@ func FuzzGeneric(f *testing.F)  { fuzzClassifier(f, Generic()) }
 func FuzzGem(f *testing.F)      { fuzzClassifier(f, DefaultGem()) }
 func FuzzComposer(f *testing.F) { fuzzClassifier(f, DefaultComposer()) }
 func FuzzNuGet(f *testing.F)    { fuzzClassifier(f, DefaultNuGet()) }
+func FuzzConda(f *testing.F)    { fuzzClassifier(f, DefaultConda()) }
 
 // FuzzSet checks that the default Set never fails and keeps the URL.
 func FuzzSet(f *testing.F) {

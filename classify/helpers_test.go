@@ -83,6 +83,7 @@ var purlTypes = map[string]string{
 	EcosystemGem:      packageurl.TypeGem,
 	EcosystemComposer: packageurl.TypeComposer,
 	EcosystemNuGet:    packageurl.TypeNuget,
+	EcosystemConda:    packageurl.TypeConda,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -26,8 +26,8 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, GitHub, Maven, then
-// generic downloads last.
+// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, GitHub, Maven,
+// then generic downloads last.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
@@ -37,6 +37,7 @@ func Default() *Set {
 		DefaultGem(),
 		DefaultComposer(),
 		DefaultNuGet(),
+		DefaultConda(),
 		DefaultGitHub(),
 		DefaultMaven(),
 		Generic(),

@@ -102,11 +102,19 @@ func (e *Evidence) fetchDoc(ctx context.Context, client *http.Client, rawURL, ac
 	}
 	var links []string
 	e.mu.Lock()
+	var used map[string]bool
+	if p.kind == bodyCondaRepodata {
+		// A channel's repodata lists far more than the build used.
+		used = e.downloadedURLs()
+	}
 	for _, d := range ds {
 		switch d.Source {
 		case sourceLink:
 			links = append(links, d.Subject)
 		case SourcePublished:
+			if used != nil && !used[urlKey(d.Subject)] {
+				continue
+			}
 			e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
 		}
 	}
@@ -116,6 +124,16 @@ func (e *Evidence) fetchDoc(ctx context.Context, client *http.Client, rawURL, ac
 		errs = append(errs, e.fetchDoc(ctx, client, l, "", false))
 	}
 	return errors.Join(errs...)
+}
+
+// downloadedURLs are the URL keys of the artifacts the build downloaded
+// whole; e.mu must be held.
+func (e *Evidence) downloadedURLs() map[string]bool {
+	out := make(map[string]bool, len(e.artifacts))
+	for _, a := range e.artifacts {
+		out[urlKey(a.url)] = true
+	}
+	return out
 }
 
 // metadataURLs are where the digest of the artifact purl (downloaded from
@@ -207,6 +225,16 @@ func metadataURL(purl, artifactURL string) (string, string) {
 			return "", ""
 		}
 		return "https://index.crates.io/" + cargoIndexPath(strings.ToLower(p.Name)), ""
+	case packageurl.TypeConda:
+		// The repodata of the directory the package came from.
+		if artifactURL == "" || strings.Contains(artifactURL, "?") {
+			return "", ""
+		}
+		i := strings.LastIndex(artifactURL, "/")
+		if i < 0 {
+			return "", ""
+		}
+		return artifactURL[:i+1] + "repodata.json", ""
 	case packageurl.TypeNuget:
 		if repo != "" {
 			return "", ""

@@ -91,3 +91,10 @@ func FuzzNuGet(f *testing.F) {
 		fuzzParse(t, bodyNuGet, "https://api.nuget.org/v3/registration5-gz-semver2/a/index.json", data)
 	})
 }
+
+func FuzzCondaRepodata(f *testing.F) {
+	f.Add([]byte(`{"info":{"subdir":"noarch","base_url":"../x"},"packages":{"a-1-0.tar.bz2":{"sha256":"00000000000000000000000000000000000000000000000000000000000000ff"}},"packages.conda":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyCondaRepodata, "https://conda.anaconda.org/c/noarch/repodata.json", data)
+	})
+}

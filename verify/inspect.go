@@ -33,27 +33,47 @@ func NewInspectFunc(c Classifier, opts Options) capture.InspectFunc {
 	if opts.MaxZip <= 0 {
 		opts.MaxZip = defaultMaxZip
 	}
+	pending := &pendingDigests{}
 	return func(x *capture.Exchange) capture.BodyInspector {
 		if x.Status != http.StatusOK || (x.Method != "" && x.Method != http.MethodGet) {
 			return nil
 		}
 		f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
 		p := planFor(f, x.URL, x.ContentType)
+		switch p.kind {
+		case bodyCondaRepodata:
+			// Repodata lists every package of a channel: its digests wait
+			// in memory for the packages the build downloads, which record
+			// their own (see pendingDigests).
+			if !decodable(x.ContentEncoding) {
+				return nil
+			}
+			return startStream(func(r io.Reader, _ func(capture.Digest)) error {
+				dr, err := decodeBody(r, x.ContentEncoding)
+				if err != nil {
+					return err
+				}
+				return parseCondaRepodata(dr, p, pending.add)
+			})
+		case bodyCondaPackage:
+			return &pendingInspector{t: pending, url: x.URL}
+		}
 		return newInspector(p, x.URL, x.ContentEncoding, opts)
 	}
 }
 
 // parsers are the metadata parsers, by body kind.
 var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
-	bodyNPM:          parseNPM,
-	bodyPyPIHTML:     parsePyPIHTML,
-	bodyPyPIJSON:     parsePyPIJSON,
-	bodyGoLookup:     parseGoLookup,
-	bodyMavenSidecar: parseMavenSidecar,
-	bodyCargoIndex:   parseCargoIndex,
-	bodyGemInfo:      parseGemInfo,
-	bodyComposer:     parseComposer,
-	bodyNuGet:        parseNuGet,
+	bodyNPM:           parseNPM,
+	bodyPyPIHTML:      parsePyPIHTML,
+	bodyPyPIJSON:      parsePyPIJSON,
+	bodyGoLookup:      parseGoLookup,
+	bodyMavenSidecar:  parseMavenSidecar,
+	bodyCargoIndex:    parseCargoIndex,
+	bodyGemInfo:       parseGemInfo,
+	bodyComposer:      parseComposer,
+	bodyNuGet:         parseNuGet,
+	bodyCondaRepodata: parseCondaRepodata,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

@@ -29,11 +29,14 @@ const (
 	bodyGemInfo
 	bodyComposer
 	bodyNuGet
+	bodyCondaRepodata
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
 	bodyPyPIFile
 	bodyMavenArtifact
+	// A conda package, which gets the digest its repodata published.
+	bodyCondaPackage
 )
 
 // plan is what to do with one body, decided from its request's finding.
@@ -134,6 +137,14 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 				p.source = "NuGet catalog"
 			}
 		}
+	case classify.EcosystemConda:
+		switch {
+		case f.Kind == classify.KindArtifact:
+			p.kind, p.source = bodyCondaPackage, "conda repodata"
+		case f.Kind == classify.KindMetadata && strings.Contains(path, "repodata") && !strings.HasSuffix(path, ".jlap") &&
+			!strings.Contains(path, "msgpack"):
+			p.kind, p.source = bodyCondaRepodata, "conda repodata"
+		}
 	case classify.EcosystemGem:
 		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
 			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
@@ -167,6 +178,8 @@ func (p plan) describe(alg string) string {
 		return p.source + " dist shasum"
 	case bodyNuGet:
 		return p.source + " packageHash"
+	case bodyCondaRepodata, bodyCondaPackage:
+		return p.source + " " + alg
 	}
 	return p.f.Ecosystem + " " + alg
 }

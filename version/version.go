@@ -21,6 +21,7 @@ const (
 	Gem      = "gem"
 	Composer = "composer"
 	NuGet    = "nuget"
+	Conda    = "conda"
 )
 
 // Compare orders the versions a and b of a package of the given ecosystem
@@ -72,6 +73,8 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return compareComposer
 	case NuGet:
 		return compareNuGet
+	case Conda:
+		return compareConda
 	}
 	return nil
 }
