@@ -27,7 +27,7 @@ func NewSet(cs ...Classifier) *Set {
 
 // Default returns the built-in classifiers in their fixed precedence order:
 // npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, GitHub, Maven,
-// then generic downloads last.
+// toolchains, then generic downloads last.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
@@ -40,6 +40,7 @@ func Default() *Set {
 		DefaultConda(),
 		DefaultGitHub(),
 		DefaultMaven(),
+		DefaultToolchain(),
 		Generic(),
 	)
 }

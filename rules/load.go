@@ -354,7 +354,8 @@ func (p *parser) action(n *yaml.Node, where string, a *Action) error {
 
 // policyEcosystems are the ecosystems the ecosystems lists may name.
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
-	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda}
+	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda,
+	classify.EcosystemToolchain}
 
 func (p *parser) lists(n *yaml.Node, where string, l *lists) error {
 	return p.mapping(n, where, []string{"hosts", "ecosystems", "purls"}, func(key string, _, v *yaml.Node) error {

@@ -98,3 +98,24 @@ func FuzzCondaRepodata(f *testing.F) {
 		fuzzParse(t, bodyCondaRepodata, "https://conda.anaconda.org/c/noarch/repodata.json", data)
 	})
 }
+
+func FuzzChecksums(f *testing.F) {
+	f.Add([]byte("00000000000000000000000000000000000000000000000000000000000000ff  a-1.tar.gz\nSHA256 (b) = 00000000000000000000000000000000000000000000000000000000000000ff\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyChecksums, "https://example.test/x/SHA256SUMS", data)
+	})
+}
+
+func FuzzRustManifest(f *testing.F) {
+	f.Add([]byte("[pkg.a.target.x]\nurl = \"https://static.rust-lang.org/dist/a.tar.gz\"\nhash = \"00000000000000000000000000000000000000000000000000000000000000ff\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyRustManifest, "https://static.rust-lang.org/dist/channel-rust-stable.toml", data)
+	})
+}
+
+func FuzzAdoptium(f *testing.F) {
+	f.Add([]byte(`[{"binaries":[{"package":{"checksum":"00000000000000000000000000000000000000000000000000000000000000ff","link":"https://github.com/a/b/releases/download/t/f.tar.gz"}}]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyAdoptium, "https://api.adoptium.net/v3/assets/latest/21/hotspot", data)
+	})
+}

@@ -30,6 +30,9 @@ const (
 	bodyComposer
 	bodyNuGet
 	bodyCondaRepodata
+	bodyChecksums
+	bodyRustManifest
+	bodyAdoptium
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -145,12 +148,40 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 			!strings.Contains(path, "msgpack"):
 			p.kind, p.source = bodyCondaRepodata, "conda repodata"
 		}
+	case classify.EcosystemToolchain, classify.EcosystemGeneric, classify.EcosystemGitHub:
+		file := path[strings.LastIndex(path, "/")+1:]
+		switch {
+		case f.Kind == classify.KindSidecar && !strings.HasSuffix(file, ".sig"):
+			p.kind, p.source = bodyChecksums, checksumSource(u.Hostname(), file)
+		case f.Kind == classify.KindMetadata && u.Hostname() == "static.rust-lang.org" && strings.HasSuffix(file, ".toml"):
+			p.kind, p.source = bodyRustManifest, "Rust channel manifest"
+		case f.Kind == classify.KindMetadata && u.Hostname() == "api.adoptium.net":
+			p.kind, p.source = bodyAdoptium, "Adoptium API checksum"
+		}
 	case classify.EcosystemGem:
 		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
 			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
 		}
 	}
 	return p
+}
+
+// checksumSource names a checksum file for humans: the publisher when
+// known, and the file.
+func checksumSource(host, file string) string {
+	switch host {
+	case "nodejs.org":
+		return "Node.js " + file
+	case "static.rust-lang.org":
+		return "Rust .sha256"
+	case "services.gradle.org", "downloads.gradle.org":
+		return "Gradle .sha256"
+	case "releases.hashicorp.com":
+		return "HashiCorp SHA256SUMS"
+	case "github.com":
+		return "GitHub release " + file
+	}
+	return "checksum file " + file
 }
 
 // describe names what vouched for an artifact: the metadata's source and
@@ -178,8 +209,10 @@ func (p plan) describe(alg string) string {
 		return p.source + " dist shasum"
 	case bodyNuGet:
 		return p.source + " packageHash"
-	case bodyCondaRepodata, bodyCondaPackage:
+	case bodyCondaRepodata, bodyCondaPackage, bodyChecksums, bodyRustManifest:
 		return p.source + " " + alg
+	case bodyAdoptium:
+		return p.source
 	}
 	return p.f.Ecosystem + " " + alg
 }

@@ -17,17 +17,29 @@ type recordedStep struct {
 	headers []string
 }
 
-// replay runs the flow under depaudit build (curl, one process per step,
-// stopping at the first failure) with the client's User-Agent; each
-// response body is written under e.dir, decoded when compressed (as the
-// clients do), and discarded.
+// replayCommand is the command line that replays a flow (curl, one
+// process per step, stopping at the first failure) with the client's
+// User-Agent; each response body is written under e.dir, decoded when
+// compressed (as the clients do).
 func (e *e2eRun) replayCommand(t *testing.T, userAgent string, steps []recordedStep) []string {
+	t.Helper()
+	return e.replay(t, userAgent, steps, "")
+}
+
+// replayCommandFollow is replayCommand with redirects followed (curl -L),
+// as download scripts do.
+func (e *e2eRun) replayCommandFollow(t *testing.T, userAgent string, steps []recordedStep) []string {
+	t.Helper()
+	return e.replay(t, userAgent, steps, " -L")
+}
+
+func (e *e2eRun) replay(t *testing.T, userAgent string, steps []recordedStep, flags string) []string {
 	t.Helper()
 	curl := requireClient(t, "curl")
 	var script strings.Builder
 	script.WriteString("set -e\n")
 	for i, s := range steps {
-		script.WriteString(shellQuote(curl) + " -fsS --compressed -A " + shellQuote(userAgent))
+		script.WriteString(shellQuote(curl) + " -fsS --compressed" + flags + " -A " + shellQuote(userAgent))
 		for _, h := range s.headers {
 			script.WriteString(" -H " + shellQuote(h))
 		}

@@ -109,7 +109,7 @@ func (s *Server) start(opts Options) (err error) {
 	}
 	b := newBuilder(opts, s.manifest)
 	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric,
-		addGem, addComposer, addNuGet, addConda} {
+		addGem, addComposer, addNuGet, addConda, addToolchains} {
 		if err := add(b); err != nil {
 			return err
 		}
