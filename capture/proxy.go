@@ -473,6 +473,13 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	}
 	if !hasBody(req, resp) {
 		x.Complete = true
+		if p.cfg.Inspect != nil {
+			// A response without a body (a redirect, a HEAD) is shown
+			// to the inspector too, as an empty body.
+			if in := p.cfg.Inspect(x); in != nil {
+				x.Digests = in.Finish(true)
+			}
+		}
 		if resp.StatusCode != http.StatusSwitchingProtocols {
 			// An upgraded connection lives on after this exchange; closing
 			// the proxy still ends it through p.ctx.

@@ -29,6 +29,15 @@ var emittedTypeFiles = []string{
 	"types/oci-test.json",
 	"types/rpm-test.json",
 	"types/apk-test.json",
+	"types/gem-test.json",
+	"types/nuget-test.json",
+	"types/composer-test.json",
+	"types/conda-test.json",
+	"types/pub-test.json",
+	"types/hex-test.json",
+	"types/cran-test.json",
+	"types/cocoapods-test.json",
+	"types/huggingface-test.json",
 	"spec/specification-test.json",
 }
 
@@ -38,6 +47,8 @@ var emittedTypeFiles = []string{
 var purlSpecDivergences = map[string]string{
 	"rpm-test.json[1] rpm often use qualifiers": "packageurl-go lower-cases and accepts upper-case qualifier keys, " +
 		"which the spec requires rejecting; depaudit only emits lower-case keys (see libraryDivergences)",
+	"gem-test.json[1] Ruby gems can use qualifiers": "the spec requires rejecting an upper-case qualifier key; " +
+		"github.com/package-url/packageurl-go lower-cases and accepts it (see libraryDivergences); depaudit only emits lower-case keys",
 }
 
 // specComponents is a parse test's expected output or a build test's input.

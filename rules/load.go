@@ -262,7 +262,8 @@ func (p *parser) root(n *yaml.Node, r *Rules) error {
 
 // registryEcosystems are the layouts a registries entry may name.
 var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
-	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM}
+	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM,
+	classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda}
 
 func (p *parser) registries(n *yaml.Node, r *Rules) error {
 	seen := map[string]int{}
@@ -331,6 +332,14 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewOCI(reg.URL)
 	case classify.EcosystemRPM:
 		return classify.NewRPM(reg.URL)
+	case classify.EcosystemGem:
+		return classify.NewGem(reg.URL)
+	case classify.EcosystemComposer:
+		return classify.NewComposer(reg.URL)
+	case classify.EcosystemNuGet:
+		return classify.NewNuGet(reg.URL)
+	case classify.EcosystemConda:
+		return classify.NewConda(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }
@@ -371,7 +380,8 @@ func (p *parser) action(n *yaml.Node, where string, a *Action) error {
 
 // policyEcosystems are the ecosystems the ecosystems lists may name.
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
-	classify.EcosystemCargo, classify.EcosystemGitHub}
+	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda,
+	classify.EcosystemToolchain}
 
 func (p *parser) lists(n *yaml.Node, where string, l *lists) error {
 	return p.mapping(n, where, []string{"hosts", "ecosystems", "purls"}, func(key string, _, v *yaml.Node) error {

@@ -47,7 +47,7 @@ func TestInvalidFiles(t *testing.T) {
 	}{
 		{"unknown-key.yaml", 4, 5, `unknown key "purl" in policy.deny (known keys: hosts, ecosystems, purls)`},
 		{"bad-mode.yaml", 2, 7, `mode must be audit or enforce, not "block"`},
-		{"bad-ecosystem.yaml", 5, 16, `registries[1].ecosystem must be one of npm, pypi, golang, maven, cargo, deb, oci, rpm, not "nuget"`},
+		{"bad-ecosystem.yaml", 5, 16, `registries[1].ecosystem must be one of npm, pypi, golang, maven, cargo, deb, oci, rpm, gem, composer, nuget, conda, not "cobol"`},
 		{"bad-purl.yaml", 5, 9, `policy.deny.purls[1]: purl pattern "npm/evil-*" must start with "pkg:"`},
 		{"bad-host.yaml", 4, 9, `policy.allow.hosts[0]: host pattern "https://npm.corp.example/" must be a host name`},
 		{"bad-action.yaml", 2, 17, `policy.unclassified must be allow, warn or deny, not "block"`},
@@ -99,7 +99,7 @@ func TestParseEdgeCases(t *testing.T) {
 		{"root list", "- mode\n", false, "the rules file must be a mapping"},
 		{"number mode", "mode: 1\n", false, `mode must be a string, not "1" (quote it)`},
 		{"generic ecosystem", "policy:\n  allow:\n    ecosystems: [generic]\n", false, "governed by policy.generic_downloads"},
-		{"unknown policy ecosystem", "policy:\n  deny:\n    ecosystems: [rubygems]\n", false, `must be one of npm, pypi, golang, maven, cargo, github, not "rubygems"`},
+		{"unknown policy ecosystem", "policy:\n  deny:\n    ecosystems: [rubygems]\n", false, `must be one of npm, pypi, golang, maven, cargo, github, gem, composer, nuget, conda, toolchain, not "rubygems"`},
 		{"duplicate registry", "registries:\n  - {url: https://a.example/npm/, ecosystem: npm}\n  - {url: https://a.example/npm, ecosystem: npm}\n", false, "already given at line 2"},
 		{"registry without ecosystem", "registries:\n  - url: https://a.example/npm/\n", false, "needs an ecosystem"},
 		{"purl pattern without name", "policy:\n  deny:\n    purls: [\"pkg:npm\"]\n", false, "needs a type and a name"},

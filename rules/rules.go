@@ -42,7 +42,7 @@ type Registry struct {
 	// URL is the registry's base URL, for example
 	// "https://npm.corp.example/api/npm/npm-remote/".
 	URL string
-	// Ecosystem is the registry's layout: npm, pypi, golang, maven or cargo.
+	// Ecosystem is the registry's layout: npm, pypi, golang, maven, cargo, gem, composer, nuget or conda.
 	Ecosystem string
 }
 

@@ -45,7 +45,9 @@ type Evidence struct {
 	published map[string][]published
 	bodies    map[string]*body
 	// computed holds computed digests by subject (the go.mod h1s).
-	computed  map[string][]string
+	computed map[string][]string
+	// origins are the URLs that redirected to each URL (keys).
+	origins   map[string][]string
 	artifacts []artifactRef
 	// metadata are the metadata downloads whose own digest a registry
 	// publishes (apt indexes).
@@ -62,10 +64,38 @@ func Collect(l *capture.Log, c Classifier) *Evidence {
 	if l == nil {
 		return e
 	}
+	e.origins = redirectOrigins(l)
 	for i := range l.Exchanges {
 		e.add(&l.Exchanges[i])
 	}
 	return e
+}
+
+// redirectOrigins maps the URL key of every redirect target in l to the
+// keys of the URLs whose redirects (directly or along a chain) led there:
+// a file fetched from a CDN is also the file its registry URL names.
+func redirectOrigins(l *capture.Log) map[string][]string {
+	var out map[string][]string
+	for i := range l.Exchanges {
+		x := &l.Exchanges[i]
+		if x.Status < 300 || x.Status > 399 || x.Location == "" {
+			continue
+		}
+		from, to := urlKey(x.URL), urlKey(resolveLocation(x.URL, x.Location))
+		if from == "" || to == "" || from == to {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		out[to] = appendNew(out[to], from)
+		for _, o := range out[from] {
+			if o != to {
+				out[to] = appendNew(out[to], o)
+			}
+		}
+	}
+	return out
 }
 
 // add indexes one exchange.
@@ -75,6 +105,17 @@ func (e *Evidence) add(x *capture.Exchange) {
 	}
 	f := e.c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
 	p := planFor(f, x.URL, x.ContentType)
+	if f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric {
+		// Digests read from a CDN body are described as the inspector
+		// read them: as the body of the URL that redirected there.
+		origins := e.origins[urlKey(x.URL)]
+		for i := len(origins) - 1; i >= 0; i-- {
+			if of := e.c.Classify(classify.Request{URL: origins[i], Status: x.Status, ContentType: x.ContentType}); of.Kind != classify.KindUnclassified {
+				p = planFor(of, origins[i], x.ContentType)
+				break
+			}
+		}
+	}
 	sum := normalHex(AlgSHA256, x.SHA256)
 	whole := x.Complete && x.Error == "" && x.Status >= 200 && x.Status < 300 && sum != ""
 	var b *body
@@ -86,9 +127,11 @@ func (e *Evidence) add(x *capture.Exchange) {
 		}
 		b.sha512 = firstNonEmpty(b.sha512, normalHex(AlgSHA512, x.SHA512))
 		b.sha1 = firstNonEmpty(b.sha1, normalHex(AlgSHA1, x.SHA1))
-		for _, k := range []string{urlKey(x.URL), reencodedURLKey(x.URL)} {
-			if k != "" && !slices.Contains(b.urls, k) {
-				b.urls = append(b.urls, k)
+		if k := urlKey(x.URL); k != "" {
+			for _, u := range append([]string{k, reencodedURLKey(x.URL)}, e.origins[k]...) {
+				if u != "" {
+					b.urls = appendNew(b.urls, u)
+				}
 			}
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {

@@ -17,6 +17,7 @@ import (
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/verify"
 	"github.com/urfave/cli/v2"
 )
 
@@ -300,11 +301,12 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captur
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
 
-	vr := newVerification(c, env, log, cl)
+	acl := verify.Attribute(log, cl)
+	vr := newVerification(c, env, log, acl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
 	opts.capturePath = capturePath
-	res, err := writeOutputs(env, "build", log, vr.ev.Refined(cl), opts)
+	res, err := writeOutputs(env, "build", log, vr.ev.Refined(acl), opts)
 	vr.printSummary(env.stderr)
 	if err == nil && run.LogErr == nil {
 		// (A write that failed is reported already; what was not written

@@ -32,7 +32,7 @@ func (e *e2eRun) aptCommand(pkgs ...string) (command, dest string) {
 // set) and apt-get download of pkgs in dest, apt being the apt-get
 // invocation with its options.
 func aptScript(apt, dest string, update bool, pkgs ...string) string {
-	s := "cd " + shellQuote([]string{dest})[0] + " && "
+	s := "cd " + shellQuote(dest) + " && "
 	if update {
 		s += apt + " update && "
 	}
@@ -66,14 +66,14 @@ func aptIn(t *testing.T, root, sources, sourceParts, arch string) (apt, dest str
 		"-o", "Acquire::Languages=none", "-o", "Acquire::Retries=0",
 		"-o", "APT::Sandbox::User=root", "-o", "Debug::NoLocking=1", "-q",
 	}
-	return "apt-get " + strings.Join(shellQuote(opts), " "), dest
+	return "apt-get " + strings.Join(shellQuoteAll(opts), " "), dest
 }
 
-// shellQuote single-quotes each argument for sh.
-func shellQuote(args []string) []string {
+// shellQuoteAll single-quotes each argument for sh.
+func shellQuoteAll(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		out[i] = shellQuote(a)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/verify"
 )
 
 func reportCommand(env *appEnv) *cli.Command {
@@ -62,7 +63,7 @@ func runReport(c *cli.Context, env *appEnv) error {
 	if err != nil {
 		return err
 	}
-	cl := br.classifier()
+	cl := verify.Attribute(l, br.classifier())
 	vr := newVerification(c, env, l, cl)
 	opts.assemble.Verify = vr.sbomHook()
 	opts.annotate = br.annotate
