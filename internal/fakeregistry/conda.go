@@ -88,4 +88,3 @@ func addConda(b *builder) error {
 	}
 	return nil
 }
-
