@@ -35,6 +35,9 @@ type Artifact struct {
 	FirstID int64
 	// Requests counts the requests that received these bytes.
 	Requests int
+	// Transparent reports that a request came around the proxy (a client
+	// that ignored the proxy settings in a sealed build).
+	Transparent bool
 	// URLs are the distinct URLs the bytes came from, in the order first
 	// seen.
 	URLs []string
@@ -122,6 +125,7 @@ func artifacts(obs []observe.Observation, s *Summary) (arts []*Artifact, warning
 			arts = append(arts, a)
 		}
 		a.Requests++
+		a.Transparent = a.Transparent || x.Transparent
 		if a.SHA512 == "" && isHex(x.SHA512, 128) {
 			a.SHA512 = strings.ToLower(x.SHA512)
 		}

@@ -87,6 +87,10 @@ type Report struct {
 	// Verified reports that artifacts were verified (Config.NoVerify was
 	// not set): each Artifact.Verdict is then set.
 	Verified bool
+	// MetadataVerdicts are the verdicts of the metadata downloads whose own
+	// digest their registry published (apt and RPM indexes), in the order
+	// first seen; a verdict's PURL is the metadata's URL.
+	MetadataVerdicts []verify.Verdict
 	// Fetched are the metadata URLs Config.VerifyFetch fetched after the
 	// build; FetchErr joins the errors met doing so.
 	Fetched  []string
@@ -102,6 +106,9 @@ type Report struct {
 	// Diff is what changed from Config.Baseline to this build's SBOM; nil
 	// without a baseline.
 	Diff *bomdiff.Diff
+
+	// byID indexes Observations by exchange ID for FindingOf.
+	byID map[int64]*observe.Observation
 }
 
 // Verdicts returns the verdict of every artifact, in the order of
@@ -115,6 +122,15 @@ func (r *Report) Verdicts() []verify.Verdict {
 		out[i] = a.Verdict
 	}
 	return out
+}
+
+// FindingOf returns the finding x is attributed to; an exchange that is
+// not among the observations (a refused request) is unclassified.
+func (r *Report) FindingOf(x *capture.Exchange) classify.Finding {
+	if o, ok := r.byID[x.ID]; ok && o.Exchange.URL == x.URL {
+		return o.Finding
+	}
+	return classify.Finding{URL: x.URL, Kind: classify.KindUnclassified}
 }
 
 // Denied counts the violations at level deny.
@@ -154,7 +170,21 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log has no trailer (the run did not finish): the SBOM covers the %d exchanges recorded", len(l.Exchanges)))
 	}
 
-	r.Observations, r.Refused = observe.Attribute(l.Exchanges, c)
+	// The registry metadata of the run names artifact URLs (declarations)
+	// and publishes facts that complete findings (a Debian package's epoch,
+	// an OCI blob's image): the exchanges are attributed once to collect
+	// them, then for good with them.
+	declared := verify.Attribute(l, c)
+	first, _ := observe.Attribute(l.Exchanges, declared)
+	ev := verify.Collect(first, declared)
+	if !cfg.NoVerify && cfg.VerifyFetch != nil {
+		r.Fetched, r.FetchErr = ev.Fetch(ctx, cfg.VerifyFetch)
+	}
+	r.Observations, r.Refused = observe.Attribute(l.Exchanges, ev.Refined(declared))
+	r.byID = make(map[int64]*observe.Observation, len(r.Observations))
+	for i := range r.Observations {
+		r.byID[r.Observations[i].Exchange.ID] = &r.Observations[i]
+	}
 	r.Warnings = append(r.Warnings, refusalWarnings(r.Refused)...)
 	r.Warnings = append(r.Warnings, classifyWarnings(r.Observations)...)
 	r.Summary.Requests += len(r.Refused)
@@ -170,10 +200,15 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	}
 	r.Summary.Components = len(arts)
 	r.Services = services(r.Observations)
+	connectionFigures(l.Connections, &r.Summary)
 	r.Unclassified = unclassifiedCalls(r.Observations)
 
 	if !cfg.NoVerify {
-		r.verify(ctx, c, cfg.VerifyFetch)
+		for _, a := range r.Artifacts {
+			a.Verdict = ev.Check(a.Finding.PURL, a.SHA256)
+		}
+		r.MetadataVerdicts = ev.Metadata()
+		r.Verified = true
 	}
 	if cfg.Baseline != nil {
 		d := bomdiff.Compare(bomdiff.BOMSide(cfg.Baseline), r.diffSide())
@@ -183,18 +218,6 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 		r.judge(cfg.Rules)
 	}
 	return r, nil
-}
-
-// verify gives every artifact its verdict.
-func (r *Report) verify(ctx context.Context, c verify.Classifier, client *http.Client) {
-	ev := verify.Collect(r.Observations, c)
-	if client != nil {
-		r.Fetched, r.FetchErr = ev.Fetch(ctx, client)
-	}
-	for _, a := range r.Artifacts {
-		a.Verdict = ev.Check(a.Finding.PURL, a.SHA256)
-	}
-	r.Verified = true
 }
 
 // diffSide is the build as a diff sees its SBOM.

@@ -9,7 +9,7 @@ import (
 // policy.hash_changed) and lists each violation on the artifacts and
 // services it is about.
 func (r *Report) judge(rs *rules.Rules) {
-	in := rules.Input{Observations: r.Observations}
+	in := rules.Input{Observations: r.Observations, Connections: r.Log.Connections}
 	if r.Diff != nil {
 		for _, hc := range r.Diff.HashChanged {
 			in.HashChanges = append(in.HashChanges, rules.HashChange{

@@ -28,6 +28,9 @@ type Service struct {
 	Bytes    int64
 	// Authenticated reports that a call carried credentials.
 	Authenticated bool
+	// Transparent reports that a call came around the proxy (a sealed
+	// build).
+	Transparent bool
 	// Violations are the policy violations about requests to this host,
 	// in the order of Report.Violations.
 	Violations []rules.Violation
@@ -126,6 +129,7 @@ func services(obs []observe.Observation) []*Service {
 		s.Requests++
 		s.Bytes += x.Bytes
 		s.Authenticated = s.Authenticated || x.Authenticated
+		s.Transparent = s.Transparent || x.Transparent
 	}
 	slices.SortFunc(out, func(a, b *Service) int { return strings.Compare(a.Name, b.Name) })
 	for _, s := range out {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/observe"
@@ -37,6 +38,14 @@ type Summary struct {
 	// handshake with the client failed, typically because the client did
 	// not trust depaudit's CA.
 	FailedTunnels []string
+	// Transparent counts the requests that came around the proxy in a
+	// sealed build; TransparentHosts lists their hosts, sorted.
+	Transparent      int
+	TransparentHosts []string
+	// Blocked and Relayed list, sorted, the destinations of a sealed
+	// build's connections that were refused, or relayed by an allow rule
+	// ("tcp/ssh github.com:22").
+	Blocked, Relayed []string
 	// Truncated is true when the capture log ended early (no trailer, or
 	// damage); the figures cover what was read.
 	Truncated bool
@@ -57,6 +66,10 @@ func summarize(obs []observe.Observation, s *Summary) {
 			continue
 		}
 		s.Requests++
+		if x.Transparent {
+			s.Transparent++
+			s.TransparentHosts = appendUnique(s.TransparentHosts, x.Host)
+		}
 		if failed(x) {
 			s.Failures++
 		}
@@ -68,6 +81,34 @@ func summarize(obs []observe.Observation, s *Summary) {
 	s.Hosts = len(hosts)
 	slices.Sort(s.FailedTunnels)
 	slices.Sort(s.UnclassifiedHosts)
+	slices.Sort(s.TransparentHosts)
+}
+
+// connectionFigures lists a sealed build's blocked and relayed
+// destinations, one per action, protocol and destination, in the order
+// the SBOM's services give them.
+func connectionFigures(conns []capture.Connection, s *Summary) {
+	seen := map[string]bool{}
+	type dest struct{ action, label, sortKey string }
+	var dests []dest
+	for _, c := range conns {
+		target := c.Target()
+		k := c.Action + " " + c.Protocol + " " + target
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		dests = append(dests, dest{action: c.Action, label: c.Protocol + " " + target, sortKey: c.Action + " " + target + " " + c.Protocol})
+	}
+	slices.SortFunc(dests, func(a, b dest) int { return strings.Compare(a.sortKey, b.sortKey) })
+	for _, d := range dests {
+		switch d.action {
+		case capture.ConnBlocked:
+			s.Blocked = append(s.Blocked, d.label)
+		case capture.ConnRelayed:
+			s.Relayed = append(s.Relayed, d.label)
+		}
+	}
 }
 
 // failed reports whether a request got no response, an error status or a

@@ -174,9 +174,23 @@ func TestDiffCategories(t *testing.T) {
 		},
 		{
 			name: "unknown ecosystem is changed",
-			old:  []dc{{purl: "pkg:deb/debian/curl@7.88.1-10?arch=amd64"}},
-			new:  []dc{{purl: "pkg:deb/debian/curl@7.88.1-10+deb12u5?arch=amd64"}},
-			want: []string{"changed pkg:deb/debian/curl?arch=amd64 7.88.1-10 7.88.1-10+deb12u5"},
+			old:  []dc{{purl: "pkg:swid/acme/tool@1.0"}},
+			new:  []dc{{purl: "pkg:swid/acme/tool@1.1"}},
+			want: []string{"changed pkg:swid/acme/tool 1.0 1.1"},
+		},
+		{
+			name: "deb versions in dpkg order: epoch, then ~ before the release",
+			old:  []dc{{purl: "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64"}, {purl: "pkg:deb/debian/attr@2.5.1-4?arch=amd64"}},
+			new:  []dc{{purl: "pkg:deb/debian/curl@7.88.1-10?arch=amd64"}, {purl: "pkg:deb/debian/attr@1:2.4.47-2?arch=amd64"}},
+			want: []string{"upgraded pkg:deb/debian/attr?arch=amd64 2.5.1-4 1:2.4.47-2",
+				"downgraded pkg:deb/debian/curl?arch=amd64 7.88.1-10+deb12u5 7.88.1-10"},
+		},
+		{
+			name: "rpm and apk versions",
+			old:  []dc{{purl: "pkg:rpm/fedora/curl@8.6.0-1.fc40?arch=x86_64"}, {purl: "pkg:apk/alpine/curl@8.5.0-r0?arch=x86_64"}},
+			new:  []dc{{purl: "pkg:rpm/fedora/curl@8.6.0~rc1-1.fc40?arch=x86_64"}, {purl: "pkg:apk/alpine/curl@8.5.0-r10?arch=x86_64"}},
+			want: []string{"upgraded pkg:apk/alpine/curl?arch=x86_64 8.5.0-r0 8.5.0-r10",
+				"downgraded pkg:rpm/fedora/curl?arch=x86_64 8.6.0-1.fc40 8.6.0~rc1-1.fc40"},
 		},
 		{
 			name: "hash changed under the same version",

@@ -44,6 +44,9 @@ type Exchange struct {
 	// ContentEncoding is the response Content-Encoding header; the hashes
 	// are over the encoded bytes as served.
 	ContentEncoding string `json:"content_encoding,omitempty"`
+	// ContentDigest is the response's Docker-Content-Digest header: the
+	// digest an OCI registry gives of a manifest.
+	ContentDigest string `json:"content_digest,omitempty"`
 	// ContentLength is the announced response length, -1 when unknown.
 	ContentLength int64 `json:"content_length"`
 	// Bytes is the number of response body bytes received from upstream.
@@ -61,6 +64,10 @@ type Exchange struct {
 	// Authenticated records that the request carried credentials
 	// (Authorization, Cookie or URL userinfo); their values are never kept.
 	Authenticated bool `json:"authenticated,omitempty"`
+	// Transparent says the client sent the request around the proxy (it
+	// ignored the proxy variables) and a sealed build's network handed
+	// its connection to the proxy.
+	Transparent bool `json:"transparent,omitempty"`
 	// Error describes what went wrong, empty when nothing did.
 	Error string `json:"error,omitempty"`
 	// Outcome is set when the proxy answered the request itself instead

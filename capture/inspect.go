@@ -32,7 +32,9 @@ type BodyInspector interface {
 	Finish(complete bool) []Digest
 }
 
-// InspectFunc decides, when a response with a body starts, whether to
-// inspect it: it returns nil to let the body pass uninspected. x holds the
+// InspectFunc decides, when a response starts, whether to inspect its
+// body: it returns nil to let the body pass uninspected. x holds the
 // request and response fields known at that point; it must not be kept.
+// A response without a body (a bodiless redirect, a HEAD, a 304) is shown
+// too: its inspector gets no Write, only Finish(true).
 type InspectFunc func(x *Exchange) BodyInspector

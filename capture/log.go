@@ -31,6 +31,9 @@ type Header struct {
 	Command []string `json:"command"`
 	// Dir is the working directory the command ran in.
 	Dir string `json:"dir,omitempty"`
+	// Sealed says the command ran in a sealed network: every connection
+	// it attempted is in the log (exchanges, connections, lookups).
+	Sealed bool `json:"sealed,omitempty"`
 }
 
 // Trailer is the last line of a capture log, written when the run ended.
@@ -130,6 +133,10 @@ func (lw *LogWriter) Close(t Trailer) error {
 type Log struct {
 	Header    Header
 	Exchanges []Exchange
+	// Connections and Lookups are what a sealed build's network recorded
+	// besides exchanges.
+	Connections []Connection
+	Lookups     []Lookup
 	// Trailer is nil when the log has none (the run crashed or was killed).
 	Trailer *Trailer
 	// Damage describes the first damaged line, empty when every line read
@@ -268,6 +275,20 @@ func ReadLog(r io.Reader) (*Log, error) {
 				continue
 			}
 			l.Trailer = &t
+		case RecordConnection:
+			var c connectionLine
+			if err := json.Unmarshal(line, &c); err != nil {
+				l.damaged(lineNo, "%v", err)
+				continue
+			}
+			l.Connections = append(l.Connections, c.Connection)
+		case RecordLookup:
+			var lk lookupLine
+			if err := json.Unmarshal(line, &lk); err != nil {
+				l.damaged(lineNo, "%v", err)
+				continue
+			}
+			l.Lookups = append(l.Lookups, lk.Lookup)
 		default:
 			l.UnknownRecords++
 		}

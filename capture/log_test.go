@@ -218,3 +218,32 @@ func TestLogLongExchangeLine(t *testing.T) {
 		t.Fatalf("read back: damage %q, %d exchanges", l.Damage, len(l.Exchanges))
 	}
 }
+
+func TestLogSealedRecords(t *testing.T) {
+	var b bytes.Buffer
+	lw, err := NewLogWriter(&b, Header{Version: "test", Start: time.Unix(0, 0).UTC(), Command: []string{"make"}, Sealed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lw.WriteLookup(&Lookup{Name: "github.com", Type: "A", Answer: []string{"198.18.0.1"}})
+	lw.WriteExchange(&Exchange{ID: 1, Method: "GET", URL: "https://github.com/", Status: 200, Complete: true, Transparent: true})
+	lw.WriteConnection(&Connection{Action: ConnBlocked, Protocol: "tcp/ssh", Dest: "198.18.0.1", Port: 22, Name: "github.com", Reason: "neither TLS nor HTTP"})
+	lw.WriteConnection(&Connection{Action: ConnRelayed, Protocol: "tcp", Dest: "10.0.0.5", Port: 5432, BytesOut: 5, BytesIn: 7})
+	if err := lw.Close(Trailer{}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadLog(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Header.Sealed || l.Truncated() || len(l.Exchanges) != 1 || !l.Exchanges[0].Transparent || l.Trailer.Exchanges != 1 {
+		t.Errorf("read back %+v", l)
+	}
+	if len(l.Lookups) != 1 || l.Lookups[0].Answer[0] != "198.18.0.1" {
+		t.Errorf("lookups %+v", l.Lookups)
+	}
+	if len(l.Connections) != 2 || l.Connections[0].Target() != "github.com:22" || l.Connections[1].Target() != "10.0.0.5:5432" ||
+		l.Connections[1].BytesIn != 7 {
+		t.Errorf("connections %+v", l.Connections)
+	}
+}

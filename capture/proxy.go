@@ -83,9 +83,16 @@ type Proxy struct {
 	// an address another socket could reuse.
 	jvmListener *trackingListener
 	server      *http.Server
-	user        string
-	token       string
-	authValue   string // expected Proxy-Authorization value
+	// handoff and handoffTrusted serve the connections to the proxy's
+	// port handed over with ServeConn (handoffTrusted admits them without
+	// the credential); transparent, with transparentServer, those that
+	// came around the proxy (see handoff.go).
+	handoff, handoffTrusted *trackingListener
+	transparent             *chanListener
+	transparentServer       *http.Server
+	user                    string
+	token                   string
+	authValue               string // expected Proxy-Authorization value
 
 	nextID atomic.Int64
 	// epoch is when the proxy started; exchanges are timed from it (see now).
@@ -129,6 +136,12 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	}
 	if cfg.StallTimeout == 0 {
 		cfg.StallTimeout = 2 * time.Minute
+	}
+	if warnf := cfg.Warnf; warnf != nil {
+		// Diagnostics quote URLs and headers (goproxy's "Cannot parse
+		// URL" warnings, upstream errors): nothing printed may hold what
+		// the log would redact.
+		cfg.Warnf = func(format string, args ...any) { warnf("%s", RedactText(fmt.Sprintf(format, args...))) }
 	}
 	token := make([]byte, 16)
 	if _, err := rand.Read(token); err != nil {
@@ -185,6 +198,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	serving.Add(2)
 	go func() { defer serving.Done(); p.server.Serve(p.listener) }()
 	go func() { defer serving.Done(); p.server.Serve(p.jvmListener) }()
+	p.startHandoff(&serving)
 	go func() { serving.Wait(); close(p.served) }()
 	return p, nil
 }
@@ -340,7 +354,8 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 }
 
 func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.Request, *http.Response) {
-	if _, ok := ctx.UserData.(*tunnelMark); !ok && !p.authorized(req) {
+	_, transparent := transparentInfo(req)
+	if _, ok := ctx.UserData.(*tunnelMark); !ok && !transparent && !p.authorized(req) {
 		p.recordRejected(req, req.Method, req.URL.String())
 		return req, p.proxyAuthRequired(req)
 	}
@@ -413,6 +428,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		UserAgent:     req.Header.Get("User-Agent"),
 		Authenticated: req.Header.Get("Authorization") != "" || req.Header.Get("Cookie") != "" || req.URL.User != nil,
 	}
+	_, x.Transparent = transparentInfo(req)
 	p.pending.add()
 	conn := p.clientConn(req, pctx)
 	defer func() {
@@ -422,25 +438,22 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 			conn.awaitHead()
 		}
 	}()
-	if p.cfg.Gate != nil {
-		if denial := p.cfg.Gate(x); denial != "" {
-			x.Status = http.StatusForbidden
-			x.Error = deniedErrorPrefix + denial
-			x.Outcome = OutcomeDenied
-			x.ContentLength = -1
-			p.finish(x, start)
-			return deniedResponse(req, denial), nil
-		}
+	if denial := p.gate(x); denial != "" {
+		x.Status = http.StatusForbidden
+		x.Error = deniedErrorPrefix + denial
+		x.Outcome = OutcomeDenied
+		x.ContentLength = -1
+		p.finish(x, start)
+		return deniedResponse(req, denial), nil
 	}
 	rctx, rcancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(p.ctx, rcancel)
 	release := func() { stop(); rcancel() }
+	// The senders retry on their own, once, what a pooled connection the
+	// upstream broke while it sat idle made fail before any answer; no
+	// other failure is retried, so a request reaches the upstream at
+	// most once more, never after a timeout.
 	resp, err := p.send(req.WithContext(rctx))
-	if err != nil && retryable(req, err) && rctx.Err() == nil {
-		// A pooled connection the upstream broke (for example by sending
-		// more than its Content-Length): one more try, on a new one.
-		resp, err = p.send(req.WithContext(rctx))
-	}
 	if err != nil {
 		release()
 		if p.ctx.Err() != nil {
@@ -455,6 +468,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	x.ContentType = resp.Header.Get("Content-Type")
 	x.ContentEncoding = resp.Header.Get("Content-Encoding")
 	x.ContentLength = resp.ContentLength
+	x.ContentDigest = resp.Header.Get("Docker-Content-Digest")
 	if loc := resp.Header.Get("Location"); loc != "" {
 		if lu, err := req.URL.Parse(loc); err == nil {
 			loc = lu.String()
@@ -463,6 +477,13 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	}
 	if !hasBody(req, resp) {
 		x.Complete = true
+		if p.cfg.Inspect != nil {
+			// A response without a body (a redirect, a HEAD) is shown
+			// to the inspector too, as an empty body.
+			if in := p.cfg.Inspect(x); in != nil {
+				x.Digests = in.Finish(true)
+			}
+		}
 		if resp.StatusCode != http.StatusSwitchingProtocols {
 			// An upgraded connection lives on after this exchange; closing
 			// the proxy still ends it through p.ctx.
@@ -476,8 +497,8 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		return resp, nil
 	}
 	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel}
-	if p.cfg.Inspect != nil {
-		rb.inspect = p.cfg.Inspect(x)
+	if bi := p.inspector(x); bi != nil {
+		rb.inspect = bi
 	}
 	if _, tunnelled := pctx.UserData.(*tunnelMark); tunnelled && conn != nil &&
 		resp.ContentLength > 0 && resp.ContentLength <= corkLimit/2 {
@@ -497,28 +518,6 @@ func (p *Proxy) send(req *http.Request) (*http.Response, error) {
 		return p.pool.RoundTrip(req)
 	}
 	return p.transport.RoundTrip(req)
-}
-
-// retryable reports whether a request that failed upstream with err may be
-// sent once more: a request without a body whose method is idempotent,
-// that failed for another reason than a timeout, a refused connection or
-// an untrusted certificate.
-func retryable(req *http.Request, err error) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		return false
-	}
-	if req.Body != nil && req.Body != http.NoBody {
-		return false
-	}
-	var op *net.OpError
-	if isTimeout(err) || errors.As(err, &op) && op.Op == "dial" ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		isCertError(err) {
-		return false
-	}
-	return true
 }
 
 // hasBody reports whether resp carries a body the proxy should hash:
@@ -544,6 +543,8 @@ func (p *Proxy) record(x *Exchange, start time.Time) {
 	if !start.IsZero() {
 		x.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 	}
+	// Errors quote URLs (Go's url.Error does, query included).
+	x.Error = RedactText(x.Error)
 	p.cfg.Record(x)
 }
 
@@ -764,7 +765,9 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 // Close stops accepting connections, closes every client connection, waits
 // up to grace for exchanges still in flight, then aborts their upstream
 // requests so that they are recorded as incomplete. Every exchange that
-// started is recorded exactly once before Close returns.
+// started is recorded exactly once before Close returns, unless one is
+// still stuck (in code that ignores the abort) max(grace, 1 s) after it:
+// Close then returns anyway and warns, rather than hold the build forever.
 func (p *Proxy) Close(grace time.Duration) {
 	if !p.closing.CompareAndSwap(false, true) {
 		return
@@ -772,6 +775,9 @@ func (p *Proxy) Close(grace time.Duration) {
 	p.server.SetKeepAlivesEnabled(false)
 	p.listener.closeAll()
 	p.jvmListener.closeAll()
+	p.handoff.closeAll()
+	p.handoffTrusted.closeAll()
+	p.transparent.closeAll()
 	<-p.served
 	done := make(chan struct{})
 	go func() { p.pending.wait(); close(done) }()
@@ -779,7 +785,11 @@ func (p *Proxy) Close(grace time.Duration) {
 	case <-done:
 	case <-time.After(grace):
 		p.cancel()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(max(grace, time.Second)):
+			p.warnf("%d exchange(s) still in flight after they were aborted: not recorded", p.pending.count())
+		}
 	}
 	p.cancel()
 	p.transport.CloseIdleConnections()
@@ -787,6 +797,10 @@ func (p *Proxy) Close(grace time.Duration) {
 		p.pool.close()
 	}
 }
+
+// Abort aborts the upstream requests of every exchange in flight now, so
+// that a Close under way waits no longer for them.
+func (p *Proxy) Abort() { p.cancel() }
 
 // pendingCount counts exchanges in flight. Unlike sync.WaitGroup it allows
 // new exchanges to start while Close waits for the count to reach zero.
@@ -817,6 +831,12 @@ func (c *pendingCount) done() {
 		c.cond.Broadcast()
 	}
 	c.mu.Unlock()
+}
+
+func (c *pendingCount) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
 }
 
 func (c *pendingCount) wait() {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,8 +41,12 @@ type RunConfig struct {
 	NoProxy []string
 	// JavaToolOptions also puts the JVM options in JAVA_TOOL_OPTIONS.
 	JavaToolOptions bool
+	// FreshCaches points each known client's download cache at an empty
+	// directory for the run (see FreshCacheEnv).
+	FreshCaches bool
 	// Signals delivers the signals to forward to the child. A second SIGINT
-	// kills it.
+	// kills it. Once the child has exited, a signal cuts short the grace
+	// of exchanges still in flight.
 	Signals <-chan os.Signal
 	// ShutdownGrace is how long exchanges still in flight when the child
 	// exits (a daemon it left behind) may take to finish; default 5 s.
@@ -55,6 +60,31 @@ type RunConfig struct {
 	Gate func(x *Exchange) (denial string)
 	// Warnf receives diagnostics; nil discards them.
 	Warnf func(format string, args ...any)
+	// Network, when set, gives the child a network of its own instead of
+	// the host's (package sealed provides one), and the log says so.
+	Network Network
+}
+
+// Network is a network of the child's own, whose traffic reaches depaudit
+// only (package sealed provides one). Run asks ProxyHost before it makes
+// the child's environment, calls Start instead of starting the command
+// itself, and Close once the child has exited and the proxy has closed.
+type Network interface {
+	// ProxyHost is the address at which the child reaches the proxy's
+	// ports (the same port numbers as on the proxy's listeners).
+	ProxyHost() string
+	// Start starts cmd inside the network. Connections to the proxy's
+	// ports, and those that came around the proxy, go to p.ServeConn; rec
+	// records the rest. An error means cmd did not start.
+	Start(cmd *exec.Cmd, p *Proxy, rec NetRecorder) error
+	// Close stops the network, recording what was still open.
+	Close()
+}
+
+// NetRecorder records what a Network saw besides exchanges.
+type NetRecorder struct {
+	Connection func(*Connection)
+	Lookup     func(*Lookup)
 }
 
 // RunResult is how a run ended.
@@ -117,9 +147,9 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 			return fail(err)
 		}
 	}
-	dir, err := os.MkdirTemp("", "depaudit-")
+	dir, err := newRunDir()
 	if err != nil {
-		return fail(fmt.Errorf("create private temp dir: %w", err))
+		return fail(err)
 	}
 	defer os.RemoveAll(dir)
 	wd := cfg.Dir
@@ -131,6 +161,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Start:   start.UTC(),
 		Command: RedactArgs(cfg.Command),
 		Dir:     wd,
+		Sealed:  cfg.Network != nil,
 	})
 	if err != nil {
 		return fail(err)
@@ -166,9 +197,13 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		proxy.Close(0)
 		return nil, err
 	}
+	proxyURL, jvmURL := proxy.URL(), proxy.JVMURL()
+	if cfg.Network != nil {
+		proxyURL, jvmURL = withHost(proxyURL, cfg.Network.ProxyHost()), withHost(jvmURL, cfg.Network.ProxyHost())
+	}
 	env := ChildEnv(cfg.Environ, EnvOptions{
-		ProxyURL:        proxy.URL(),
-		JVMProxyURL:     proxy.JVMURL(),
+		ProxyURL:        proxyURL,
+		JVMProxyURL:     jvmURL,
 		CABundle:        files.bundle,
 		TrustStore:      files.trustStore,
 		WgetRC:          files.wgetrc,
@@ -176,23 +211,73 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		NoProxy:         cfg.NoProxy,
 		JavaToolOptions: cfg.JavaToolOptions,
 	})
+	if cfg.FreshCaches {
+		if env, err = FreshCacheEnv(env, filepath.Join(dir, "caches")); err != nil {
+			proxy.Close(0)
+			return nil, err
+		}
+	}
 	cmd := exec.Command(path, cfg.Command[1:]...)
 	cmd.Args[0] = cfg.Command[0]
 	cmd.Env = env
 	cmd.Dir = cfg.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
-	if err := cmd.Start(); err != nil {
+	fromTerminal := inForegroundOfTerminal(cfg.Stdin)
+	startCmd := (*exec.Cmd).Start
+	if cfg.Network != nil {
+		rec := NetRecorder{
+			Connection: func(c *Connection) {
+				if closed.Load() {
+					return
+				}
+				if err := lw.WriteConnection(c); err != nil {
+					logErrOnce.Do(func() { logErr = err })
+				}
+			},
+			Lookup: func(l *Lookup) {
+				if closed.Load() {
+					return
+				}
+				if err := lw.WriteLookup(l); err != nil {
+					logErrOnce.Do(func() { logErr = err })
+				}
+			},
+		}
+		startCmd = func(c *exec.Cmd) error { return cfg.Network.Start(c, proxy, rec) }
+	}
+	ch, err := startChild(cmd, !fromTerminal, startCmd)
+	if err != nil && cfg.Network != nil {
+		proxy.Close(0)
+		return nil, err
+	} else if err != nil {
 		proxy.Close(0)
 		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOEXEC) || errors.Is(err, syscall.EISDIR) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrCommandNotExecutable, cfg.Command[0], err)
 		}
 		return nil, fmt.Errorf("start %s: %w", cfg.Command[0], err)
 	}
-	buildPID.Store(int64(cmd.Process.Pid))
+	buildPID.Store(int64(ch.cmd.Process.Pid))
 	res := &RunResult{Start: start}
-	waitErr := waitForwarding(ctx, cmd, cfg.Signals, inForegroundOfTerminal(cfg.Stdin))
+	waitErr := waitForwarding(ctx, ch, cfg.Signals, fromTerminal)
 	res.ExitCode, res.Signal = exitStatus(cmd.ProcessState, waitErr)
+	// A signal while exchanges left in flight are given their grace
+	// ends the wait: they are aborted and recorded as incomplete.
+	shut := make(chan struct{})
+	go func() {
+		select {
+		case <-cfg.Signals:
+			proxy.Abort()
+		case <-ctx.Done():
+			proxy.Abort()
+		case <-shut:
+		}
+	}()
 	proxy.Close(cfg.ShutdownGrace)
+	close(shut)
+	if cfg.Network != nil {
+		// Relays still open are recorded as they close.
+		cfg.Network.Close()
+	}
 	closed.Store(true)
 	res.End = time.Now()
 	res.Exchanges = lw.Count()
@@ -205,32 +290,41 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	return res, nil
 }
 
-// waitForwarding waits for the child, forwarding signals to it. A second
-// SIGINT, or ctx being cancelled, kills it. When fromTerminal, SIGINT and
+// withHost returns rawURL with its host replaced by host, keeping the port.
+func withHost(rawURL, host string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	u.Host = net.JoinHostPort(host, u.Port())
+	return u.String()
+}
+
+// waitForwarding waits for the child, forwarding signals to it (to its
+// process group when it leads one). A second SIGINT, or ctx being
+// cancelled, kills it (its whole group). When fromTerminal, SIGINT and
 // SIGQUIT are not forwarded: the terminal sent them to the child already.
-func waitForwarding(ctx context.Context, cmd *exec.Cmd, signals <-chan os.Signal, fromTerminal bool) error {
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+func waitForwarding(ctx context.Context, c *child, signals <-chan os.Signal, fromTerminal bool) error {
 	interrupts := 0
 	for {
 		select {
-		case err := <-done:
+		case err := <-c.done:
 			return err
 		case <-ctx.Done():
-			cmd.Process.Kill()
-			return <-done
+			c.kill()
+			return <-c.done
 		case sig := <-signals:
 			if sig == os.Interrupt || sig == syscall.SIGINT {
 				interrupts++
 				if interrupts > 1 {
-					cmd.Process.Kill()
+					c.kill()
 					continue
 				}
 			}
 			if fromTerminal && terminalSignal(sig) {
 				continue
 			}
-			cmd.Process.Signal(sig)
+			c.signal(sig)
 		}
 	}
 }

@@ -131,7 +131,7 @@ func (u *upstreamPool) exchange(req *http.Request, c *upstreamConn) (*http.Respo
 		r, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			if isTimeout(err) && ctx.Err() == nil {
-				return fail(fmt.Errorf("timeout awaiting response headers (%v)", u.headerTimeout))
+				return fail(headerTimeoutError(u.headerTimeout, err))
 			}
 			return fail(errBeforeHead{fmt.Errorf("read response: %w", err)})
 		}
@@ -360,6 +360,13 @@ func canonicalAddr(u *url.URL) string {
 		}
 	}
 	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// headerTimeoutError says that no response head came within timeout; it
+// wraps err, the read's timeout, so that it stays a timeout to errors.As
+// (and is never retried).
+func headerTimeoutError(timeout time.Duration, err error) error {
+	return fmt.Errorf("timeout awaiting response headers (%v): %w", timeout, err)
 }
 
 // isTimeout reports whether err is a network timeout (a deadline that

@@ -65,6 +65,10 @@ type Finding struct {
 	// finding is then what the other classifiers made of it, so one bad
 	// classifier never loses the record of the exchange.
 	Error string `json:"error,omitempty"`
+	// Parent is the purl of the artifact this one is part of, when the
+	// run's metadata says so: an OCI image's manifests, config and layers
+	// name the index or manifest that listed them.
+	Parent string `json:"-"`
 }
 
 // Classifier recognises the requests of one ecosystem.

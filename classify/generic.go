@@ -108,6 +108,10 @@ func (c *GenericClassifier) classify(p *parsed) (Finding, bool) {
 		return Finding{}, false
 	}
 	file := p.last()
+	if ChecksumFile(file) {
+		// SHA256SUMS and the like vouch for the downloads beside them.
+		return finding(p, EcosystemGeneric, KindSidecar, pkgRef{}), true
+	}
 	ext := downloadExt(file)
 	if ext == "" && !binaryType(p.req.ContentType) {
 		return Finding{}, false

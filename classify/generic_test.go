@@ -9,10 +9,10 @@ func TestGeneric(t *testing.T) {
 	)
 	dl := func(u string) string { return "?download_url=" + u }
 	runRows(t, []row{
-		get("https://nodejs.org/dist/v20.11.0/node-v20.11.0-linux-x64.tar.xz", A, gen,
-			"pkg:generic/node@v20.11.0"+dl("https:%2F%2Fnodejs.org%2Fdist%2Fv20.11.0%2Fnode-v20.11.0-linux-x64.tar.xz")),
-		get("https://releases.hashicorp.com/terraform/1.7.0/terraform_1.7.0_linux_amd64.zip", A, gen,
-			"pkg:generic/terraform@1.7.0"+dl("https:%2F%2Freleases.hashicorp.com%2Fterraform%2F1.7.0%2Fterraform_1.7.0_linux_amd64.zip")),
+		get("https://nodejs.example.test/dist/v20.11.0/node-v20.11.0-linux-x64.tar.xz", A, gen,
+			"pkg:generic/node@v20.11.0"+dl("https:%2F%2Fnodejs.example.test%2Fdist%2Fv20.11.0%2Fnode-v20.11.0-linux-x64.tar.xz")),
+		get("https://releases.example.test/terraform/1.7.0/terraform_1.7.0_linux_amd64.zip", A, gen,
+			"pkg:generic/terraform@1.7.0"+dl("https:%2F%2Freleases.example.test%2Fterraform%2F1.7.0%2Fterraform_1.7.0_linux_amd64.zip")),
 		get("https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz", A, gen,
 			"pkg:generic/helm@v3.14.0"+dl("https:%2F%2Fget.helm.sh%2Fhelm-v3.14.0-linux-amd64.tar.gz")),
 		get("https://downloads.example.com/tool-2.0.0-rc1.tgz", A, gen,

@@ -163,7 +163,7 @@ func assetKind(asset string) Kind {
 	case "sha256sums", "sha512sums", "sha256sums.txt", "sha512sums.txt", "checksums", "checksums.txt":
 		return KindSidecar
 	}
-	if strings.Contains(a, "checksums") && strings.HasSuffix(a, ".txt") {
+	if strings.Contains(a, "checksums") && strings.HasSuffix(a, ".txt") || ChecksumFile(asset) {
 		return KindSidecar
 	}
 	return KindArtifact

@@ -26,15 +26,24 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, GitHub, Maven, then generic downloads last.
+// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, GitHub, Maven,
+// the OS package archives, toolchains, then generic downloads last.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
 		DefaultPyPI(),
 		DefaultGo(),
 		DefaultCargo(),
+		DefaultGem(),
+		DefaultComposer(),
+		DefaultNuGet(),
+		DefaultConda(),
 		DefaultGitHub(),
 		DefaultMaven(),
+		DefaultDeb(),
+		DefaultOCI(),
+		DefaultRPM(),
+		DefaultToolchain(),
 		Generic(),
 	)
 }

@@ -96,27 +96,62 @@ func detectJSON(data []byte) (BOMInfo, error) {
 	return info, nil
 }
 
+// maxXMLDepth bounds how deeply an XML BOM's elements nest: a CycloneDX
+// document needs a few levels per nested component, far fewer than this.
+const maxXMLDepth = 512
+
+// detectXML reads the whole document before anything is sent, as a JSON
+// BOM is read whole: a DTD (whose entities make billion-laughs expansion
+// and external-entity reads possible in the server's parser) is refused,
+// and so are elements nested deeper than maxXMLDepth, undefined entities
+// and malformed XML.
 func detectXML(data []byte) (BOMInfo, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
+	var info *BOMInfo
+	depth := 0
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return BOMInfo{}, errors.New("not a CycloneDX BOM: XML without a root element")
+			if info == nil {
+				return BOMInfo{}, errors.New("not a CycloneDX BOM: XML without a root element")
+			}
+			return *info, nil
 		}
 		if err != nil {
 			return BOMInfo{}, fmt.Errorf("not a CycloneDX BOM: invalid XML: %w", err)
 		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
+		switch t := tok.(type) {
+		case xml.Directive:
+			d := strings.ToUpper(strings.TrimSpace(string(t)))
+			if strings.HasPrefix(d, "DOCTYPE") || strings.HasPrefix(d, "ENTITY") {
+				return BOMInfo{}, fmt.Errorf("XML BOM with a document type declaration (line %d): refused, as its entities could "+
+					"expand without bound (billion laughs) or read files (XXE) in the server's parser; CycloneDX needs none", lineOf(data, dec.InputOffset()))
+			}
+		case xml.EndElement:
+			depth--
+		case xml.StartElement:
+			depth++
+			if depth > maxXMLDepth {
+				return BOMInfo{}, fmt.Errorf("XML BOM nested more than %d elements deep (line %d): refused", maxXMLDepth, lineOf(data, dec.InputOffset()))
+			}
+			if info != nil {
+				continue
+			}
+			if t.Name.Local != "bom" || !strings.HasPrefix(t.Name.Space, xmlNamespacePrefix) {
+				return BOMInfo{}, fmt.Errorf("not a CycloneDX BOM: XML root element is {%s}%s, not {%sVERSION}bom", t.Name.Space, t.Name.Local, xmlNamespacePrefix)
+			}
+			info = &BOMInfo{Format: FormatXML, SpecVersion: strings.TrimPrefix(t.Name.Space, xmlNamespacePrefix)}
+			if !xmlSpecVersions[info.SpecVersion] {
+				return *info, fmt.Errorf("CycloneDX XML with unknown spec version %q (namespace %s)", info.SpecVersion, t.Name.Space)
+			}
 		}
-		if start.Name.Local != "bom" || !strings.HasPrefix(start.Name.Space, xmlNamespacePrefix) {
-			return BOMInfo{}, fmt.Errorf("not a CycloneDX BOM: XML root element is {%s}%s, not {%sVERSION}bom", start.Name.Space, start.Name.Local, xmlNamespacePrefix)
-		}
-		info := BOMInfo{Format: FormatXML, SpecVersion: strings.TrimPrefix(start.Name.Space, xmlNamespacePrefix)}
-		if !xmlSpecVersions[info.SpecVersion] {
-			return info, fmt.Errorf("CycloneDX XML with unknown spec version %q (namespace %s)", info.SpecVersion, start.Name.Space)
-		}
-		return info, nil
 	}
+}
+
+// lineOf returns the line of data at offset.
+func lineOf(data []byte, offset int64) int {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	return 1 + bytes.Count(data[:offset], []byte("\n"))
 }

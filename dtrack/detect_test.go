@@ -1,6 +1,10 @@
 package dtrack_test
 
 import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -46,6 +50,8 @@ func FuzzDetectBOM(f *testing.F) {
 		`{"bomFormat":"CycloneDX","specVersion":"1.6"}`,
 		`<bom xmlns="http://cyclonedx.org/schema/bom/1.5"/>`,
 		`{"SPDXID":"x"}`, "", "\xef\xbb\xbf<", "{",
+		`<!DOCTYPE bom [<!ENTITY x "y">]><bom xmlns="http://cyclonedx.org/schema/bom/1.6">&x;</bom>`,
+		`<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><a><a></a></a></bom>`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -57,5 +63,48 @@ func FuzzDetectBOM(f *testing.F) {
 		if err == nil && info.SpecVersion == "" {
 			t.Fatal("accepted without a spec version")
 		}
+		if err == nil && info.Format == dtrack.FormatXML && bytes.Contains(bytes.ToUpper(data), []byte("<!DOCTYPE")) {
+			if _, xerr := xmlTokens(data); xerr == nil {
+				t.Fatalf("accepted XML with a DOCTYPE: %q", data)
+			}
+		}
 	})
+}
+
+// xmlTokens counts the tokens of data, failing where Go's decoder does;
+// a DOCTYPE inside a comment or CDATA is not one.
+func xmlTokens(data []byte) (int, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	n := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return n, errors.New("no DOCTYPE directive")
+		}
+		if err != nil {
+			return n, err
+		}
+		if dir, ok := tok.(xml.Directive); ok && bytes.HasPrefix(bytes.ToUpper(bytes.TrimSpace(dir)), []byte("DOCTYPE")) {
+			return n, nil
+		}
+		n++
+	}
+}
+
+func TestDetectBOMRefusesHostileXML(t *testing.T) {
+	const ns = `http://cyclonedx.org/schema/bom/1.6`
+	for _, doc := range []string{
+		`<!DOCTYPE bom [<!ENTITY x "y">]><bom xmlns="` + ns + `">&x;</bom>`,
+		`<?xml version="1.0"?><!doctype bom SYSTEM "http://evil.example/x.dtd"><bom xmlns="` + ns + `"/>`,
+		`<bom xmlns="` + ns + `">` + strings.Repeat("<c>", 600) + strings.Repeat("</c>", 600) + `</bom>`,
+		`<bom xmlns="` + ns + `">&undefined;</bom>`,
+		`<bom xmlns="` + ns + `"><a></bom>`,
+	} {
+		if info, err := dtrack.DetectBOM([]byte(doc)); err == nil {
+			t.Errorf("DetectBOM(%.80q) = %v, accepted", doc, info)
+		}
+	}
+	if _, err := dtrack.DetectBOM([]byte(`<bom xmlns="` + ns + `">` + strings.Repeat("<c>", 100) + strings.Repeat("</c>", 100) + `</bom>`)); err != nil {
+		t.Errorf("a BOM 100 deep: %v", err)
+	}
 }

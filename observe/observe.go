@@ -36,6 +36,12 @@ type Observation struct {
 	// redirect chain that led here, when Finding came from it or names the
 	// same purl; "" otherwise.
 	RedirectedFrom string
+	// Inherited reports that Finding is the one of the redirect that led
+	// here, the exchange's own saying less.
+	Inherited bool
+	// Via are the URLs whose redirects led here, classified or not, the
+	// nearest first.
+	Via []string
 }
 
 // Tunnel reports whether the observation is a CONNECT that carried no
@@ -47,6 +53,9 @@ func (o *Observation) Tunnel() bool { return o.Exchange.Method == http.MethodCon
 func (o *Observation) Unclassified() bool {
 	return !o.Tunnel() && (o.Finding.Kind == classify.KindUnclassified || o.Finding.Ecosystem == classify.EcosystemGeneric)
 }
+
+// maxRedirects bounds the redirect targets remembered for Via.
+const maxRedirects = 1 << 16
 
 // redirectSource is a classified redirect waiting for its target.
 type redirectSource struct {
@@ -88,6 +97,7 @@ func Attribute(xs []capture.Exchange, c Classifier) (obs []Observation, refused 
 	slices.SortStableFunc(order, func(a, b *capture.Exchange) int { return cmp.Compare(a.ID, b.ID) })
 
 	redirects := make(map[string]redirectSource)
+	via := make(map[string][]string)
 	obs = make([]Observation, 0, len(order))
 	for _, x := range order {
 		o := Observation{Exchange: x}
@@ -101,7 +111,9 @@ func Attribute(xs []capture.Exchange, c Classifier) (obs []Observation, refused 
 			o.Finding.Kind = classify.KindUnclassified
 		}
 		o.Finding.URL = x.URL
-		if src, ok := redirects[urlkey.Key(x.URL)]; ok {
+		key := urlkey.Key(x.URL)
+		o.Via = via[key]
+		if src, ok := redirects[key]; ok {
 			switch {
 			case Inherits(o.Finding, src.f):
 				failure := o.Finding.Error
@@ -109,14 +121,19 @@ func Attribute(xs []capture.Exchange, c Classifier) (obs []Observation, refused 
 				o.Finding.URL = x.URL
 				o.Finding.Error = failure
 				o.RedirectedFrom = src.origin
+				o.Inherited = true
 			case o.Finding.PURL != "" && o.Finding.PURL == src.f.PURL:
 				o.RedirectedFrom = src.origin
 			}
 		}
-		if x.Status >= 300 && x.Status < 400 && x.Location != "" && o.Finding.Kind != classify.KindUnclassified {
-			origin := cmp.Or(o.RedirectedFrom, x.URL)
+		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
 			if target := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); target != "" {
-				redirects[target] = redirectSource{f: o.Finding, origin: origin}
+				if _, seen := via[target]; !seen && target != key && len(via) < maxRedirects {
+					via[target] = append([]string{x.URL}, o.Via...)
+				}
+				if o.Finding.Kind != classify.KindUnclassified {
+					redirects[target] = redirectSource{f: o.Finding, origin: cmp.Or(o.RedirectedFrom, x.URL)}
+				}
 			}
 		}
 		obs = append(obs, o)

@@ -140,6 +140,9 @@ func (r *Rules) Gate() func(x *capture.Exchange) (denial string) {
 		return nil
 	}
 	return func(x *capture.Exchange) string {
+		if d, ok := r.checkTransparent(x); ok && d.Level == Deny {
+			return d.Reason
+		}
 		f := r.set.Classify(classify.Request{Method: x.Method, URL: x.URL})
 		for _, d := range r.Check(x.Host, f) {
 			if d.Level == Deny {
@@ -148,4 +151,14 @@ func (r *Rules) Gate() func(x *capture.Exchange) (denial string) {
 		}
 		return ""
 	}
+}
+
+// checkTransparent judges a request that came around the proxy in a
+// sealed build by policy.bypass.
+func (r *Rules) checkTransparent(x *capture.Exchange) (Decision, bool) {
+	if !x.Transparent || r.policy.bypass == Allow {
+		return Decision{}, false
+	}
+	return Decision{Level: r.policy.bypass, Rule: "policy.bypass", Subject: x.Host,
+		Reason: fmt.Sprintf("rule policy.bypass %q: %s was reached around the proxy (the client ignored the proxy settings)", r.policy.bypass, x.Host)}, true
 }

@@ -8,7 +8,7 @@
 //	mode: enforce          # audit (default): record and report; enforce: also refuse denied requests
 //	registries:
 //	  - url: https://npm.corp.example/api/npm/npm-remote/
-//	    ecosystem: npm     # npm, pypi, golang, maven or cargo
+//	    ecosystem: npm     # npm, pypi, golang, maven, cargo, gem, composer, nuget or conda
 //	policy:
 //	  allow:
 //	    hosts: ["*.corp.example"]

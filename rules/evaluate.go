@@ -19,6 +19,9 @@ type Input struct {
 	// HashChanges are the artifacts whose bytes differ from a baseline
 	// SBOM's, for policy.hash_changed; nil without a baseline.
 	HashChanges []HashChange
+	// Connections are a sealed build's connections that were neither TLS
+	// nor HTTP (capture.Log.Connections), for policy.bypass.
+	Connections []capture.Connection
 }
 
 // HashChange is one artifact whose bytes differ from a baseline's under
@@ -110,6 +113,20 @@ func (r *Rules) Evaluate(in Input) []Violation {
 		}
 		for _, d := range r.Check(x.Host, o.Finding) {
 			add(d, x)
+		}
+		if d, ok := r.checkTransparent(x); ok {
+			add(d, x)
+		}
+	}
+	if r.policy.bypass != Allow {
+		for _, c := range in.Connections {
+			if c.Action != capture.ConnBlocked {
+				continue
+			}
+			subject := c.Protocol + " " + c.Target()
+			v := add(Decision{Level: r.policy.bypass, Rule: "policy.bypass", Subject: subject,
+				Reason: fmt.Sprintf("rule policy.bypass %q: the build tried a connection that was neither TLS nor HTTP (%s), blocked", r.policy.bypass, subject)}, nil)
+			v.Requests++
 		}
 	}
 	if r.policy.hashChanged != Allow {

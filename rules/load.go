@@ -116,7 +116,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	case !errors.Is(err, io.EOF):
 		return nil, syntaxError(name, err)
 	}
-	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow}}
+	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow, bypass: Allow}}
 	if doc.Kind != 0 && len(doc.Content) > 0 {
 		root := deref(doc.Content[0])
 		// A file of comments only is an empty document: no rules.
@@ -383,9 +383,42 @@ func decodeList[T any](n *yaml.Node, l *list[T], example string) error {
 
 // fileDoc is a rules file.
 type fileDoc struct {
-	Mode       *modeValue   `yaml:"mode"`
-	Registries registryList `yaml:"registries"`
-	Policy     *policyDoc   `yaml:"policy"`
+	Mode        *modeValue      `yaml:"mode"`
+	Registries  registryList    `yaml:"registries"`
+	Policy      *policyDoc      `yaml:"policy"`
+	Sealed      *sealedFlag     `yaml:"sealed"`
+	SealedAllow sealedAllowList `yaml:"sealed_allow"`
+}
+
+// sealedFlag is "sealed": true or false.
+type sealedFlag struct{ value bool }
+
+func (f *sealedFlag) UnmarshalYAML(n *yaml.Node) error {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		return problem(n, " must be true or false, not %s", kindName(n))
+	}
+	f.value = n.Value == "true"
+	return nil
+}
+
+// sealedAllowEntry is one destination a sealed build may reach directly.
+type sealedAllowEntry struct{ scalar }
+
+func (e *sealedAllowEntry) UnmarshalYAML(n *yaml.Node) error {
+	if err := e.scalar.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	if !strings.Contains(e.value, "://") {
+		return problem(e.node, " must be SCHEME://HOST:PORT, such as ssh://github.com:22, not %q", e.value)
+	}
+	return nil
+}
+
+type sealedAllowList struct{ list[sealedAllowEntry] }
+
+func (l *sealedAllowList) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList(n, &l.list, `["ssh://github.com:22", "tcp://10.0.0.5:5432"]`)
 }
 
 func (f *fileDoc) UnmarshalYAML(n *yaml.Node) error {
@@ -440,7 +473,9 @@ func (d *registryDoc) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // registryEcosystems are the layouts a registries entry may name.
-var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo}
+var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
+	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM,
+	classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda}
 
 // ecosystemName is the layout of an extra registry.
 type ecosystemName struct{ scalar }
@@ -469,6 +504,7 @@ type policyDoc struct {
 	Unclassified     *Action   `yaml:"unclassified"`
 	GenericDownloads *Action   `yaml:"generic_downloads"`
 	HashChanged      *Action   `yaml:"hash_changed"`
+	Bypass           *Action   `yaml:"bypass"`
 }
 
 func (p *policyDoc) UnmarshalYAML(n *yaml.Node) error {
@@ -514,7 +550,8 @@ func (l *hostList) UnmarshalYAML(n *yaml.Node) error {
 
 // policyEcosystems are the ecosystems the ecosystems lists may name.
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
-	classify.EcosystemCargo, classify.EcosystemGitHub}
+	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda,
+	classify.EcosystemToolchain}
 
 // ecosystemEntry is one item of an ecosystems list.
 type ecosystemEntry struct{ scalar }
@@ -568,6 +605,12 @@ func (f *fileDoc) build(r *Rules, root *yaml.Node) error {
 	if f.Mode != nil {
 		r.mode = f.Mode.Mode
 	}
+	if f.Sealed != nil {
+		r.sealed = f.Sealed.value
+	}
+	for _, e := range f.SealedAllow.items {
+		r.sealedAllow = append(r.sealedAllow, e.value)
+	}
 	seen := map[string]int{}
 	for _, d := range f.Registries.items {
 		if d.URL == nil {
@@ -596,7 +639,7 @@ func (f *fileDoc) build(r *Rules, root *yaml.Node) error {
 		for _, a := range []struct {
 			from *Action
 			to   *Action
-		}{{p.Unclassified, &r.policy.unclassified}, {p.GenericDownloads, &r.policy.generic}, {p.HashChanged, &r.policy.hashChanged}} {
+		}{{p.Unclassified, &r.policy.unclassified}, {p.GenericDownloads, &r.policy.generic}, {p.HashChanged, &r.policy.hashChanged}, {p.Bypass, &r.policy.bypass}} {
 			if a.from != nil {
 				*a.to = *a.from
 			}
@@ -637,6 +680,20 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewMaven(reg.URL)
 	case classify.EcosystemCargo:
 		return classify.NewCargo(reg.URL)
+	case classify.EcosystemDeb:
+		return classify.NewDeb(reg.URL)
+	case classify.EcosystemOCI:
+		return classify.NewOCI(reg.URL)
+	case classify.EcosystemRPM:
+		return classify.NewRPM(reg.URL)
+	case classify.EcosystemGem:
+		return classify.NewGem(reg.URL)
+	case classify.EcosystemComposer:
+		return classify.NewComposer(reg.URL)
+	case classify.EcosystemNuGet:
+		return classify.NewNuGet(reg.URL)
+	case classify.EcosystemConda:
+		return classify.NewConda(reg.URL)
 	}
 	return nil, fmt.Errorf("unknown ecosystem %q", reg.Ecosystem)
 }

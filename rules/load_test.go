@@ -47,7 +47,7 @@ func TestInvalidFiles(t *testing.T) {
 	}{
 		{"unknown-key.yaml", 4, 5, `unknown key "purl" in policy.deny (known keys: hosts, ecosystems, purls)`},
 		{"bad-mode.yaml", 2, 7, `mode must be audit or enforce, not "block"`},
-		{"bad-ecosystem.yaml", 5, 16, `registries[1].ecosystem must be one of npm, pypi, golang, maven, cargo, not "nuget"`},
+		{"bad-ecosystem.yaml", 5, 16, `registries[1].ecosystem must be one of npm, pypi, golang, maven, cargo, deb, oci, rpm, gem, composer, nuget, conda, not "cobol"`},
 		{"bad-purl.yaml", 5, 9, `policy.deny.purls[1]: purl pattern "npm/evil-*" must start with "pkg:"`},
 		{"bad-host.yaml", 4, 9, `policy.allow.hosts[0]: host pattern "https://npm.corp.example/" must be a host name`},
 		{"bad-action.yaml", 2, 17, `policy.unclassified must be allow, warn or deny, not "block"`},
@@ -100,7 +100,7 @@ func TestParseEdgeCases(t *testing.T) {
 		{"root list", "- mode\n", false, "the rules file must be a mapping"},
 		{"number mode", "mode: 1\n", false, `mode must be a string, not "1" (quote it)`},
 		{"generic ecosystem", "policy:\n  allow:\n    ecosystems: [generic]\n", false, "governed by policy.generic_downloads"},
-		{"unknown policy ecosystem", "policy:\n  deny:\n    ecosystems: [rubygems]\n", false, `must be one of npm, pypi, golang, maven, cargo, github, not "rubygems"`},
+		{"unknown policy ecosystem", "policy:\n  deny:\n    ecosystems: [rubygems]\n", false, `must be one of npm, pypi, golang, maven, cargo, github, gem, composer, nuget, conda, toolchain, not "rubygems"`},
 		{"duplicate registry", "registries:\n  - {url: https://a.example/npm/, ecosystem: npm}\n  - {url: https://a.example/npm, ecosystem: npm}\n", false, "already given at line 2"},
 		{"registry without ecosystem", "registries:\n  - url: https://a.example/npm/\n", false, "needs an ecosystem"},
 		{"purl pattern without name", "policy:\n  deny:\n    purls: [\"pkg:npm\"]\n", false, "needs a type and a name"},
@@ -110,7 +110,7 @@ func TestParseEdgeCases(t *testing.T) {
 		{"an empty second document", "mode: enforce\n---\n", false, "a second YAML document"},
 		{"document end marker", "mode: enforce\n...\n", true, ""},
 		{"empty mode", "mode:\n", false, "mode must be a string, not empty"},
-		{"empty policy", "policy:\n", false, "policy must be a mapping with the keys allow, deny, unclassified, generic_downloads, hash_changed, not empty"},
+		{"empty policy", "policy:\n", false, "policy must be a mapping with the keys allow, deny, unclassified, generic_downloads, hash_changed, bypass, not empty"},
 		{"empty action", "policy:\n  unclassified:\n", false, "policy.unclassified must be a string, not empty"},
 		{"empty registry url", "registries:\n  - {url: , ecosystem: npm}\n", false, "registries[0].url must be a string, not empty"},
 		{"bad list item", "policy:\n  deny:\n    purls: [\"pkg:npm/a\", [1]]\n", false, "policy.deny.purls[1] must be a string, not a list"},
@@ -186,5 +186,24 @@ func TestRegistriesClassify(t *testing.T) {
 	// Without the rules, the private npm tarball is only a generic download.
 	if f := classify.Default().Classify(classify.Request{URL: "https://npm.corp.example/api/npm/npm-remote/hello-lib/-/hello-lib-1.2.0.tgz"}); f.Ecosystem == "npm" {
 		t.Errorf("the default classifiers already know the private registry: %+v", f)
+	}
+}
+
+func TestLoadSealed(t *testing.T) {
+	r, err := Load(filepath.Join(testdata, "sealed.depaudit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Sealed() || len(r.SealedAllow()) != 2 || r.SealedAllow()[1] != "tcp://10.0.0.5:5432" || r.Bypass() != Deny || !r.HasPolicy() {
+		t.Errorf("sealed %v, allow %q, bypass %q", r.Sealed(), r.SealedAllow(), r.Bypass())
+	}
+	for _, tc := range []struct{ text, msg string }{
+		{"sealed: yes\n", `sealed must be true or false, not "yes"`},
+		{"sealed_allow: [github.com:22]\n", `sealed_allow[0] must be SCHEME://HOST:PORT`},
+		{"policy:\n  bypass: block\n", `policy.bypass must be allow, warn or deny, not "block"`},
+	} {
+		if _, err := Parse("r.yaml", []byte(tc.text)); err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("Parse(%q) = %v, want %q", tc.text, err, tc.msg)
+		}
 	}
 }

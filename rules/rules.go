@@ -42,7 +42,7 @@ type Registry struct {
 	// URL is the registry's base URL, for example
 	// "https://npm.corp.example/api/npm/npm-remote/".
 	URL string
-	// Ecosystem is the registry's layout: npm, pypi, golang, maven or cargo.
+	// Ecosystem is the registry's layout: npm, pypi, golang, maven, cargo, gem, composer, nuget or conda.
 	Ecosystem string
 }
 
@@ -54,6 +54,9 @@ type Rules struct {
 	registries []Registry
 	set        *classify.Set
 	policy     policy
+	// sealed and sealedAllow are "sealed" and "sealed_allow".
+	sealed      bool
+	sealedAllow []string
 }
 
 // policy is the policy section.
@@ -62,6 +65,9 @@ type policy struct {
 	unclassified Action
 	generic      Action
 	hashChanged  Action
+	// bypass is policy.bypass: connections of a sealed build that came
+	// around the proxy (transparent) or were blocked.
+	bypass Action
 }
 
 // lists are the host, ecosystem and purl lists of policy.allow or
@@ -97,10 +103,21 @@ func (r *Rules) Classifier() *classify.Set { return r.set }
 // bytes differ from a baseline SBOM's under the same package URL.
 func (r *Rules) HashChanged() Action { return r.policy.hashChanged }
 
+// Sealed reports whether the rules file asks for sealed builds.
+func (r *Rules) Sealed() bool { return r.sealed }
+
+// SealedAllow returns the destinations a sealed build may reach directly
+// ("ssh://github.com:22"), as written.
+func (r *Rules) SealedAllow() []string { return append([]string(nil), r.sealedAllow...) }
+
+// Bypass returns policy.bypass: what to do about a sealed build's
+// connections that came around the proxy or were blocked.
+func (r *Rules) Bypass() Action { return r.policy.bypass }
+
 // HasPolicy reports whether the policy can report anything at all.
 func (r *Rules) HasPolicy() bool {
 	p := &r.policy
 	return len(p.allow.hosts)+len(p.allow.ecosystems)+len(p.allow.purls)+
 		len(p.deny.hosts)+len(p.deny.ecosystems)+len(p.deny.purls) > 0 ||
-		p.unclassified != Allow || p.generic != Allow || p.hashChanged != Allow
+		p.unclassified != Allow || p.generic != Allow || p.hashChanged != Allow || p.bypass != Allow
 }

@@ -62,10 +62,12 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 	for _, a := range r.Artifacts {
 		comps = append(comps, component(a, r.Verified))
 	}
+	comps = nestParts(comps, r.Artifacts)
 	svcs := make([]cdx.Service, 0, len(r.Services))
 	for _, s := range r.Services {
 		svcs = append(svcs, service(s))
 	}
+	svcs = append(svcs, connectionServices(r.Log.Connections)...)
 
 	bom := cdx.NewBOM()
 	bom.SpecVersion = cdx.SpecVersion1_6

@@ -719,3 +719,28 @@ func tunnels(l *capture.Log) int {
 	}
 	return n
 }
+
+// TestGoComponentNamedByModulePath: a Go module's component is named by
+// its whole module path (as cyclonedx-gomod does), never "v3"; the purl
+// keeps the spec's namespace and name.
+func TestGoComponentNamedByModulePath(t *testing.T) {
+	const zip = "https://proxy.golang.org/github.com/!masterminds/semver/v3/@v/v3.2.1.zip"
+	l := &capture.Log{
+		Header:  capture.Header{Record: "header", Format: capture.LogFormat},
+		Trailer: &capture.Trailer{},
+		Exchanges: []capture.Exchange{{ID: 1, Method: "GET", URL: zip, Host: "proxy.golang.org", Status: 200,
+			Complete: true, Bytes: 3, SHA256: strings.Repeat("a", 64)}},
+	}
+	res, err := assemble(l, classify.Default(), fixedOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.BOM.Components == nil || len(*res.BOM.Components) != 1 {
+		t.Fatalf("components %v", res.BOM.Components)
+	}
+	c := (*res.BOM.Components)[0]
+	if c.Name != "github.com/Masterminds/semver/v3" || c.Group != "" || c.Version != "v3.2.1" ||
+		c.PackageURL != "pkg:golang/github.com/Masterminds/semver/v3@v3.2.1" {
+		t.Errorf("component group %q name %q version %q purl %q", c.Group, c.Name, c.Version, c.PackageURL)
+	}
+}

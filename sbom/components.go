@@ -14,6 +14,13 @@ import (
 // whether its verdict is to be written.
 func component(a *audit.Artifact, verified bool) cdx.Component {
 	group, name, version := a.Names()
+	if a.Finding.Ecosystem == classify.EcosystemGo && group != "" {
+		// A Go module is known by its whole path, as cyclonedx-gomod
+		// names it: "github.com/Masterminds/semver/v3", not "v3" in
+		// group "github.com/Masterminds/semver". The purl keeps the
+		// spec's namespace and name.
+		group, name = "", group+"/"+name
+	}
 	typ := cdx.ComponentTypeLibrary
 	if a.Finding.Ecosystem == classify.EcosystemGeneric {
 		typ = cdx.ComponentTypeFile
@@ -32,6 +39,9 @@ func component(a *audit.Artifact, verified bool) cdx.Component {
 	}
 	for _, u := range urls[1:] {
 		props = append(props, prop(PropURL, u))
+	}
+	if a.Transparent {
+		props = append(props, prop(PropTransparent, "true"))
 	}
 	from := slices.Clone(a.RedirectedFrom)
 	slices.Sort(from)

@@ -54,6 +54,9 @@ func metadata(r *audit.Report, opts Options, ts time.Time) *cdx.Metadata {
 	if l.Truncated() {
 		props = append(props, prop(PropCaptureTruncated, "true"))
 	}
+	if l.Header.Sealed {
+		props = append(props, prop(PropSealed, "true"))
+	}
 	if r.Rules != nil {
 		props = append(props, prop(PropPolicyMode, string(r.Rules.Mode())))
 		if p := r.Rules.Path(); p != "" {

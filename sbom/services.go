@@ -21,6 +21,9 @@ func service(s *audit.Service) cdx.Service {
 	for _, st := range s.Statuses {
 		props = append(props, prop(PropHTTPStatus, strconv.Itoa(st)))
 	}
+	if s.Transparent {
+		props = append(props, prop(PropTransparent, "true"))
+	}
 	for _, v := range s.Violations {
 		props = append(props, prop(PropViolation, v.String()))
 	}

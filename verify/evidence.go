@@ -72,13 +72,20 @@ type Evidence struct {
 	// computed holds computed digests by subject (the go.mod h1s).
 	computed  map[string][]string
 	artifacts []artifactRef
+	// metadata are the metadata downloads whose own digest a registry
+	// publishes (apt indexes).
+	metadata []artifactRef
+	deb      debFacts
+	oci      ociFacts
+	rpm      rpmFacts
 }
 
 // Collect reads the digests recorded on the observed exchanges, each
 // judged by the finding it is attributed to (observe.Attribute), so that
 // an artifact a redirect led to is verified as the package it is. c
 // classifies the URLs that published digests name (a packument's
-// tarball URL), to index them by package URL too.
+// tarball URL, an OCI manifest's parent), to index them by package URL
+// too.
 func Collect(obs []observe.Observation, c Classifier) *Evidence {
 	e := &Evidence{c: c, published: map[indexKey][]published{}, bodies: map[string]*body{}, computed: map[string][]string{}}
 	for i := range obs {
@@ -94,6 +101,11 @@ func (e *Evidence) add(o *observe.Observation) {
 	}
 	x, f := o.Exchange, o.Finding
 	p := planFor(f, x.URL, x.ContentType)
+	if o.Inherited && o.RedirectedFrom != "" {
+		// Digests read from a CDN body are described as the inspector
+		// read them: as the body of the URL that redirected there.
+		p = planFor(f, o.RedirectedFrom, x.ContentType)
+	}
 	sum := normalHex(AlgSHA256, x.SHA256)
 	whole := x.Complete && x.Error == "" && x.Status >= 200 && x.Status < 300 && sum != ""
 	var b *body
@@ -105,13 +117,28 @@ func (e *Evidence) add(o *observe.Observation) {
 		}
 		b.sha512 = cmp.Or(b.sha512, normalHex(AlgSHA512, x.SHA512))
 		b.sha1 = cmp.Or(b.sha1, normalHex(AlgSHA1, x.SHA1))
-		if k := urlkey.Key(x.URL); k != "" && !slices.Contains(b.urls, k) {
-			b.urls = append(b.urls, k)
+		if k := urlkey.Key(x.URL); k != "" {
+			for _, u := range []string{k, reencodedURLKey(x.URL)} {
+				if u != "" {
+					b.urls = appendNew(b.urls, u)
+				}
+			}
+			for _, v := range o.Via {
+				if u := urlkey.Key(v); u != "" {
+					b.urls = appendNew(b.urls, u)
+				}
+			}
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
 			e.artifacts = append(e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})
 		}
+		if selfVerifyingMetadata(f) && x.Method != http.MethodHead {
+			e.metadata = append(e.metadata, artifactRef{sha256: sum, url: x.URL})
+		}
 	}
+	e.deb.add(p, x)
+	e.addOCI(f, x, whole)
+	e.rpm.addRecords(x.Digests)
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:

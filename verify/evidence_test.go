@@ -10,8 +10,8 @@ import (
 )
 
 // logOf builds a capture log of exchanges, numbering them.
-// logOf is the observations of a log of xs, as Attribute makes them.
-func logOf(xs ...capture.Exchange) []observe.Observation {
+// logOf is a log of xs.
+func logOf(xs ...capture.Exchange) *capture.Log {
 	for i := range xs {
 		xs[i].ID = int64(i + 1)
 		if xs[i].Method == "" {
@@ -22,8 +22,16 @@ func logOf(xs ...capture.Exchange) []observe.Observation {
 		}
 		xs[i].Complete = true
 	}
-	obs, _ := observe.Attribute(xs, defaultClassifier())
-	return obs
+	return &capture.Log{Exchanges: xs}
+}
+
+// collect is Collect over the observations of l, attributed with c.
+func collect(l *capture.Log, c Classifier) *Evidence {
+	if l == nil {
+		l = &capture.Log{}
+	}
+	obs, _ := observe.Attribute(l.Exchanges, c)
+	return Collect(obs, c)
 }
 
 // artifactExchange is a completed download of body from rawURL.
@@ -38,7 +46,7 @@ func TestCheckNPM(t *testing.T) {
 	good := artifactExchange("https://registry.npmjs.org/@babel/core/-/core-7.23.0.tgz", []byte("tarball one"))
 	bad := artifactExchange("https://registry.npmjs.org/@babel/core/-/core-8.0.0-alpha.1.tgz", []byte("tampered"))
 	other := artifactExchange("https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz", []byte("lp"))
-	ev := Collect(logOf(capture.Exchange{URL: "https://registry.npmjs.org/@babel%2fcore", ContentType: "application/json", Digests: meta}, good, bad, other), defaultClassifier())
+	ev := collect(logOf(capture.Exchange{URL: "https://registry.npmjs.org/@babel%2fcore", ContentType: "application/json", Digests: meta}, good, bad, other), defaultClassifier())
 
 	v := ev.Check("pkg:npm/%40babel/core@7.23.0", good.SHA256)
 	if v.Status != StatusVerified || strings.Join(v.Sources, ",") != "npm packument integrity,npm packument shasum" {
@@ -81,7 +89,7 @@ func TestCheckGoAfterArtifact(t *testing.T) {
 		z := artifactExchange(zipURL, zipBody, inspect(t, zipURL, "application/zip", "", zipBody)...)
 		m := artifactExchange(modURL, modBody, inspect(t, modURL, "text/plain", "", modBody)...)
 		l := artifactExchange(lookupURL, lookup, inspect(t, lookupURL, "text/plain", "", lookup)...)
-		ev := Collect(logOf(z, m, l), defaultClassifier())
+		ev := collect(logOf(z, m, l), defaultClassifier())
 		return ev.Check("pkg:golang/go.uber.org/goleak@v1.3.0", z.SHA256)
 	}
 	v := run(zip, mod)
@@ -100,7 +108,7 @@ func TestCheckMavenSidecarAndBareFallback(t *testing.T) {
 	_, _, s1, _ := sums([]byte("the original jar"))
 	side := capture.Exchange{URL: jar + ".sha1", Digests: inspect(t, jar+".sha1", "text/plain", "", []byte(s1+"  lib-1.0.jar"))}
 	a := artifactExchange(jar, body)
-	ev := Collect(logOf(a, side), defaultClassifier())
+	ev := collect(logOf(a, side), defaultClassifier())
 	v := ev.Check("pkg:maven/org.example/lib@1.0?repository_url=https://repo1.maven.org/maven2", a.SHA256)
 	if v.Status != StatusMismatch || v.Mismatches[0].Source != "Maven .sha1 sidecar" || v.Mismatches[0].Expected != s1 {
 		t.Errorf("%+v", v)
@@ -113,7 +121,7 @@ func TestCheckUncomparable(t *testing.T) {
 	jar := "https://repo1.maven.org/maven2/org/example/lib/1.0/lib-1.0.jar"
 	a := artifactExchange(jar, []byte("jar"))
 	side := capture.Exchange{URL: jar + ".md5", Digests: []capture.Digest{{Subject: jar, Algorithm: "md5", Value: strings.Repeat("ab", 16), Source: "published"}}}
-	v := Collect(logOf(a, side), defaultClassifier()).Check("pkg:maven/org.example/lib@1.0", a.SHA256)
+	v := collect(logOf(a, side), defaultClassifier()).Check("pkg:maven/org.example/lib@1.0", a.SHA256)
 	if v.Status != StatusUnverifiable || !strings.Contains(v.Reason, "md5") {
 		t.Errorf("%+v", v)
 	}
@@ -129,7 +137,7 @@ func TestCheckCargoAndPyPI(t *testing.T) {
 	w256, _, _, _ := sums([]byte("other wheel"))
 	whlURL := "https://files.pythonhosted.org/packages/aa/bb/cc/tiny_wheel-1.0.0-py3-none-any.whl"
 	page := fmt.Appendf(nil, `<a href="%s#sha256=%s">w</a>`, whlURL, w256)
-	ev := Collect(logOf(
+	ev := collect(logOf(
 		capture.Exchange{URL: idxURL, Digests: inspect(t, idxURL, "text/plain", "", idx)},
 		dl,
 		capture.Exchange{URL: "https://pypi.org/simple/tiny-wheel/", ContentType: "text/html", Digests: inspect(t, "https://pypi.org/simple/tiny-wheel/", "text/html", "", page)},

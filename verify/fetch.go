@@ -13,6 +13,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // fetchedSuffix marks a source fetched after the build.
@@ -42,6 +43,9 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []st
 		}
 		e.mu.Unlock()
 		urls, accept := metadataURLs(v.PURL, artifactURL)
+		if len(urls) == 0 {
+			urls = e.debIndexURLs(v.PURL, artifactURL)
+		}
 		if len(urls) == 0 || done[urls[0]] {
 			continue
 		}
@@ -65,6 +69,13 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []st
 
 // fetchOne fetches one metadata document and indexes its digests.
 func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, accept string) error {
+	return e.fetchDoc(ctx, client, rawURL, accept, true)
+}
+
+// fetchDoc fetches one metadata document and indexes its digests; with
+// follow, the documents it links to for them (a NuGet registration leaf's
+// catalog leaf) are fetched too.
+func (e *Evidence) fetchDoc(ctx context.Context, client *http.Client, rawURL, accept string, follow bool) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", rawURL, err)
@@ -83,6 +94,7 @@ func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, ac
 	ct := resp.Header.Get("Content-Type")
 	f := e.c.Classify(classify.Request{URL: rawURL, Status: resp.StatusCode, ContentType: ct})
 	p := planFor(f, rawURL, ct)
+	p.follow = follow
 	parse, ok := parsers[p.kind]
 	if !ok {
 		return fmt.Errorf("fetch %s: not a document digests can be read from", rawURL)
@@ -92,12 +104,42 @@ func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, ac
 	if err := parse(resp.Body, p, func(d capture.Digest) { ds = append(ds, d) }); err != nil {
 		return fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
+	var links []string
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, d := range ds {
-		e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+	var used map[string]bool
+	if p.kind == bodyCondaRepodata {
+		// A channel's repodata lists far more than the build used.
+		used = e.downloadedURLs()
 	}
-	return nil
+	for _, d := range ds {
+		switch d.Source {
+		case sourceLink:
+			links = append(links, d.Subject)
+		case SourcePublished:
+			if used != nil && !used[urlkey.Key(d.Subject)] {
+				continue
+			}
+			e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+		}
+	}
+	e.deb.addRecords(p, rawURL, ds)
+	e.rpm.addRecords(ds)
+	e.mu.Unlock()
+	var errs []error
+	for _, l := range links {
+		errs = append(errs, e.fetchDoc(ctx, client, l, "", false))
+	}
+	return errors.Join(errs...)
+}
+
+// downloadedURLs are the URL keys of the artifacts the build downloaded
+// whole; e.mu must be held.
+func (e *Evidence) downloadedURLs() map[string]bool {
+	out := make(map[string]bool, len(e.artifacts))
+	for _, a := range e.artifacts {
+		out[urlkey.Key(a.url)] = true
+	}
+	return out
 }
 
 // metadataURLs are where the digest of the artifact purl (downloaded from
@@ -189,6 +231,27 @@ func metadataURL(purl, artifactURL string) (string, string) {
 			return "", ""
 		}
 		return "https://index.crates.io/" + cargoIndexPath(strings.ToLower(p.Name)), ""
+	case packageurl.TypeConda:
+		// The repodata of the directory the package came from.
+		if artifactURL == "" || strings.Contains(artifactURL, "?") {
+			return "", ""
+		}
+		i := strings.LastIndex(artifactURL, "/")
+		if i < 0 {
+			return "", ""
+		}
+		return artifactURL[:i+1] + "repodata.json", ""
+	case packageurl.TypeNuget:
+		if repo != "" {
+			return "", ""
+		}
+		id, v := strings.ToLower(p.Name), strings.ToLower(p.Version)
+		return "https://api.nuget.org/v3/registration5-gz-semver2/" + id + "/" + v + ".json", ""
+	case packageurl.TypeGem:
+		if repo == "" {
+			repo = "https://index.rubygems.org"
+		}
+		return repo + "/info/" + p.Name, ""
 	}
 	return "", ""
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // fuzzParse runs one metadata parser over arbitrary input: it must not
@@ -16,6 +17,12 @@ func fuzzParse(t *testing.T, kind bodyKind, rawURL string, data []byte) {
 	p := plan{kind: kind, base: u, alg: AlgSHA1, subject: rawURL,
 		f: classify.Default().Classify(classify.Request{URL: rawURL})}
 	_ = parsers[kind](bytes.NewReader(data), p, func(d capture.Digest) {
+		if d.Source == SourceDeclared {
+			if _, ok := declaredFinding(d.Value); !ok || d.Algorithm != AlgPURL || urlkey.Key(d.Subject) == "" {
+				t.Fatalf("bad declaration %+v", d)
+			}
+			return
+		}
 		if d.Subject == "" || d.Source != SourcePublished {
 			t.Fatalf("bad digest %+v", d)
 		}
@@ -61,5 +68,55 @@ func FuzzMavenSidecar(f *testing.F) {
 	f.Add([]byte("0123456789abcdef0123456789abcdef01234567  a-1.jar\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzParse(t, bodyMavenSidecar, "https://repo1.maven.org/maven2/g/a/1/a-1.jar.sha1", data)
+	})
+}
+
+func FuzzGemInfo(f *testing.F) {
+	f.Add([]byte("---\n1.0.0 dep:>= 0|checksum:00000000000000000000000000000000000000000000000000000000000000ff,ruby:>= 2.7\n" +
+		"1.0.0-x86_64-linux |checksum:00000000000000000000000000000000000000000000000000000000000000ff\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyGemInfo, "https://index.rubygems.org/info/a", data) })
+}
+
+func FuzzComposer(f *testing.F) {
+	f.Add([]byte(`{"packages":{"a/b":[{"version":"1.0.0","dist":{"url":"https://api.github.com/repos/a/b/zipball/0123","shasum":"0123456789abcdef0123456789abcdef01234567"}},{"version":"0.9.0"},{"version":"0.8.0","dist":"__unset"}]},"minified":"composer/2.0"}`))
+	f.Add([]byte(`{"packages":{"a/b":{"1.0.0":{"version":"1.0.0","dist":{"url":"dist/a-b-1.0.0.zip"}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyComposer, "https://repo.packagist.org/p2/a/b.json", data)
+	})
+}
+
+func FuzzNuGet(f *testing.F) {
+	f.Add([]byte(`{"items":[{"items":[{"catalogEntry":{"id":"A","version":"1.0.0","packageHash":"AAAA"},"packageContent":"https://api.nuget.org/v3-flatcontainer/a/1.0.0/a.1.0.0.nupkg"}]}]}`))
+	f.Add([]byte(`{"id":"A","version":"1.0.0","packageHash":"z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==","packageHashAlgorithm":"SHA512"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyNuGet, "https://api.nuget.org/v3/registration5-gz-semver2/a/index.json", data)
+	})
+}
+
+func FuzzCondaRepodata(f *testing.F) {
+	f.Add([]byte(`{"info":{"subdir":"noarch","base_url":"../x"},"packages":{"a-1-0.tar.bz2":{"sha256":"00000000000000000000000000000000000000000000000000000000000000ff"}},"packages.conda":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyCondaRepodata, "https://conda.anaconda.org/c/noarch/repodata.json", data)
+	})
+}
+
+func FuzzChecksums(f *testing.F) {
+	f.Add([]byte("00000000000000000000000000000000000000000000000000000000000000ff  a-1.tar.gz\nSHA256 (b) = 00000000000000000000000000000000000000000000000000000000000000ff\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyChecksums, "https://example.test/x/SHA256SUMS", data)
+	})
+}
+
+func FuzzRustManifest(f *testing.F) {
+	f.Add([]byte("[pkg.a.target.x]\nurl = \"https://static.rust-lang.org/dist/a.tar.gz\"\nhash = \"00000000000000000000000000000000000000000000000000000000000000ff\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyRustManifest, "https://static.rust-lang.org/dist/channel-rust-stable.toml", data)
+	})
+}
+
+func FuzzAdoptium(f *testing.F) {
+	f.Add([]byte(`[{"binaries":[{"package":{"checksum":"00000000000000000000000000000000000000000000000000000000000000ff","link":"https://github.com/a/b/releases/download/t/f.tar.gz"}}]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyAdoptium, "https://api.adoptium.net/v3/assets/latest/21/hotspot", data)
 	})
 }

@@ -8,9 +8,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
 // Options tune the inspectors.
@@ -33,24 +35,105 @@ func NewInspectFunc(c Classifier, opts Options) capture.InspectFunc {
 	if opts.MaxZip <= 0 {
 		opts.MaxZip = defaultMaxZip
 	}
+	pending := &pendingDigests{}
+	redirects := &redirectMemo{}
 	return func(x *capture.Exchange) capture.BodyInspector {
+		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
+			redirects.add(x.URL, x.Location)
+			return nil
+		}
 		if x.Status != http.StatusOK || (x.Method != "" && x.Method != http.MethodGet) {
 			return nil
 		}
 		f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
-		p := planFor(f, x.URL, x.ContentType)
-		return newInspector(p, x.URL, x.ContentEncoding, opts)
+		base := x.URL
+		if origin := redirects.origin(x.URL); origin != "" && (f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric) {
+			// A CDN URL a registry redirected to: the body is what the
+			// redirecting URL names (a release's checksums.txt).
+			if of := c.Classify(classify.Request{Method: x.Method, URL: origin, Status: x.Status, ContentType: x.ContentType}); of.Kind != classify.KindUnclassified {
+				f, base = of, origin
+			}
+		}
+		p := planFor(f, base, x.ContentType)
+		switch p.kind {
+		case bodyCondaRepodata:
+			// Repodata lists every package of a channel: its digests wait
+			// in memory for the packages the build downloads, which record
+			// their own (see pendingDigests).
+			if !decodable(x.ContentEncoding) {
+				return nil
+			}
+			return startStream(func(r io.Reader, _ func(capture.Digest)) error {
+				dr, err := decodeBody(r, x.ContentEncoding)
+				if err != nil {
+					return err
+				}
+				return parseCondaRepodata(dr, p, pending.add)
+			})
+		case bodyCondaPackage:
+			return &pendingInspector{t: pending, url: x.URL}
+		}
+		return newInspector(p, base, x.ContentEncoding, opts)
 	}
+}
+
+// redirectMemo remembers, for one run, where redirects led: the first URL
+// of each chain by its target.
+type redirectMemo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxRedirects bounds a redirectMemo.
+const maxRedirects = 1 << 16
+
+func (r *redirectMemo) add(from, location string) {
+	target := urlkey.Key(urlkey.Resolve(from, location))
+	if target == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = map[string]string{}
+	}
+	origin := from
+	if o, ok := r.m[urlkey.Key(from)]; ok {
+		origin = o
+	}
+	if len(r.m) < maxRedirects {
+		r.m[target] = origin
+	}
+}
+
+// origin returns the first URL of the redirect chain that led to rawURL,
+// "" when none did.
+func (r *redirectMemo) origin(rawURL string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[urlkey.Key(rawURL)]
 }
 
 // parsers are the metadata parsers, by body kind.
 var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
-	bodyNPM:          parseNPM,
-	bodyPyPIHTML:     parsePyPIHTML,
-	bodyPyPIJSON:     parsePyPIJSON,
-	bodyGoLookup:     parseGoLookup,
-	bodyMavenSidecar: parseMavenSidecar,
-	bodyCargoIndex:   parseCargoIndex,
+	bodyNPM:           parseNPM,
+	bodyPyPIHTML:      parsePyPIHTML,
+	bodyPyPIJSON:      parsePyPIJSON,
+	bodyGoLookup:      parseGoLookup,
+	bodyMavenSidecar:  parseMavenSidecar,
+	bodyCargoIndex:    parseCargoIndex,
+	bodyGemInfo:       parseGemInfo,
+	bodyComposer:      parseComposer,
+	bodyNuGet:         parseNuGet,
+	bodyCondaRepodata: parseCondaRepodata,
+	bodyChecksums:     parseChecksums,
+	bodyRustManifest:  parseRustManifest,
+	bodyAdoptium:      parseAdoptium,
+	bodyDebRelease:    parseDebRelease,
+	bodyDebPackages:   parseDebPackages,
+	bodyOCIManifest:   parseOCIManifest,
+	bodyRPMRepomd:     parseRPMRepomd,
+	bodyRPMPrimary:    parseRPMPrimary,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"strings"
 
 	"github.com/depaudit/depaudit/classify"
 
@@ -85,6 +87,13 @@ func emitNPM(p plan, version string, d npmDist, emit func(capture.Digest)) {
 	if d.Tarball != "" {
 		subject = resolveURL(p.base, d.Tarball)
 	}
+	if subject != "" && p.base != nil && !sameHost(subject, p.base) {
+		// A tarball served from another host (a CDN, a mirror) is that
+		// version's file because the packument says so.
+		if dg, ok := declare(p, subject, withVersion(p.f.PURL, "", version)); ok {
+			emit(dg)
+		}
+	}
 	if subject == "" {
 		subject = withVersion(p.f.PURL, "", version)
 	}
@@ -98,6 +107,12 @@ func emitNPM(p plan, version string, d npmDist, emit func(capture.Digest)) {
 	if v := normalHex(AlgSHA1, d.Shasum); v != "" {
 		emit(capture.Digest{Subject: subject, Algorithm: AlgSHA1, Value: v, Source: SourcePublished})
 	}
+}
+
+// sameHost reports whether rawURL is on base's host (and port).
+func sameHost(rawURL string, base *url.URL) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && strings.EqualFold(u.Host, base.Host)
 }
 
 // withVersion returns purl with its version (and, when name is not empty,

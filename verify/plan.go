@@ -26,11 +26,20 @@ const (
 	bodyGoLookup
 	bodyMavenSidecar
 	bodyCargoIndex
+	bodyGemInfo
+	bodyComposer
+	bodyNuGet
+	bodyCondaRepodata
+	bodyChecksums
+	bodyRustManifest
+	bodyAdoptium
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
 	bodyPyPIFile
 	bodyMavenArtifact
+	// A conda package, which gets the digest its repodata published.
+	bodyCondaPackage
 )
 
 // plan is what to do with one body, decided from its request's finding.
@@ -46,6 +55,9 @@ type plan struct {
 	// source describes, for humans, the metadata that vouches for an
 	// artifact ("npm packument integrity" is built from source+" integrity").
 	source string
+	// follow asks a parser for the links to the documents that hold the
+	// digests (--verify-fetch).
+	follow bool
 }
 
 // pypiSimpleJSON is the PEP 691 media type.
@@ -107,6 +119,12 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case classify.KindArtifact:
 			p.kind = bodyMavenArtifact
 		}
+	case classify.EcosystemDeb:
+		p = debPlan(p, f, u)
+	case classify.EcosystemOCI:
+		p = ociPlan(p, f, u)
+	case classify.EcosystemRPM:
+		p = rpmPlan(p, f, u)
 	case classify.EcosystemCargo:
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
@@ -114,8 +132,62 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 				p.source = "crates.io index"
 			}
 		}
+	case classify.EcosystemComposer:
+		if f.Kind == classify.KindMetadata && (f.PURL != "" || strings.HasSuffix(path, "/packages.json")) {
+			p.kind, p.source = bodyComposer, "Composer metadata"
+			if u.Hostname() == "repo.packagist.org" {
+				p.source = "Packagist metadata"
+			}
+		}
+	case classify.EcosystemNuGet:
+		if f.Kind == classify.KindMetadata && (strings.Contains(path, "/registration") || strings.Contains(path, "/catalog")) {
+			p.kind, p.source = bodyNuGet, "NuGet registration"
+			if strings.Contains(path, "/catalog") {
+				p.source = "NuGet catalog"
+			}
+		}
+	case classify.EcosystemConda:
+		switch {
+		case f.Kind == classify.KindArtifact:
+			p.kind, p.source = bodyCondaPackage, "conda repodata"
+		case f.Kind == classify.KindMetadata && strings.Contains(path, "repodata") && !strings.HasSuffix(path, ".jlap") &&
+			!strings.Contains(path, "msgpack"):
+			p.kind, p.source = bodyCondaRepodata, "conda repodata"
+		}
+	case classify.EcosystemToolchain, classify.EcosystemGeneric, classify.EcosystemGitHub:
+		file := path[strings.LastIndex(path, "/")+1:]
+		switch {
+		case f.Kind == classify.KindSidecar && !strings.HasSuffix(file, ".sig"):
+			p.kind, p.source = bodyChecksums, checksumSource(u.Hostname(), file)
+		case f.Kind == classify.KindMetadata && u.Hostname() == "static.rust-lang.org" && strings.HasSuffix(file, ".toml"):
+			p.kind, p.source = bodyRustManifest, "Rust channel manifest"
+		case f.Kind == classify.KindMetadata && u.Hostname() == "api.adoptium.net":
+			p.kind, p.source = bodyAdoptium, "Adoptium API checksum"
+		}
+	case classify.EcosystemGem:
+		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
+			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
+		}
 	}
 	return p
+}
+
+// checksumSource names a checksum file for humans: the publisher when
+// known, and the file.
+func checksumSource(host, file string) string {
+	switch host {
+	case "nodejs.org":
+		return "Node.js " + file
+	case "static.rust-lang.org":
+		return "Rust .sha256"
+	case "services.gradle.org", "downloads.gradle.org":
+		return "Gradle .sha256"
+	case "releases.hashicorp.com":
+		return "HashiCorp SHA256SUMS"
+	case "github.com":
+		return "GitHub release " + file
+	}
+	return "checksum file " + file
 }
 
 // describe names what vouched for an artifact: the metadata's source and
@@ -137,6 +209,18 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
+	case bodyDebRelease, bodyDebPackages, bodyOCIManifest, bodyRPMRepomd, bodyRPMPrimary:
+		return p.source + " " + strings.ToUpper(alg)
+	case bodyGemInfo:
+		return p.source + " checksum"
+	case bodyComposer:
+		return p.source + " dist shasum"
+	case bodyNuGet:
+		return p.source + " packageHash"
+	case bodyCondaRepodata, bodyCondaPackage, bodyChecksums, bodyRustManifest:
+		return p.source + " " + alg
+	case bodyAdoptium:
+		return p.source
 	}
 	return p.f.Ecosystem + " " + alg
 }

@@ -13,11 +13,15 @@ import "strings"
 
 // Ecosystem names, as used by package URL types.
 const (
-	NPM    = "npm"
-	Cargo  = "cargo"
-	Golang = "golang"
-	PyPI   = "pypi"
-	Maven  = "maven"
+	NPM      = "npm"
+	Cargo    = "cargo"
+	Golang   = "golang"
+	PyPI     = "pypi"
+	Maven    = "maven"
+	Gem      = "gem"
+	Composer = "composer"
+	NuGet    = "nuget"
+	Conda    = "conda"
 )
 
 // Compare orders the versions a and b of a package of the given ecosystem
@@ -63,6 +67,20 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return comparePEP440
 	case Maven:
 		return compareMaven
+	case Deb:
+		return compareDeb
+	case RPM:
+		return compareRPM
+	case APK:
+		return compareAPK
+	case Gem:
+		return compareGem
+	case Composer:
+		return compareComposer
+	case NuGet:
+		return compareNuGet
+	case Conda:
+		return compareConda
 	}
 	return nil
 }

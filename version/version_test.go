@@ -66,6 +66,16 @@ func TestCompareOrders(t *testing.T) {
 		}},
 		{"maven", []string{"1.0-alpha", "1.0-beta", "1.0-rc1", "1.0-SNAPSHOT", "1.0", "1.0.1", "1.1", "1.10"}},
 		{"maven", []string{"1-1", "1.1"}},
+		// Gem::Version: letters mark pre-releases.
+		{"gem", []string{"", "0.9", "1.0.0.a", "1.0.0.alpha.2", "1.0.0.b", "1.0.0.beta1", "1.0.0.rc1", "1.0.0", "1.0.1", "1.2", "1.10", "13.1.0",
+			"99999999999999999999999"}},
+		{"composer", []string{"0.9.9", "1.0.0-dev", "1.0.0-alpha1", "1.0.0-alpha2", "1.0.0-beta1", "1.0.0-RC1", "1.0.0-RC2", "v1.0.0", "1.0.0-patch1", "1.0.1", "1.0.10", "1.1", "2.0.0.1", "10.0"}},
+		{"nuget", []string{"0.9", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-Alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",
+			"1.0.0", "1.0.0.1", "1.0.1", "1.2.9", "1.10.0", "13.0.3", "13.0.3.4"}},
+		// conda's VersionOrder docstring.
+		{"conda", []string{"0.4.1.rc", "0.4.1", "0.4.2", "1.1dev1", "1.1_", "1.1a1", "1.1.0dev1", "1.1.a1", "1.1.0rc1", "1.1.0",
+			"1.1.0post1", "1.1post1", "1996.07.12", "1!0.4.1", "1!3.1.1.6", "2!0.4.1"}},
+		{"conda", []string{"1.0.1", "1.0.1+2", "1.0.1+10", "1.0.2", "1.26.4", "1.27.0", "99999999999999999999.0"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s", tt.eco, tt.list[0]), func(t *testing.T) {
@@ -88,6 +98,16 @@ func TestCompareEquivalent(t *testing.T) {
 		{"maven", []string{"1", "1.0", "1.0.0", "1-0", "1.0-0", "1.RELEASE", "1.0.0.RELEASE", "1-ga", "1.0.final", "1.0-FINAL", "1.0-GA"}},
 		{"maven", []string{"1-cr1", "1-rc1", "1-RC-1"}},
 		{"maven", []string{"1a1", "1-a1", "1-alpha-1", "1.0-alpha1"}},
+		{"gem", []string{"1", "1.0", "1.0.0", "01.0", " 1.0 "}},
+		{"gem", []string{"1.0-rc1", "1.0.pre.rc1"}},
+		{"composer", []string{"1.0", "v1.0.0", "1.0.0.0", "1.0.0-stable", "V1.0"}},
+		{"conda", []string{"0.4.1.rc", "0.4.1.RC"}},
+		{"conda", []string{"1.1.0", "1.1", "1.1_0", "0!1.1"}},
+		{"conda", []string{"1.1.0dev1", "1.1.dev1"}},
+		{"conda", []string{"1.1.0post1", "1.1.post1"}},
+		{"nuget", []string{"1.0", "1.0.0", "1.0.0.0", "01.0.0", "1.0.0+build.5"}},
+		{"nuget", []string{"2.0.0-Beta.1", "2.0.0-beta.1", "2.0.0-BETA.01"}},
+		{"composer", []string{"1.0.0-b2", "1.0.0-beta2", "1.0.0beta.2", "1.0.0-beta-2"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s", tt.eco, tt.list[0]), func(t *testing.T) {
@@ -98,7 +118,7 @@ func TestCompareEquivalent(t *testing.T) {
 
 func TestCompareUnorderable(t *testing.T) {
 	tests := []struct{ eco, a, b string }{
-		{"deb", "1.0", "1.1"},        // no ordering for this ecosystem
+		{"swid", "1.0", "1.1"},       // no ordering for this ecosystem
 		{"", "1.0", "2.0"},           // no ecosystem at all
 		{"npm", "1.2", "1.3.0"},      // incomplete semantic version
 		{"npm", "latest", "1.0.0"},   // a tag, not a version
@@ -110,6 +130,15 @@ func TestCompareUnorderable(t *testing.T) {
 		{"pypi", "1.0-foo", "1.0"}, // not PEP 440
 		{"pypi", "", "1.0"},
 		{"maven", "", "1.0"},
+		{"gem", "1.0 beta", "1.0"},
+		{"composer", "dev-main", "1.0.0"},
+		{"nuget", "1.0.0.0.0", "1.0"},
+		{"nuget", "1.0-", "1.0"},
+		{"nuget", "v1.0", "1.0"},
+		{"conda", "1.0-1", "1.0"},
+		{"conda", "x!1.0", "1.0"},
+		{"conda", "1..0", "1.0"},
+		{"composer", "1.0.x-dev", "1.0.0"},
 	}
 	for _, tt := range tests {
 		if c, ok := Compare(tt.eco, tt.a, tt.b); ok {
@@ -141,7 +170,7 @@ func TestValid(t *testing.T) {
 		{"pypi", "2024.1.post2", true},
 		{"pypi", "1.0-foo", false},
 		{"maven", "1.0-SNAPSHOT", true},
-		{"deb", "1.0", false},
+		{"swid", "1.0", false},
 	}
 	for _, tt := range tests {
 		if got := Valid(tt.eco, tt.v); got != tt.want {

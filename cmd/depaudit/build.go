@@ -37,10 +37,13 @@ func buildCommand(env *appEnv) *cli.Command {
 			"something else during the build); 127 when COMMAND is not found, 126 when it cannot be\n" +
 			"executed;\n" +
 			"3 with --fail-on-violation when the command succeeded but broke a deny rule of the policy.\n" +
-			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command; a second SIGINT kills it.\n\n" +
+			"SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the command (to its process group\n" +
+			"when not run from a terminal); a second SIGINT kills the command and its process group.\n" +
+			"The command is killed when depaudit dies, even by SIGKILL; the next run removes the\n" +
+			"temp dir a killed run left.\n\n" +
 			"With -o - (or --unclassified -), standard output carries only that document: the\n" +
 			"command's own standard output goes to standard error.",
-		Flags: slices.Concat(buildFlags(), outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
+		Flags: slices.Concat(buildFlags(), []cli.Flag{sealedFlag()}, outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
 		},
@@ -49,11 +52,12 @@ func buildCommand(env *appEnv) *cli.Command {
 
 func buildFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "capture", Value: "depaudit.capture.jsonl", Usage: "write the capture log (JSON Lines) to `FILE`"},
+		&cli.StringFlag{Name: "capture", Value: "depaudit.capture.jsonl", Usage: "write the capture log (JSON Lines) to `FILE`; a device or FIFO gets it in place (/dev/null discards it; the SBOM is then made from a private temporary copy)"},
 		&cli.StringFlag{Name: "ca-cert", Usage: "use the CA certificate in `FILE` (PEM) instead of a fresh per-run CA; needs --ca-key"},
 		&cli.StringFlag{Name: "ca-key", Usage: "private key (PEM) of --ca-cert, read from `FILE`"},
 		&cli.StringSliceFlag{Name: "no-proxy", Usage: "let the command reach `HOSTS` (comma-separated) without the proxy; they are not recorded"},
 		&cli.BoolFlag{Name: "java-tool-options", Usage: "also set JAVA_TOOL_OPTIONS, for JVM tools that read neither MAVEN_OPTS nor GRADLE_OPTS (every JVM then prints a notice)"},
+		&cli.BoolFlag{Name: "fresh-caches", Usage: "point each package client's download cache (npm, pnpm, yarn, pip, uv, go, cargo, Maven, Gradle, Composer, NuGet) at an empty directory for the run, so that every package is downloaded and recorded; cargo keeps its config.toml; Gradle's own gradle.properties and init scripts are not read"},
 		&cli.BoolFlag{Name: "debug", Usage: "print the proxy's diagnostics on stderr"},
 		&cli.StringFlag{Name: "baseline", Usage: "print, at the end, what changed since the SBOM in `FILE` (a previous build's), as \"depaudit diff\" would"},
 		&cli.BoolFlag{Name: "upload", Usage: "upload the SBOM to Dependency-Track at the end (the flags below, as for \"depaudit upload\"; the project defaults to --name/--version)"},
@@ -132,11 +136,13 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	// log is read back through this same descriptor, so that a build that
 	// removes or replaces the file (a clean step) cannot take the record
 	// of what it fetched with it.
-	logFile, err := os.OpenFile(capturePath, os.O_CREATE|os.O_TRUNC|os.O_RDWR|os.O_APPEND, 0o644)
+	// (See openCaptureLog: a device or a FIFO gets the log in place,
+	// read back from a private copy.)
+	capLog, err := openCaptureLog(capturePath)
 	if err != nil {
 		return usageError("build: capture log: %v", err)
 	}
-	defer logFile.Close()
+	defer capLog.Close()
 
 	signals, stop := processSignals(env)
 	defer stop()
@@ -147,17 +153,20 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Stdin:           env.stdin,
 		Stdout:          childStdout(env, outOpts),
 		Stderr:          env.stderr,
-		Log:             logFile,
+		Log:             capLog.w,
 		Version:         version,
 		CA:              ca,
 		NoProxy:         noProxy,
 		JavaToolOptions: c.Bool("java-tool-options"),
+		FreshCaches:     c.Bool("fresh-caches"),
 		Signals:         signals,
 		Gate:            br.gate(),
 		Inspect:         verifyInspect(cl),
 	}
 	if c.Bool("debug") {
-		cfg.Warnf = func(format string, a ...any) { fmt.Fprintf(env.stderr, "depaudit: proxy: "+format+"\n", a...) }
+		cfg.Warnf = func(format string, a ...any) {
+			fmt.Fprintf(termSafe{env.stderr}, "depaudit: proxy: "+format+"\n", a...)
+		}
 		log.SetOutput(env.stderr)
 		log.SetPrefix("depaudit: ")
 	}
@@ -165,13 +174,22 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		cfg.UpstreamDial = h.upstreamDial
 		cfg.UpstreamRootCAs = h.upstreamRoots
 	}
+	if cfg.Network, err = sealedNetwork(c, env, br); err != nil {
+		return err
+	}
 	res, err := capture.Run(c.Context, cfg)
+	// The command has ended: from now on a signal ends depaudit (the
+	// capture log is whole; "depaudit report" makes the SBOM from it).
+	stop()
 	if err != nil {
 		if cerr := commandError(err); cerr != nil {
 			return cerr
 		}
 		return usageError("build: %v", err)
 	}
+	// The child has ended: what is printed from now on is depaudit's, and
+	// quotes what the network sent.
+	env = env.withSafeStderr()
 	if res.LogErr != nil {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s is incomplete: %v\n", capturePath, res.LogErr)
 	}
@@ -186,15 +204,18 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if res.LogErr != nil {
 		worse(exitError)
 	}
-	report, err := finishBuild(c, env, capturePath, logFile, res, &outOpts, br, baseline)
+	report, err := finishBuild(c, env, capturePath, capLog, res, &outOpts, br, baseline)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "depaudit: %v\n", err)
 		worse(exitError)
 	}
 	// Some file systems report a failed write only when the file closes.
-	if err := logFile.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+	if err := capLog.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		fmt.Fprintf(env.stderr, "depaudit: capture log %s: %v\n", capturePath, err)
 		worse(exitError)
+	}
+	if report != nil && !c.Bool("fresh-caches") {
+		warnWarmCache(env, args[0], report)
 	}
 	if report != nil && report.Diff != nil {
 		printBaselineDiff(env, c.String("baseline"), report.Diff)
@@ -274,7 +295,8 @@ func printBaselineDiff(env *appEnv, path string, d *bomdiff.Diff) {
 // policy's violations, the unclassified calls, the outputs beside them and
 // the summary. It returns the report, nil when the log could not be read
 // back or analysed.
-func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.File, run *capture.RunResult, opts *outputOptions, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
+func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captureLog, run *capture.RunResult, opts *outputOptions, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
+	logFile := capLog.file
 	fi, err := logFile.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
@@ -295,7 +317,7 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, logFile *os.Fi
 		// cannot be compared.)
 		err = checkReadBack(capturePath, log, run.Exchanges)
 	}
-	if err == nil {
+	if err == nil && capLog.stream == nil {
 		err = keepCaptureLogAt(env, capturePath, logFile, fi)
 	}
 	return report, err

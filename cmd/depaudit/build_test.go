@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -339,5 +340,109 @@ func TestBuildSBOMToStdout(t *testing.T) {
 	run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "-o", filepath.Join(dir, "s.json"), "--", "sh", "-c", "echo the command speaks"})
 	if out, _ := read(); out != "the command speaks\n" {
 		t.Errorf("standard output %q", out)
+	}
+}
+
+// processGone reports whether pid has ended (a zombie nobody reaps counts
+// as ended), waiting up to 10 s.
+func processGone(t *testing.T, pid int) bool {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		if err != nil {
+			return true
+		}
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && bytes.HasPrefix(bytes.TrimSpace(b[i+1:]), []byte("Z")) {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
+
+// readPID reads a PID a script wrote to path.
+func readPID(t *testing.T, path string) int {
+	t.Helper()
+	waitForFile(t, path)
+	var pid int
+	for range 100 {
+		b, _ := os.ReadFile(path)
+		if p, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			pid = p
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if pid == 0 {
+		t.Fatalf("no PID in %s", path)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	return pid
+}
+
+// TestBuildSecondSIGINTKillsDescendants: the second SIGINT kills the
+// command's whole process group, not only the command.
+func TestBuildSecondSIGINTKillsDescendants(t *testing.T) {
+	env, sig, _ := testEnv(t)
+	dir := t.TempDir()
+	gpid := filepath.Join(dir, "gpid")
+	done := make(chan int)
+	go func() {
+		done <- run(context.Background(), env, []string{"depaudit", "build", "--capture", filepath.Join(dir, "c.jsonl"), "-o", filepath.Join(dir, "s.json"), "--",
+			"sh", "-c", "trap '' INT; sleep 60 & echo $! > " + gpid + "; wait"})
+	}()
+	pid := readPID(t, gpid)
+	sig <- syscall.SIGINT
+	sig <- syscall.SIGINT
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("second SIGINT did not end the build")
+	}
+	if !processGone(t, pid) {
+		t.Errorf("the command's child %d outlived the second SIGINT", pid)
+	}
+}
+
+// TestBuildBinarySIGKILL: depaudit killed with SIGKILL takes its command
+// with it, and the next run removes the temp dir it left.
+func TestBuildBinarySIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "depaudit")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(dir, "pid")
+	cmd := exec.Command(bin, "build", "--capture", filepath.Join(dir, "c.jsonl"), "-o", filepath.Join(dir, "s.json"), "--",
+		"sh", "-c", "echo $$ > "+pidFile+"; exec sleep 60")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := readPID(t, pidFile)
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !processGone(t, pid) {
+		t.Errorf("the command %d outlived depaudit killed with SIGKILL", pid)
+	}
+	left, _ := filepath.Glob(filepath.Join(tmp, "depaudit-*"))
+	if len(left) != 1 {
+		t.Fatalf("temp dirs after SIGKILL: %v, want the one left behind", left)
+	}
+	next := exec.Command(bin, "build", "--capture", filepath.Join(dir, "c2.jsonl"), "-o", filepath.Join(dir, "s2.json"), "--", "true")
+	next.Env = cmd.Env
+	if out, err := next.CombinedOutput(); err != nil {
+		t.Fatalf("next run: %v\n%s", err, out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "depaudit-*")); len(left) != 0 {
+		t.Errorf("temp dirs after the next run: %v", left)
 	}
 }

@@ -32,7 +32,8 @@ func classifyCommand(env *appEnv) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runClassify(env.stdout, set, c.Bool("json"), c.Args().Slice())
+			// URLs may come from a capture log: nothing printed may drive the terminal.
+			return runClassify(termSafe{env.stdout}, set, c.Bool("json"), c.Args().Slice())
 		},
 	}
 }

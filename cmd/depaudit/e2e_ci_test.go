@@ -4,10 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/internal/formatcheck"
 )
 
 // TestE2EGitHubActions runs real npm under `depaudit build` as a GitHub
@@ -51,7 +53,10 @@ func TestE2EGitHubActions(t *testing.T) {
 	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
 	os.Remove(filepath.Join(e.dir, "package-lock.json"))
 	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
-	bad := install(newArchiveTamperer(t, e, tgz), "cache-bad", "--rules", rulesPath, "--baseline", good.sbomPath)
+	htmlPath := filepath.Join(e.home, "report.html")
+	provPath := filepath.Join(e.home, "build.intoto.json")
+	bad := install(newArchiveTamperer(t, e, tgz), "cache-bad", "--rules", rulesPath, "--baseline", good.sbomPath,
+		"--html", htmlPath, "--provenance", provPath)
 	bad.mustFail(t, "npm")
 	data, err := os.ReadFile(summary)
 	if err != nil {
@@ -87,5 +92,27 @@ func TestE2EGitHubActions(t *testing.T) {
 	}
 	if errs[1][1] != "depaudit%3A policy violation" || !strings.HasPrefix(errs[1][2], "deny: ") || !strings.Contains(errs[1][2], "hello-dep") {
 		t.Errorf("violation annotation: %q", errs[1][0])
+	}
+	checkHTMLReport(t, htmlPath, bad.bom, bad.log, true)
+
+	// The build's provenance is about its capture log, and lists the
+	// tampered tarball with the digests of the bytes received.
+	prov, err := os.ReadFile(provPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, pred, err := formatcheck.Provenance(prov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := st.GetSubject(); len(s) != 1 || s[0].GetDigest()["sha256"] != mustSHA256(t, bad.capturePath) {
+		t.Errorf("provenance subjects %v, want the capture log", s)
+	}
+	var got []string
+	for _, rd := range pred.GetBuildDefinition().GetResolvedDependencies() {
+		got = append(got, rd.GetName()+" "+rd.GetUri()+" "+rd.GetAnnotations().GetFields()["depaudit:verification"].GetStringValue())
+	}
+	if !slices.Contains(got, "pkg:npm/hello-lib@1.2.0 "+tgz+" mismatch") {
+		t.Errorf("provenance resolved dependencies %q lack the tampered tarball", got)
 	}
 }

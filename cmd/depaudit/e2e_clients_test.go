@@ -251,3 +251,46 @@ func TestE2EVariantRegistry(t *testing.T) {
 		"https://static.crates.io/crates/fixture-crate/0.1.0/download",
 		"https://static.crates.io/crates/dep/0.2.1/download")
 }
+
+// TestE2EWarmCache: npm served from a warm cache downloads nothing; the
+// build says so, naming the cache, and --fresh-caches records every
+// package again.
+func TestE2EWarmCache(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	e := newE2E(t, fakeregistry.Options{})
+	e.npmProject()
+	cache := filepath.Join(e.home, "npm-cache")
+	e.env["npm_config_cache"] = cache
+	install := []string{npm, "install", "--prefix", e.dir, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "hello-lib"}
+	tarball := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	first := e.build(install...)
+	checkArtifacts(t, e.reg, first.log, tarball)
+	if strings.Contains(first.stderr, "no package was downloaded") {
+		t.Errorf("a cold build warns of a warm cache:\n%s", first.stderr)
+	}
+	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
+	os.Remove(filepath.Join(e.dir, "package-lock.json"))
+	warm := e.build(install...)
+	if n := len(warm.log.Exchanges); n != 0 {
+		t.Fatalf("npm --prefer-offline with a warm cache made %d requests:\n%s", n, describeLog(warm.log))
+	}
+	if want := "no package was downloaded: npm may have served them from its npm cache " + cache; !strings.Contains(warm.stderr, want) ||
+		!strings.Contains(warm.stderr, "--fresh-caches") {
+		t.Errorf("stderr does not say %q and suggest --fresh-caches:\n%s", want, warm.stderr)
+	}
+	os.RemoveAll(filepath.Join(e.dir, "node_modules"))
+	os.Remove(filepath.Join(e.dir, "package-lock.json"))
+	e.reg.ResetServed()
+	fresh := e.runBuild(e.reg, []string{"--fresh-caches"}, install...)
+	if fresh.code != 0 {
+		t.Fatalf("--fresh-caches: exit %d\n%s", fresh.code, fresh.stderr)
+	}
+	checkArtifacts(t, e.reg, fresh.log, tarball)
+	if strings.Contains(fresh.stderr, "no package was downloaded") {
+		t.Errorf("--fresh-caches warns of a warm cache:\n%s", fresh.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, "node_modules", "hello-lib", "package.json")); err != nil {
+		t.Errorf("npm did not install from the fresh cache: %v", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,6 +69,8 @@ type e2eRun struct {
 	dir  string // the project directory commands are pointed at
 	env  map[string]string
 	path []string // PATH entries put in front of the inherited PATH
+	// hooks, when set, adjusts the test hooks of each build.
+	hooks func(*testHooks)
 }
 
 // newE2E starts a fake registry and prepares a controlled environment: a
@@ -164,7 +167,8 @@ func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eRe
 		sbomPath:         filepath.Join(out, "depaudit.cdx.json"),
 		unclassifiedPath: filepath.Join(out, "unclassified.json"),
 	}
-	var stdout, stderr bytes.Buffer
+	// The child and the proxy's diagnostics (--debug) write at once.
+	var stdout, stderr lockedBuffer
 	environ := e.environ()
 	env := &appEnv{
 		stdin:   strings.NewReader(""),
@@ -173,7 +177,10 @@ func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eRe
 		getenv:  lookupEnv(environ),
 		environ: func() []string { return environ },
 		signals: make(chan os.Signal),
-		hooks:   &testHooks{upstreamDial: up.DialContext, upstreamRoots: up.RootCAs()},
+		hooks:   &testHooks{upstreamDial: up.DialContext, upstreamRoots: up.RootCAs(), sealedResolve: e.resolveFake},
+	}
+	if e.hooks != nil {
+		e.hooks(env.hooks)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
@@ -195,12 +202,36 @@ func (e *e2eRun) runBuild(up upstream, flags []string, command ...string) *e2eRe
 	return res
 }
 
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // build runs `depaudit build -- command…` against the fake registry (see
 // runBuild) and fails the test unless it succeeded with a whole capture log.
 func (e *e2eRun) build(command ...string) *e2eResult {
 	e.t.Helper()
+	return e.buildFlags(nil, command...)
+}
+
+// buildFlags is build with depaudit flags.
+func (e *e2eRun) buildFlags(flags []string, command ...string) *e2eResult {
+	e.t.Helper()
 	e.reg.ResetServed()
-	res := e.runBuild(e.reg, nil, command...)
+	res := e.runBuild(e.reg, flags, command...)
 	if res.log == nil {
 		e.t.Fatalf("%s: no capture log\nstderr:\n%s", strings.Join(command, " "), res.stderr)
 	}
@@ -297,7 +328,7 @@ func checkServedWereCaptured(t *testing.T, reg *fakeregistry.Server, l *capture.
 		k := exchangeKey(sv.Method, sv.URL)
 		var match *capture.Exchange
 		for _, x := range byKey[k] {
-			if !used[x] && x.Status == sv.Status && x.SHA256 == sv.SHA256 {
+			if !used[x] && x.Status == sv.Status && (x.SHA256 == sv.SHA256 || sv.Method == "HEAD") {
 				match = x
 				break
 			}

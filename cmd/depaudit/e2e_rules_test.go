@@ -558,14 +558,14 @@ func TestClassifyRules(t *testing.T) {
 	}
 	// A bad rules file: exit 2, file and line.
 	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("registries:\n  - {url: https://x.example/, ecosystem: nuget}\n"), 0o644); err != nil {
+	if err := os.WriteFile(bad, []byte("registries:\n  - {url: https://x.example/, ecosystem: cobol}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env, _, read = testEnv(t)
 	if code := run(context.Background(), env, []string{"depaudit", "classify", "--rules", bad, tgz}); code != exitError {
 		t.Errorf("exit %d with a bad rules file", code)
 	}
-	if _, e := read(); !strings.Contains(e, bad+":2:") || !strings.Contains(e, `not "nuget"`) {
+	if _, e := read(); !strings.Contains(e, bad+":2:") || !strings.Contains(e, `not "cobol"`) {
 		t.Errorf("stderr %q", e)
 	}
 }

@@ -8,10 +8,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/chromedp/chromedp"
 
+	"github.com/depaudit/depaudit/bomdiff"
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/internal/browsertest"
 	"github.com/depaudit/depaudit/internal/formatcheck"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 // checkStandardFormats regenerates a build's outputs in the other
@@ -174,5 +180,129 @@ func TestReportSPDX(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr.String(), "SBOM (SPDX 2.3 JSON) to "+defaultSBOMSPDX) {
 		t.Errorf("stderr: %s", r.stderr)
+	}
+}
+
+// checkHTMLReport loads the HTML report at path in a headless browser and
+// checks it against the build's SBOM and capture log: it loads with no
+// console error and no network request; its figures, mismatch rows,
+// violations and package rows are the SBOM's; it has one waterfall bar per
+// exchange of the capture log; filtering the packages table works; and,
+// with diff, it has the diff's table.
+func checkHTMLReport(t *testing.T, path string, bom *cdx.BOM, l *capture.Log, diff bool) {
+	t.Helper()
+	b := browsertest.Start(t)
+	p := b.Open(t, path, time.Minute)
+	count := func(sel string) int {
+		return browsertest.Eval[int](t, p, fmt.Sprintf("document.querySelectorAll(%q).length", sel))
+	}
+	text := func(id string) string {
+		return browsertest.Eval[string](t, p, fmt.Sprintf("document.getElementById(%q).textContent", id))
+	}
+	verif := map[string]int{}
+	var comps []cdx.Component
+	if bom.Components != nil {
+		comps = *bom.Components
+	}
+	for _, c := range comps {
+		for _, pr := range *c.Properties {
+			if pr.Name == sbom.PropVerification {
+				verif[pr.Value]++
+			}
+		}
+	}
+	violations, denied := 0, 0
+	for _, pr := range *bom.Metadata.Properties {
+		if pr.Name == sbom.PropViolation {
+			violations++
+			if strings.HasPrefix(pr.Value, "deny:") {
+				denied++
+			}
+		}
+	}
+	for id, want := range map[string]int{"fig-packages": len(comps), "fig-verified": verif["verified"],
+		"fig-mismatch": verif["mismatch"], "fig-unverifiable": verif["unverifiable"]} {
+		if got := text(id); got != fmt.Sprint(want) {
+			t.Errorf("HTML report: #%s shows %s, want %d (the SBOM's)", id, got, want)
+		}
+	}
+	if got := count("#mismatches tr.mismatch"); got != verif["mismatch"] {
+		t.Errorf("HTML report: %d mismatch rows, want %d", got, verif["mismatch"])
+	}
+	if got := count("#violation-list li.deny"); got != denied {
+		t.Errorf("HTML report: %d deny violations, want %d", got, denied)
+	}
+	if got := count("#violation-list li"); got != violations {
+		t.Errorf("HTML report: %d violations, want %d", got, violations)
+	}
+	if got := count("#waterfall rect.bar"); got != len(l.Exchanges) {
+		t.Errorf("HTML report: %d waterfall bars, want %d (the capture log's exchanges)", got, len(l.Exchanges))
+	}
+	if got := count("#packages tbody tr"); got != len(comps) {
+		t.Errorf("HTML report: %d package rows, want %d", got, len(comps))
+	}
+	if diff && count("#diff tbody tr") == 0 {
+		t.Error("HTML report: no diff rows")
+	}
+	if len(comps) > 0 {
+		name := comps[0].Name
+		p.Do(t, chromedp.SendKeys(chromedp.CSS("#table-packages input"), name))
+		want := 0
+		for _, c := range comps {
+			if strings.Contains(strings.ToLower(c.PackageURL), strings.ToLower(name)) {
+				want++
+			}
+		}
+		if got := count("#packages tbody tr"); got < 1 || got > want {
+			t.Errorf("HTML report: filtering packages by %q leaves %d rows, want 1 to %d", name, got, want)
+		}
+	}
+	if errs := p.Errors(); len(errs) > 0 {
+		t.Errorf("HTML report: page errors:\n%s", strings.Join(errs, "\n"))
+	}
+	if reqs := p.Requests(); len(reqs) > 0 {
+		t.Errorf("HTML report: the page made network requests: %q", reqs)
+	}
+}
+
+// TestReportAnnotationsBesideStdoutSBOM: with the SBOM on standard output,
+// the workflow commands go to standard error, so the SBOM stays valid.
+func TestReportAnnotationsBesideStdoutSBOM(t *testing.T) {
+	dir := t.TempDir()
+	rulesPath := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rulesPath, []byte("policy:\n  deny:\n    hosts: [get.example.dev]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	summary := filepath.Join(dir, "summary.md")
+	vars := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary}
+	for _, toStdout := range []bool{true, false} {
+		r := newReportEnv("")
+		r.env.getenv = func(k string) string { return vars[k] }
+		out := "-"
+		if !toStdout {
+			out = filepath.Join(dir, "cdx.json")
+		}
+		if code := r.run("report", "--rules", rulesPath, "-o", out, buildCapture); code != 0 {
+			t.Fatalf("exit %d\n%s", code, r.stderr)
+		}
+		annotations, other := r.stderr.String(), r.stdout.String()
+		if !toStdout {
+			annotations, other = other, annotations
+		} else if _, err := bomdiff.ParseBOM(r.stdout.Bytes()); err != nil {
+			t.Errorf("SBOM on stdout: %v", err)
+		}
+		if !strings.Contains(annotations, "::error title=depaudit%3A policy violation::deny: rule policy.deny.hosts[0]") {
+			t.Errorf("-o %s: no annotation where expected:\n%s", out, annotations)
+		}
+		if strings.Contains(other, "::error") {
+			t.Errorf("-o %s: annotation on the other stream:\n%s", out, other)
+		}
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "### Policy violations"); n != 2 {
+		t.Errorf("summary holds %d reports, want 2 (appended):\n%s", n, data)
 	}
 }

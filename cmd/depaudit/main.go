@@ -16,12 +16,16 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/netip"
 	"os"
+	"os/exec"
 	"os/signal"
 	"sync"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/depaudit/depaudit/sealed"
 )
 
 // version is depaudit's version, set at link time with -ldflags "-X main.version=…".
@@ -55,9 +59,19 @@ type appEnv struct {
 type testHooks struct {
 	upstreamDial  func(ctx context.Context, network, addr string) (net.Conn, error)
 	upstreamRoots *x509.CertPool
+	// sealed* replace a sealed build's resolver, its start of the
+	// namespaces, its reading of kernel settings and its TUN device.
+	sealedResolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	sealedSpawn   func(cmd *exec.Cmd) error
+	sealedSysctl  func(name string) (string, error)
+	sealedTunPath string
 }
 
 func main() {
+	if sealed.IsInit() {
+		// depaudit re-executed inside a sealed build's namespaces.
+		os.Exit(sealed.InitMain())
+	}
 	// Libraries log through the standard logger (net/http's transport
 	// reports servers that misbehave); depaudit reports what matters itself.
 	log.SetOutput(io.Discard)
@@ -95,7 +109,7 @@ func run(ctx context.Context, env *appEnv, args []string) int {
 	var ec cli.ExitCoder
 	if errors.As(err, &ec) {
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(env.stderr, "depaudit: "+msg)
+			fmt.Fprintln(env.stderr, "depaudit: "+escapeTerminal(msg))
 		}
 		var own exitCode
 		if !errors.As(err, &own) {
@@ -105,7 +119,7 @@ func run(ctx context.Context, env *appEnv, args []string) int {
 		}
 		return ec.ExitCode()
 	}
-	fmt.Fprintln(env.stderr, "depaudit: "+err.Error())
+	fmt.Fprintln(env.stderr, "depaudit: "+escapeTerminal(err.Error()))
 	return exitError
 }
 

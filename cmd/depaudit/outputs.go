@@ -208,39 +208,14 @@ func displayPath(p string) string {
 	return p
 }
 
-// writeOutput writes data to path ("-": standard output). A file is written
-// to a temporary file beside it and renamed into place, so that readers
-// never see half a file and a failure leaves any previous file intact.
+// writeOutput writes data to path ("-": standard output), as
+// writeFileSafely does.
 func writeOutput(env *appEnv, path string, data []byte) error {
 	if path == stdoutPath {
 		_, err := env.stdout.Write(data)
 		return err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return bareError(err)
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return bareError(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return bareError(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return bareError(err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		return bareError(err)
-	}
-	return nil
+	return writeFileSafely(path, data)
 }
 
 // bareError drops the file name from an *os.PathError or *os.LinkError,
@@ -292,6 +267,16 @@ func printSummary(w io.Writer, r *audit.Report, wrote []string) {
 	if len(s.UnclassifiedHosts) > 0 {
 		fmt.Fprintf(w, "depaudit: %s to %s: %s\n", plural.Count(s.UnclassifiedCalls, "unclassified call"),
 			plural.Count(len(s.UnclassifiedHosts), "host"), strings.Join(s.UnclassifiedHosts, ", "))
+	}
+	if s.Transparent > 0 {
+		fmt.Fprintf(w, "depaudit: %s came around the proxy (captured transparently) to: %s\n",
+			plural.Count(s.Transparent, "request"), strings.Join(s.TransparentHosts, ", "))
+	}
+	if len(s.Blocked) > 0 {
+		fmt.Fprintf(w, "depaudit: blocked (not TLS or HTTP): %s\n", strings.Join(s.Blocked, ", "))
+	}
+	if len(s.Relayed) > 0 {
+		fmt.Fprintf(w, "depaudit: relayed by sealed_allow: %s\n", strings.Join(s.Relayed, ", "))
 	}
 	if len(s.FailedTunnels) > 0 {
 		fmt.Fprintf(w, "depaudit: TLS handshake failed (the client did not trust depaudit's CA?) for: %s\n", strings.Join(s.FailedTunnels, ", "))

@@ -72,7 +72,7 @@ func writeOutputs(env *appEnv, command string, r *audit.Report, opts *outputOpti
 	if err != nil {
 		return exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
 	}
-	out := &buildOutput{report: r, bom: bom, capturePath: opts.capturePath}
+	out := &buildOutput{report: r, bom: bom, capturePath: opts.capturePath, baselinePath: opts.baselinePath}
 	wrote, errs := runWriters(env, opts.fileWriters(), out)
 	printSummary(env.stderr, r, wrote)
 	printVerification(env.stderr, r)

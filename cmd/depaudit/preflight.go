@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 )
 
@@ -57,4 +58,20 @@ func childStdout(env *appEnv, o outputOptions) io.Writer {
 		return env.stderr
 	}
 	return env.stdout
+}
+
+// warnWarmCache says, when a known package client's build downloaded no
+// package, that it may have served them from its cache, which the SBOM
+// then does not show.
+func warnWarmCache(env *appEnv, command string, r *audit.Report) {
+	if r.Summary.Components > 0 {
+		return
+	}
+	cache := capture.CacheInUse(command, env.getenv)
+	if cache == "" {
+		return
+	}
+	fmt.Fprintf(env.stderr, "depaudit: warning: no package was downloaded: %s may have served them from its %s, "+
+		"and what it served from there is not in the SBOM; --fresh-caches gives it an empty cache for the run\n",
+		filepath.Base(command), cache)
 }

@@ -34,6 +34,7 @@ func reportCommand(env *appEnv) *cli.Command {
 }
 
 func runReport(c *cli.Context, env *appEnv) error {
+	env = env.withSafeStderr()
 	if c.NArg() != 1 {
 		return usageError("report: want one capture log, got %d arguments; usage: depaudit report [flags] CAPTURE.jsonl", c.NArg())
 	}

@@ -367,3 +367,39 @@ func TestUploadKeyNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// hostileXML are XML documents that attack the parser that reads them: a
+// billion-laughs entity expansion, an external entity reading a local file
+// (XXE), and elements nested 200,000 deep.
+func hostileXML() map[string]string {
+	const ns = `http://cyclonedx.org/schema/bom/1.6`
+	laughs := `<?xml version="1.0"?>
+<!DOCTYPE bom [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<bom xmlns="` + ns + `" version="1"><metadata><component type="application"><name>&lol3;</name></component></metadata></bom>`
+	xxe := `<?xml version="1.0"?>
+<!DOCTYPE bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<bom xmlns="` + ns + `" version="1"><metadata><component type="application"><name>&xxe;</name></component></metadata></bom>`
+	deep := `<bom xmlns="` + ns + `" version="1"><components>` + strings.Repeat("<component>", 200000) +
+		strings.Repeat("</component>", 200000) + `</components></bom>`
+	return map[string]string{"billion laughs": laughs, "xxe": xxe, "200k deep": deep}
+}
+
+// TestUploadRefusesHostileXMLBeforeSending: hostile XML is refused, with
+// exit 2 and a reason, before any request reaches the server.
+func TestUploadRefusesHostileXMLBeforeSending(t *testing.T) {
+	srv, vars := uplFake(t, dtracktest.BOMUpload)
+	for name, doc := range hostileXML() {
+		t.Run(name, func(t *testing.T) {
+			r := runUpload(t, vars, "", nil, "--project", "web", "--project-version", "1", uplBOMFile(t, doc))
+			expect(t, r, exitError, "refused")
+		})
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

@@ -41,6 +41,14 @@ func printVerification(w io.Writer, r *audit.Report) {
 			fmt.Fprintf(w, "depaudit: warning: --verify-fetch: %s\n", line)
 		}
 	}
+	meta := r.MetadataVerdicts
+	for _, m := range verify.Mismatches(meta) {
+		fmt.Fprintf(w, "depaudit: METADATA DIGEST MISMATCH: %s\n", m)
+	}
+	if len(meta) > 0 {
+		n := verify.Count(meta)
+		fmt.Fprintf(w, "depaudit: metadata verification: %d verified, %d mismatch\n", n.Verified, n.Mismatch)
+	}
 	n := verify.Count(verdicts)
 	line := fmt.Sprintf("depaudit: verification: %d verified, %d mismatch, %d unverifiable", n.Verified, n.Mismatch, n.Unverifiable)
 	if len(r.Fetched) > 0 {

@@ -8,12 +8,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/urfave/cli/v2"
 
 	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/ghactions"
+	"github.com/depaudit/depaudit/htmlreport"
 	"github.com/depaudit/depaudit/provenance"
 	"github.com/depaudit/depaudit/view"
 )
@@ -27,6 +30,8 @@ type buildOutput struct {
 	// capturePath is the capture log's file, "-" when it was read from
 	// standard input.
 	capturePath string
+	// baselinePath names the baseline, "" without one.
+	baselinePath string
 }
 
 // outputWriter writes one output file of a build from its buildOutput. A
@@ -46,6 +51,7 @@ type outputWriter struct {
 func writerFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "provenance", Usage: "also write the build's SLSA provenance (an unsigned in-toto statement) to `FILE`"},
+		&cli.StringFlag{Name: "html", Usage: "also write a report of the build for people to `FILE`: one self-contained HTML page (figures, waterfall, tables)"},
 		&cli.StringSliceFlag{Name: "provenance-subject", Usage: "name `FILE` (a build output) as a subject of the provenance; default: the capture log"},
 	}
 }
@@ -53,6 +59,9 @@ func writerFlags() []cli.Flag {
 // parseWriterFlags returns the writers the flags of c ask for.
 func parseWriterFlags(c *cli.Context, command string) ([]outputWriter, error) {
 	var ws []outputWriter
+	if p := c.String("html"); p != "" {
+		ws = append(ws, outputWriter{flag: "--html", noun: "HTML report", what: "HTML report", path: p, write: writeHTML})
+	}
 	subjects := c.StringSlice("provenance-subject")
 	if p := c.String("provenance"); p != "" {
 		ws = append(ws, outputWriter{flag: "--provenance", noun: "SLSA provenance", what: "SLSA provenance", path: p,
@@ -81,6 +90,19 @@ func writeProvenance(w io.Writer, b *buildOutput, files []string) error {
 		subjects = append(subjects, provenance.Subject{Name: filepath.Base(f), Digest: map[string]string{"sha256": sum}})
 	}
 	return provenance.Write(w, provenance.Input{Log: b.report.Log, BOM: b.bom, Subjects: subjects, ToolVersion: version})
+}
+
+// writeHTML writes the HTML report of b.
+func writeHTML(w io.Writer, b *buildOutput) error {
+	return htmlreport.Write(w, htmlreport.Input{
+		Log:       b.report.Log,
+		Build:     b.view(),
+		Generated: time.Now(),
+		Classify: func(x *capture.Exchange) (string, string) {
+			f := b.report.FindingOf(x)
+			return f.Ecosystem, string(f.Kind)
+		},
+	})
 }
 
 // fileSHA256 is the lower-case hex SHA-256 of the file at path.
@@ -127,7 +149,7 @@ func writeCI(env *appEnv, opts outputOptions, b *buildOutput) {
 	if summaryPath == "" && !actions {
 		return
 	}
-	v := b.view(opts.baselinePath)
+	v := b.view()
 	if summaryPath != "" {
 		var buf bytes.Buffer
 		err := ghactions.WriteSummary(&buf, v)
@@ -150,8 +172,8 @@ func writeCI(env *appEnv, opts outputOptions, b *buildOutput) {
 }
 
 // view is what people are shown of the build.
-func (b *buildOutput) view(baselineName string) *view.Build {
-	return view.New(view.Input{Report: b.report, BOM: b.bom, BaselineName: baselineName})
+func (b *buildOutput) view() *view.Build {
+	return view.New(view.Input{Report: b.report, BOM: b.bom, BaselineName: b.baselinePath})
 }
 
 // appendFile appends data to the file at path, creating it if needed.

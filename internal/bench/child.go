@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -91,6 +92,13 @@ func runProxyChild(args []string) error {
 				err = prof.Close()
 				prof = nil
 			}
+		case "sealed":
+			var f *sealedFigures
+			if f, err = measureSealed(p, lw, caFile, *dir, strings.Fields(arg)); err == nil {
+				b, _ := json.Marshal(f)
+				fmt.Printf("ok %s\n", b)
+				continue
+			}
 		case "quit":
 			fmt.Println("ok")
 			return nil
@@ -149,6 +157,22 @@ func startProxyChild(dir, originAddr, originCAFile, logPath string, procs int) (
 	}
 	c.url, c.caFile = f[1], f[2]
 	return c, nil
+}
+
+// sealed has the child measure one phase from inside a sealed build.
+func (c *proxyChild) sealed(args ...string) (*sealedFigures, error) {
+	if _, err := fmt.Fprintln(c.in, "sealed "+strings.Join(args, " ")); err != nil {
+		return nil, fmt.Errorf("proxy child: %w", err)
+	}
+	if !c.out.Scan() {
+		return nil, fmt.Errorf("proxy child ended: %v", c.out.Err())
+	}
+	ans, ok := strings.CutPrefix(c.out.Text(), "ok ")
+	if !ok {
+		return nil, fmt.Errorf("sealed build: %s", c.out.Text())
+	}
+	var f sealedFigures
+	return &f, json.Unmarshal([]byte(ans), &f)
 }
 
 // send gives the child one command and waits for its answer.

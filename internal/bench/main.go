@@ -23,12 +23,19 @@ import (
 	"time"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/sealed"
 )
 
 func main() {
+	if sealed.IsInit() {
+		// The init of a sealed build's namespaces (see -sealed).
+		os.Exit(sealed.InitMain())
+	}
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == childMode {
 		err = runProxyChild(os.Args[2:])
+	} else if len(os.Args) > 1 && os.Args[1] == sealedClientMode {
+		err = runSealedClient(os.Args[2:])
 	} else {
 		err = run(os.Args[1:], os.Stdout)
 	}
@@ -49,6 +56,8 @@ type options struct {
 	proxyProcs  int
 	rounds      int
 	only        map[string]bool
+	// sealed adds each figure measured from inside a sealed build.
+	sealed bool
 }
 
 func (o options) want(phase string) bool { return len(o.only) == 0 || o.only[phase] }
@@ -65,6 +74,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.profile, "profile", "", "write the proxy's CPU profile of each phase to `DIR` (inspect with go tool pprof -top)")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds of the concurrency figure, alternating direct and proxy (best of each is shown)")
 	fs.IntVar(&o.proxyProcs, "proxy-procs", 0, "GOMAXPROCS of the proxy child (0: the Go default)")
+	fs.BoolVar(&o.sealed, "sealed", true, "also measure each figure from inside a sealed build (needs user namespaces and /dev/net/tun)")
 	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -165,6 +175,14 @@ func bench(o options, dir string, out io.Writer) error {
 			t.note(hashCeilingNote(0.65 * dt))
 		}
 		t.add("proxy peak RSS during that body", "", mib(peak), "", "≤ 32 MiB", peak <= 32<<20)
+		if o.sealed {
+			f, err := child.sealed("-phase", "throughput", "-size", strconv.FormatInt(o.size, 10))
+			if err != nil {
+				return fmt.Errorf("throughput in a sealed build: %w", err)
+			}
+			requests += 2
+			t.add(sealedRow+"throughput", mbps(pt), mbps(f.BPS), ratio(f.BPS/pt), "≥ 0.8×", f.BPS/pt >= 0.8)
+		}
 	}
 	if o.want("latency") {
 		var ls [][]time.Duration
@@ -185,6 +203,16 @@ func bench(o options, dir string, out io.Writer) error {
 			}
 			t.add(fmt.Sprintf("keep-alive GET %s (%d requests)", q.name, o.n), ms(d), ms(p), "+"+ms(added), target, met)
 		}
+		if o.sealed {
+			f, err := child.sealed("-phase", "latency", "-n", strconv.Itoa(o.n))
+			if err != nil {
+				return fmt.Errorf("latency in a sealed build: %w", err)
+			}
+			requests += 50 + o.n
+			p50, p99 := percentile(ls[1], 0.5), percentile(ls[1], 0.99)
+			t.add(sealedRow+"keep-alive GET p50", ms(p50), ms(f.P50), ratio(float64(f.P50)/float64(p50)), "≤ 1.25×", float64(f.P50) <= 1.25*float64(p50))
+			t.add(sealedRow+"keep-alive GET p99", ms(p99), ms(f.P99), ratio(float64(f.P99)/float64(p99)), "", true)
+		}
 	}
 	if o.want("connect") {
 		var first, repeated []time.Duration
@@ -199,6 +227,15 @@ func bench(o options, dir string, out io.Writer) error {
 		df, pf, dr, pr := first[0], first[1], repeated[0], repeated[1]
 		t.add(fmt.Sprintf("new connection, first host (median of %d)", o.hosts), ms(df), ms(pf), ratio(float64(pf)/float64(df)), "", true)
 		t.add(fmt.Sprintf("new connection, seen host (median of %d)", repeats), ms(dr), ms(pr), ratio(float64(pr)/float64(dr)), "≤ 2×", float64(pr) <= 2*float64(dr))
+		if o.sealed {
+			f, err := child.sealed("-phase", "connect", "-hosts", strconv.Itoa(o.hosts))
+			if err != nil {
+				return fmt.Errorf("new connections in a sealed build: %w", err)
+			}
+			requests += o.hosts + repeats
+			t.add(sealedRow+"new connection, first host", ms(pf), ms(f.First), ratio(float64(f.First)/float64(pf)), "", true)
+			t.add(sealedRow+"new connection, seen host", ms(pr), ms(f.Repeated), ratio(float64(f.Repeated)/float64(pr)), "≤ 1.25×", float64(f.Repeated) <= 1.25*float64(pr))
+		}
 	}
 	if o.want("concurrency") {
 		// Best of a few rounds on each side, alternating: the machine is
@@ -228,6 +265,15 @@ func bench(o options, dir string, out io.Writer) error {
 		t.add("  failed requests (all rounds)", strconv.FormatInt(derrs, 10), strconv.FormatInt(perrs, 10), "", "0", perrs == 0)
 		if firstErr != nil {
 			t.note(firstErr.Error())
+		}
+		if o.sealed {
+			f, err := child.sealed("-phase", "concurrency", "-clients", strconv.Itoa(o.clients), "-per", strconv.Itoa(o.per), "-rounds", strconv.Itoa(o.rounds))
+			if err != nil {
+				return fmt.Errorf("concurrency in a sealed build: %w", err)
+			}
+			requests += o.clients * o.per * o.rounds
+			t.add(sealedRow+fmt.Sprintf("%d × %d GETs, req/s (best of %d)", o.clients, o.per, o.rounds), fmt.Sprintf("%.0f", pc), fmt.Sprintf("%.0f", f.RPS), ratio(f.RPS/pc), "≥ 0.8×", f.RPS/pc >= 0.8)
+			t.add(sealedRow+"  failed requests", strconv.FormatInt(perrs, 10), strconv.FormatInt(f.Errors, 10), "", "0", f.Errors == 0)
 		}
 	}
 	if requests > 0 {
@@ -268,13 +314,28 @@ func bench(o options, dir string, out io.Writer) error {
 		}
 		t.add("  of which: start of a minimal Go program", ms(plain), ms(helloRun), "+"+ms(helloRun-plain), "", true)
 		t.add("  of which: start of depaudit (`--version`)", ms(plain), ms(versionRun), "+"+ms(versionRun-plain), "", true)
+		if o.sealed {
+			sealedRun, err := medianRun(dir, o.startupRuns, bin, "build", "--sealed",
+				"--capture", filepath.Join(dir, "startup-sealed.capture.jsonl"), "-o", filepath.Join(dir, "startup-sealed.cdx.json"), "--", "true")
+			if err != nil {
+				return err
+			}
+			t.add(sealedRow+"`depaudit build --sealed -- true`", ms(wrapped), ms(sealedRun), ratio(float64(sealedRun)/float64(wrapped)), "≤ 1.25×", float64(sealedRun) <= 1.25*float64(wrapped))
+		}
 	}
 	t.write(out)
+	if o.sealed {
+		fmt.Fprintln(out, "\n"+strings.TrimSpace(sealedRow)+" rows: the same client inside a sealed build (its packets through the TUN device and depaudit's netstack),\n"+
+			"  against the proxied figure above it: the \"direct\" column holds the proxied figure, the \"proxy\" column the sealed one.")
+	}
 	if o.profile != "" {
 		fmt.Fprintf(out, "\nproxy CPU profiles in %s (go tool pprof -top FILE)\n", o.profile)
 	}
 	return nil
 }
+
+// sealedRow starts the rows of figures measured inside a sealed build.
+const sealedRow = "  sealed: "
 
 func findExchange(logPath, urlPart string) (*capture.Exchange, error) {
 	l, err := readLog(logPath)

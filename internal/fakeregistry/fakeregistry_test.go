@@ -67,7 +67,7 @@ func TestManifestFilesServedWithTheirDigests(t *testing.T) {
 	ecos := map[string]int{}
 	for _, f := range files {
 		ecos[f.Ecosystem]++
-		resp, body := get(t, s, f.URL)
+		resp, body := get(t, s, f.URL, "Authorization", "Bearer "+ociToken) // registry-1.docker.io wants a token
 		if resp.StatusCode == http.StatusFound {
 			loc := resp.Header.Get("Location")
 			if _, ok := s.Manifest().Lookup(loc); !ok {
@@ -89,7 +89,7 @@ func TestManifestFilesServedWithTheirDigests(t *testing.T) {
 			t.Errorf("GET %s: Content-Length %d for %d bytes", f.URL, resp.ContentLength, len(body))
 		}
 	}
-	for _, e := range []string{"npm", "pypi", "golang", "cargo", "maven", "github", "generic"} {
+	for _, e := range []string{"npm", "pypi", "golang", "cargo", "maven", "github", "generic", "gem", "composer", "nuget", "conda", "toolchain"} {
 		if len(s.Manifest().Artifacts(e)) == 0 {
 			t.Errorf("no %s artifacts in the manifest", e)
 		}

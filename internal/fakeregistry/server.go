@@ -34,6 +34,7 @@ const (
 	HostCodeload     = "codeload.github.com"
 	HostGitHubAssets = "objects.githubusercontent.com"
 	HostGeneric      = "downloads.example-tools.test"
+	// The hosts of the other ecosystems are named in their own files.
 )
 
 // Options select a variant of the fixtures. The zero value is the base
@@ -108,7 +109,8 @@ func (s *Server) start(opts Options) (err error) {
 		return fmt.Errorf("fake registry temp dir: %w", err)
 	}
 	b := newBuilder(opts, s.manifest)
-	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric} {
+	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric,
+		addDeb, addOCI, addRPM, addGem, addComposer, addNuGet, addConda, addToolchains} {
 		if err := add(b); err != nil {
 			return err
 		}
@@ -233,13 +235,15 @@ func (s *Server) DialContext(ctx context.Context, network, addr string) (net.Con
 }
 
 // Client returns an HTTP client that reaches the fake registry's hosts
-// directly (no proxy), trusting its CA. Redirects are not followed.
+// directly (no proxy), trusting its CA. Redirects are not followed, and
+// bodies are returned as served (a gzip-encoded one is not decoded).
 func (s *Server) Client() *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
-			DialContext:     s.DialContext,
-			TLSClientConfig: &tls.Config{RootCAs: s.RootCAs()},
-			Proxy:           nil,
+			DialContext:        s.DialContext,
+			TLSClientConfig:    &tls.Config{RootCAs: s.RootCAs()},
+			Proxy:              nil,
+			DisableCompression: true,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

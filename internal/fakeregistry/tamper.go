@@ -31,7 +31,9 @@ type Tamperer struct {
 	s      *Server
 	srv    *httptest.Server
 	sumSrv *httptest.Server
-	pool   *x509.CertPool
+	// httpSrv serves the same over plain HTTP (apt's default).
+	httpSrv *httptest.Server
+	pool    *x509.CertPool
 	// bodies are the tampered bodies by host+path.
 	bodies map[string][]byte
 	vkey   string
@@ -71,6 +73,7 @@ func (t *Tamperer) RootCAs() *x509.CertPool { return t.pool }
 func (t *Tamperer) Close() {
 	t.srv.Close()
 	t.sumSrv.Close()
+	t.httpSrv.Close()
 }
 
 // DialContext routes the served hostnames to the Tamperer and
@@ -82,6 +85,9 @@ func (t *Tamperer) DialContext(ctx context.Context, network, addr string) (net.C
 	}
 	h := strings.TrimSuffix(strings.ToLower(host), ".")
 	var d net.Dialer
+	if _, ok := t.s.hosts[h]; ok && port == "80" {
+		return d.DialContext(ctx, "tcp", t.httpSrv.Listener.Addr().String())
+	}
 	if port == "443" {
 		if h == HostSumDB {
 			return d.DialContext(ctx, "tcp", t.sumSrv.Listener.Addr().String())
@@ -94,7 +100,7 @@ func (t *Tamperer) DialContext(ctx context.Context, network, addr string) (net.C
 }
 
 func (t *Tamperer) serve(w http.ResponseWriter, r *http.Request) {
-	host := strings.TrimSuffix(strings.ToLower(r.Host), ":443")
+	host := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(r.Host), ":443"), ":80")
 	if b, ok := t.bodies[host+r.URL.Path]; ok {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		http.ServeContent(w, r, "", fixtureTime, bytes.NewReader(b))

@@ -63,6 +63,7 @@ func (s *Server) startTamperer(bodies map[string][]byte) (*Tamperer, error) {
 	t.srv = httptest.NewUnstartedServer(http.HandlerFunc(t.serve))
 	t.srv.TLS = &tls.Config{Certificates: []tls.Certificate{s.ca.leaf}, MinVersion: tls.VersionTLS12}
 	t.srv.StartTLS()
+	t.httpSrv = httptest.NewServer(http.HandlerFunc(t.serve))
 	t.sumSrv = httptest.NewUnstartedServer(sumdb.NewServer(sumdb.NewTestServer(skey, s.goSum)))
 	t.sumSrv.TLS = &tls.Config{Certificates: []tls.Certificate{sumCA.leaf}, MinVersion: tls.VersionTLS12}
 	t.sumSrv.StartTLS()
