@@ -160,6 +160,14 @@ func openTun(path, name string) (int, error) {
 		unix.Close(fd)
 		return -1, fmt.Errorf("create %s (TUNSETIFF): %w", name, err)
 	}
+	// A persistent device outlives depaudit's descriptor: closing it then
+	// costs nothing, and the kernel removes the device with the namespace,
+	// in the background, instead of in depaudit's close (tens of
+	// milliseconds off every sealed build's end).
+	if err := unix.IoctlSetInt(fd, unix.TUNSETPERSIST, 1); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("make %s persistent (TUNSETPERSIST): %w", name, err)
+	}
 	return fd, nil
 }
 
