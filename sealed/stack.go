@@ -3,10 +3,8 @@ package sealed
 import (
 	"fmt"
 
-	"golang.org/x/sys/unix"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
-	"gvisor.dev/gvisor/pkg/tcpip/link/fdbased"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
@@ -27,12 +25,13 @@ type handlers struct {
 // netStack is gVisor's TCP/IP stack on the TUN device's descriptor,
 // accepting connections to any address.
 type netStack struct {
-	s  *stack.Stack
-	fd int
+	s    *stack.Stack
+	link *tunLink
 }
 
 func newNetStack(fd int, mtu uint32, h handlers) (*netStack, error) {
-	if err := unix.SetNonblock(fd, true); err != nil {
+	link, err := newTunLink(fd, mtu)
+	if err != nil {
 		return nil, fmt.Errorf("TUN device: %w", err)
 	}
 	s := stack.New(stack.Options{
@@ -41,6 +40,7 @@ func newNetStack(fd int, mtu uint32, h handlers) (*netStack, error) {
 	})
 	fail := func(what string, err tcpip.Error) (*netStack, error) {
 		s.Close()
+		link.close()
 		return nil, fmt.Errorf("network stack: %s: %s", what, err)
 	}
 	sack := tcpip.TCPSACKEnabled(true)
@@ -52,12 +52,7 @@ func newNetStack(fd int, mtu uint32, h handlers) (*netStack, error) {
 	moderate := tcpip.TCPModerateReceiveBufferOption(true)
 	s.SetTransportProtocolOption(tcp.ProtocolNumber, &moderate)
 
-	ep, err := fdbased.New(&fdbased.Options{FDs: []int{fd}, MTU: mtu, RXChecksumOffload: true})
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("network stack: TUN endpoint: %w", err)
-	}
-	if err := s.CreateNIC(nicID, ep); err != nil {
+	if err := s.CreateNIC(nicID, link); err != nil {
 		return fail("create NIC", err)
 	}
 	if err := s.SetPromiscuousMode(nicID, true); err != nil {
@@ -78,11 +73,11 @@ func newNetStack(fd int, mtu uint32, h handlers) (*netStack, error) {
 	s.SetTransportProtocolHandler(tcp.ProtocolNumber, fwd.HandlePacket)
 	ufwd := udp.NewForwarder(s, h.udp)
 	s.SetTransportProtocolHandler(udp.ProtocolNumber, ufwd.HandlePacket)
-	return &netStack{s: s, fd: fd}, nil
+	return &netStack{s: s, link: link}, nil
 }
 
 func (n *netStack) close() {
 	n.s.Close()
 	n.s.Wait()
-	unix.Close(n.fd)
+	n.link.close()
 }
