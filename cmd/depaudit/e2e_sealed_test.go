@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
 	"github.com/depaudit/depaudit/sbom"
@@ -218,6 +220,21 @@ func TestE2ESealedBlocksOtherProtocols(t *testing.T) {
 	}
 	if c := connectionsTo(res.log, capture.ConnBlocked, 9418); len(c) == 0 || c[0].Name != host || c[0].Protocol != "tcp/git" {
 		t.Errorf("git:// connection not recorded as blocked with its name: %+v", res.log.Connections)
+	}
+	// `depaudit report` makes the same SBOM from the capture log: sealed,
+	// with the blocked destination as a service.
+	env, _, read := testEnv(t)
+	reported := filepath.Join(e.home, "reported.cdx.json")
+	if code := run(context.Background(), env, []string{"depaudit", "report", "-o", reported, res.capturePath}); code != 0 {
+		_, stderr := read()
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	bom := readBOM(t, &e2eResult{sbomPath: reported})
+	if !slices.Equal(propValues(bom.Metadata.Properties, sbom.PropSealed), []string{"true"}) || bom.Services == nil ||
+		!slices.ContainsFunc(*bom.Services, func(s cdx.Service) bool {
+			return s.Name == host+":9418" && slices.Equal(propValues(s.Properties, sbom.PropBlocked), []string{"true"})
+		}) {
+		t.Errorf("the reported SBOM lacks the sealed build's blocked service")
 	}
 
 	res = e.runBuild(e.reg, []string{"--sealed"}, ssh, "-p", strconv.Itoa(sshPort), "-o", "BatchMode=yes",
