@@ -117,10 +117,17 @@ func (n *Network) ProxyHost() string { return gatewayAddr.String() }
 // as their init, sets them up and passes the TUN device back, then
 // executes cmd once the stack serves it. A refusal by the kernel is an
 // error wrapping ErrRefused, and cmd has not run.
-func (n *Network) Start(cmd *exec.Cmd, p *capture.Proxy, rec capture.NetRecorder) error {
+func (n *Network) Start(cmd *exec.Cmd, p *capture.Proxy, rec capture.NetRecorder) (err error) {
+	defer func() {
+		// A network that did not start leaves nothing behind (Close is
+		// not called then).
+		if err != nil && n.dir != "" {
+			os.RemoveAll(n.dir)
+			n.dir = ""
+		}
+	}()
 	exe := n.cfg.Executable
 	if exe == "" {
-		var err error
 		if exe, err = os.Executable(); err != nil {
 			return fmt.Errorf("sealed: find depaudit's executable: %w", err)
 		}
