@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -286,11 +287,12 @@ func portOf(hostport string) uint16 {
 }
 
 // hostOfURL returns the host:port of a URL like http://user:pw@h:p.
-func hostOfURL(u string) string {
-	if i := bytes.LastIndexByte([]byte(u), '@'); i >= 0 {
-		return u[i+1:]
+func hostOfURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
 	}
-	return u
+	return u.Host
 }
 
 // replayConn returns the bytes sniffed from a connection before the rest.

@@ -214,3 +214,15 @@ func FuzzResolverAnswer(f *testing.F) {
 		}
 	})
 }
+
+func TestProxyPorts(t *testing.T) {
+	if got := portOf(hostOfURL("http://depaudit:0123abcd@127.0.0.1:41234")); got != 41234 {
+		t.Errorf("JVM URL port = %d", got)
+	}
+	if got := portOf("127.0.0.1:8080"); got != 8080 {
+		t.Errorf("proxy address port = %d", got)
+	}
+	if got := portOf(hostOfURL("::bad")); got != 0 {
+		t.Errorf("bad URL port = %d", got)
+	}
+}
