@@ -47,6 +47,10 @@ type Config struct {
 	// of the artifacts left unverifiable, through this client, which must
 	// verify TLS; nil fetches nothing.
 	VerifyFetch *http.Client
+	// VerifyFetchEnv reads the build's environment for VerifyFetch: the
+	// Go privacy settings that keep a module from checksum databases (see
+	// verify.FetchOptions). Nil reads an empty environment.
+	VerifyFetchEnv func(string) string
 }
 
 // Report is everything depaudit knows about one build, computed once by
@@ -178,7 +182,7 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	first, _ := observe.Attribute(l.Exchanges, declared)
 	ev := verify.Collect(first, declared)
 	if !cfg.NoVerify && cfg.VerifyFetch != nil {
-		r.Fetched, r.FetchErr = ev.Fetch(ctx, cfg.VerifyFetch)
+		r.Fetched, r.FetchErr = ev.Fetch(ctx, cfg.VerifyFetch, verify.FetchOptions{Getenv: cfg.VerifyFetchEnv})
 	}
 	r.Observations, r.Refused = observe.Attribute(l.Exchanges, ev.Refined(declared))
 	r.byID = make(map[int64]*observe.Observation, len(r.Observations))

@@ -78,6 +78,9 @@ type Evidence struct {
 	deb      debFacts
 	oci      ociFacts
 	rpm      rpmFacts
+	// withheld says, by purl, why Fetch did not look an artifact up: the
+	// build kept its name from the service (a private Go module).
+	withheld map[string]string
 }
 
 // Collect reads the digests recorded on the observed exchanges, each
@@ -304,6 +307,8 @@ func (e *Evidence) Check(purl, sha256 string) Verdict {
 		v.Status = StatusMismatch
 	case len(v.Sources) > 0:
 		v.Status = StatusVerified
+	case len(pubs) == 0 && e.withheld[purl] != "":
+		v.Status, v.Reason = StatusUnverifiable, e.withheld[purl]
 	case len(pubs) == 0:
 		v.Status, v.Reason = StatusUnverifiable, "no published digest seen"
 	default:

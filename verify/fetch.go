@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -19,14 +20,31 @@ import (
 // fetchedSuffix marks a source fetched after the build.
 const fetchedSuffix = " (fetched after the build)"
 
+// FetchOptions say what Fetch may ask.
+type FetchOptions struct {
+	// Getenv reads the build's environment: the Go privacy settings
+	// (GOPRIVATE, GONOSUMDB, GONOSUMCHECK, GOSUMDB, GOFLAGS) say which
+	// modules the go command keeps from the checksum database; Fetch
+	// keeps them from it too. Nil reads an empty environment.
+	Getenv func(string) string
+}
+
 // Fetch fetches, for each artifact of the log that is still unverifiable,
 // the metadata its registry publishes digests in (an npm packument, a PyPI
 // simple page, a checksum database lookup, a Maven .sha1, a crates.io
 // index file), parses it as the inspectors do, and adds its digests to e.
+// A package's name is only sent to the service the build fetched it from
+// (or that service's own metadata host), and a Go module's to a checksum
+// database only when the build's go command would have asked it; the
+// others stay unverifiable, with the reason.
 // client must verify TLS (http.DefaultClient does); it is a parameter so
 // that tests can point it at a fake registry. It returns the URLs fetched
 // and the errors met; one failure does not stop the others.
-func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []string, err error) {
+func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOptions) (fetched []string, err error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	var errs []error
 	done := map[string]bool{}
 	for _, v := range e.Artifacts() {
@@ -43,9 +61,21 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client) (fetched []st
 		}
 		e.mu.Unlock()
 		urls, accept := metadataURLs(v.PURL, artifactURL)
+		if len(urls) > 0 && strings.HasPrefix(urls[len(urls)-1], sumDBLookup) {
+			if why := goSumDBWithheld(urls[len(urls)-1], getenv); why != "" {
+				e.mu.Lock()
+				if e.withheld == nil {
+					e.withheld = map[string]string{}
+				}
+				e.withheld[v.PURL] = why
+				e.mu.Unlock()
+				continue
+			}
+		}
 		if len(urls) == 0 {
 			urls = e.debIndexURLs(v.PURL, artifactURL)
 		}
+		urls = slices.DeleteFunc(urls, func(u string) bool { return !sameService(u, artifactURL) })
 		if len(urls) == 0 || done[urls[0]] {
 			continue
 		}
@@ -162,6 +192,80 @@ func metadataURLs(purl, artifactURL string) ([]string, string) {
 
 // sumDBLookup is the lookup endpoint of the Go checksum database.
 const sumDBLookup = "https://sum.golang.org/lookup/"
+
+// goSumDBWithheld says why the go command of a build with the environment
+// getenv would not look the module of lookup (a sumDBLookup URL) up in
+// sum.golang.org, "" when it would. Fetch then sends the module's name to
+// no checksum database, not even through the module proxy.
+func goSumDBWithheld(lookup string, getenv func(string) string) string {
+	esc, _, _ := strings.Cut(strings.TrimPrefix(lookup, sumDBLookup), "@")
+	mod, err := module.UnescapePath(esc)
+	if err != nil {
+		return "private module: its path does not unescape, not looked up"
+	}
+	sumdb := strings.TrimSpace(getenv("GOSUMDB"))
+	name := ""
+	if f := strings.Fields(sumdb); len(f) > 0 {
+		name, _, _ = strings.Cut(f[0], "+")
+	}
+	nosum, from := getenv("GONOSUMDB"), "GONOSUMDB"
+	if nosum == "" {
+		nosum, from = getenv("GOPRIVATE"), "GOPRIVATE"
+	}
+	switch {
+	case sumdb == "off":
+		return "private module: the build checks no checksum database (GOSUMDB=off), none was asked"
+	case getenv("GONOSUMCHECK") != "" && getenv("GONOSUMCHECK") != "0":
+		return "private module: the build checks no checksum database (GONOSUMCHECK), none was asked"
+	case goFlagInsecure(getenv("GOFLAGS")):
+		return "private module: the build checks no checksum database (GOFLAGS=-insecure), none was asked"
+	case module.MatchPrefixPatterns(nosum, mod):
+		return "private module (" + from + "): not looked up in a checksum database"
+	case name != "" && name != "sum.golang.org":
+		return "private module: the build's checksum database is " + name + ", not sum.golang.org, which was not asked"
+	}
+	return ""
+}
+
+// goFlagInsecure reports whether GOFLAGS turns off checksum checks, as the
+// go command's -insecure flag did.
+func goFlagInsecure(goflags string) bool {
+	for _, f := range strings.Fields(goflags) {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		if name == "insecure" && (!hasValue || value == "true" || value == "1") {
+			return true
+		}
+	}
+	return false
+}
+
+// companionHosts are the metadata hosts of a registry whose artifacts are
+// served from another host: asking them about a package the build fetched
+// from the artifact host tells no new service about it.
+var companionHosts = map[string][]string{
+	"files.pythonhosted.org": {"pypi.org"},
+	"static.crates.io":       {"index.crates.io"},
+	"crates.io":              {"index.crates.io"},
+	"registry.yarnpkg.com":   {"registry.npmjs.org"},
+	"proxy.golang.org":       {"sum.golang.org"},
+}
+
+// sameService reports whether metadataURL is on the service the build
+// fetched artifactURL from: the same host, or one of its companion hosts.
+// sum.golang.org lookups are checked by goSumDBWithheld: the go command
+// asks it about every public module, whatever proxy served it.
+func sameService(metadataURL, artifactURL string) bool {
+	if strings.HasPrefix(metadataURL, sumDBLookup) {
+		return true
+	}
+	m, err1 := url.Parse(metadataURL)
+	a, err2 := url.Parse(artifactURL)
+	if err1 != nil || err2 != nil || artifactURL == "" {
+		return false
+	}
+	mh, ah := strings.ToLower(m.Hostname()), strings.ToLower(a.Hostname())
+	return mh == ah || slices.Contains(companionHosts[ah], mh)
+}
 
 // goProxyBase returns the base URL of the Go module proxy that served the
 // module file at artifactURL ($base/<escaped module>/@v/<version>.zip), or

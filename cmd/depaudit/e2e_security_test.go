@@ -2,6 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"crypto/x509"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 // otherUser returns the command line prefix that runs a program as another
@@ -153,5 +157,88 @@ func TestE2EStrangerNotBlamedOnBuild(t *testing.T) {
 	if !strings.Contains(res.stderr, "refused 1 connection or request from processes outside the build") ||
 		!strings.Contains(res.stderr, "GET stranger.example") {
 		t.Errorf("stderr does not count the stranger apart:\n%s", res.stderr)
+	}
+}
+
+// dialRecorder is an upstream that remembers every address dialed.
+type dialRecorder struct {
+	up    upstream
+	mu    sync.Mutex
+	addrs []string
+}
+
+func (d *dialRecorder) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	d.mu.Lock()
+	d.addrs = append(d.addrs, addr)
+	d.mu.Unlock()
+	return d.up.DialContext(ctx, network, addr)
+}
+
+func (d *dialRecorder) RootCAs() *x509.CertPool { return d.up.RootCAs() }
+
+func (d *dialRecorder) dialed(host string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, a := range d.addrs {
+		if h, _, _ := net.SplitHostPort(a); h == host {
+			return true
+		}
+	}
+	return false
+}
+
+// TestE2EVerifyFetchKeepsPrivateModules: with each of the go command's
+// privacy settings in the build's environment, --verify-fetch sends the
+// module's path to no checksum database (neither sum.golang.org nor the
+// proxy's /sumdb/ endpoint) and says the module is private; without
+// them, it looks the module up and verifies it.
+func TestE2EVerifyFetchKeepsPrivateModules(t *testing.T) {
+	t.Parallel()
+	curl := requireClient(t, "curl")
+	e := newE2E(t, fakeregistry.Options{})
+	zip := "https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip"
+	const purl = "pkg:golang/github.com/example/mod/v2@v2.1.0"
+	tam := newTamperer(t, e)
+	for _, tc := range []struct{ name, key, value string }{
+		{"GOPRIVATE", "GOPRIVATE", "github.com/example"},
+		{"GONOSUMDB", "GONOSUMDB", "example.org,github.com/example/mod"},
+		{"GONOSUMCHECK", "GONOSUMCHECK", "1"},
+		{"GOSUMDB=off", "GOSUMDB", "off"},
+		{"another checksum database", "GOSUMDB", "sum.example.com+abcdef https://sum.example.com"},
+		{"GOFLAGS=-insecure", "GOFLAGS", "-mod=mod -insecure"},
+		{"public", "", ""},
+	} {
+		for _, k := range []string{"GOPRIVATE", "GONOSUMDB", "GONOSUMCHECK", "GOSUMDB", "GOFLAGS"} {
+			delete(e.env, k)
+		}
+		if tc.key != "" {
+			e.env[tc.key] = tc.value
+		}
+		e.reg.ResetServed()
+		rec := &dialRecorder{up: tam}
+		res := e.runBuild(rec, []string{"--verify-fetch"}, curl, "-fsS", "-o", filepath.Join(e.dir, "m.zip"), zip)
+		if res.code != 0 {
+			t.Fatalf("%s: exit %d\n%s", tc.name, res.code, res.stderr)
+		}
+		vr := &verifyResult{e2eResult: res, bom: readBOM(t, res)}
+		asked := rec.dialed("sum.golang.org")
+		for _, s := range e.reg.Served() {
+			if strings.Contains(s.URL, "/sumdb/") && strings.Contains(s.URL, "example/mod") {
+				asked = true
+			}
+		}
+		verdict, reason := vr.verdict(t, purl), vr.prop(t, purl, sbom.PropVerificationReason)
+		if tc.key == "" {
+			if !asked || verdict != "verified" {
+				t.Errorf("public module: checksum database asked %v, verdict %s %q", asked, verdict, reason)
+			}
+			continue
+		}
+		if asked {
+			t.Errorf("%s: --verify-fetch sent the private module's path to a checksum database", tc.name)
+		}
+		if verdict != "unverifiable" || len(reason) != 1 || !strings.HasPrefix(reason[0], "private module") {
+			t.Errorf("%s: verdict %s, reason %q; want unverifiable: private module", tc.name, verdict, reason)
+		}
 	}
 }

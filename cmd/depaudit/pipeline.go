@@ -29,6 +29,8 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 		Rules:       br.rules,
 		Baseline:    baseline,
 		VerifyFetch: verifyFetchClient(c, env),
+		// The go command's privacy settings, as the build's go saw them.
+		VerifyFetchEnv: env.getenv,
 	}
 	ctx := c.Context
 	if cfg.VerifyFetch != nil {

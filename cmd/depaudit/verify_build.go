@@ -18,7 +18,9 @@ import (
 func verifyFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "verify-fetch", Usage: "after the build, fetch the registry metadata that was not seen during it " +
-			"(packuments, simple pages, checksum database lookups, .sha1 files, index files) to verify the artifacts it left unverifiable"},
+			"(packuments, simple pages, checksum database lookups, .sha1 files, index files) to verify the artifacts it left unverifiable; " +
+			"a package's name goes only to the service the build fetched it from, and modules the go command keeps from the checksum database " +
+			"(GOPRIVATE, GONOSUMDB, GONOSUMCHECK, GOSUMDB, GOFLAGS=-insecure, read from the environment) are not looked up"},
 	}
 }
 
