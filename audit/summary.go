@@ -60,7 +60,9 @@ func summarize(obs []observe.Observation, s *Summary) {
 		hosts[x.Host] = true
 		s.Bytes += x.Bytes
 		if o.Tunnel() && x.Status == 0 {
-			if x.Error != "" {
+			if strings.HasPrefix(x.Error, "TLS handshake") {
+				// (Other failed tunnels, such as a client that spoke
+				// another protocol, are in the warnings.)
 				s.FailedTunnels = appendUnique(s.FailedTunnels, x.Host)
 			}
 			continue

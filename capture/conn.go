@@ -116,7 +116,31 @@ type timeoutConn struct {
 	// writeTimedOut is set when a write failed for want of a reader.
 	writeTimedOut atomic.Bool
 
+	// tunnel, set once a CONNECT tunnel starts on the connection, keeps
+	// the first bytes the client sent through it and counts the requests
+	// read from it; tunnelEnd is told of them when the connection closes.
+	tunnel    *tunnelStart
+	tunnelEnd func(first []byte, requests int)
+
 	closeOnce sync.Once
+}
+
+// tunnelStart is what a tunnel's client sent first.
+type tunnelStart struct {
+	first    []byte
+	requests int
+}
+
+// tunnelFirstBytes is how many of a tunnel's first bytes are kept.
+const tunnelFirstBytes = 16
+
+// startTunnel says that a CONNECT tunnel starts: end is called when the
+// connection closes, with the first bytes the client sent through it and
+// the number of requests read from it.
+func (c *timeoutConn) startTunnel(end func(first []byte, requests int)) {
+	c.mu.Lock()
+	c.tunnel, c.tunnelEnd = &tunnelStart{}, end
+	c.mu.Unlock()
 }
 
 func (c *timeoutConn) Read(b []byte) (int, error) {
@@ -144,6 +168,9 @@ func (c *timeoutConn) Read(b []byte) (int, error) {
 		if c.awaitingHead && c.headStart.IsZero() {
 			c.headStart = now
 		}
+		if t := c.tunnel; t != nil && len(t.first) < tunnelFirstBytes {
+			t.first = append(t.first, b[:min(n, tunnelFirstBytes-len(t.first))]...)
+		}
 		c.mu.Unlock()
 	}
 	return n, err
@@ -153,6 +180,9 @@ func (c *timeoutConn) Read(b []byte) (int, error) {
 // longer applies until awaitHead.
 func (c *timeoutConn) headRead() {
 	c.mu.Lock()
+	if c.tunnel != nil {
+		c.tunnel.requests++
+	}
 	c.awaitingHead = false
 	c.headStart = time.Time{}
 	c.mu.Unlock()
@@ -240,6 +270,14 @@ func (c *timeoutConn) SetDeadline(t time.Time) error {
 }
 
 func (c *timeoutConn) Close() error {
-	c.closeOnce.Do(func() { c.l.forget(c) })
+	c.closeOnce.Do(func() {
+		c.l.forget(c)
+		c.mu.Lock()
+		t, end := c.tunnel, c.tunnelEnd
+		c.mu.Unlock()
+		if t != nil && end != nil {
+			end(t.first, t.requests)
+		}
+	})
 	return c.Conn.Close()
 }

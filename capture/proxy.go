@@ -342,6 +342,7 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 	c := p.clientConn(ctx.Req, ctx)
 	ctx.UserData = &tunnelMark{host: host, conn: c}
 	if c != nil {
+		c.startTunnel(func(first []byte, requests int) { p.recordOtherProtocol(host, first, requests) })
 		// The TLS handshake and the first request head come next.
 		c.awaitHead()
 	}
@@ -364,6 +365,58 @@ func (p *Proxy) handleRequest(req *http.Request, ctx *goproxy.ProxyCtx) (*http.R
 	}
 	ctx.RoundTripper = goproxy.RoundTripperFunc(p.roundTrip)
 	return req, nil
+}
+
+// recordOtherProtocol records a CONNECT tunnel whose client sent neither
+// TLS nor an HTTP request through it (an SSH session, a database
+// protocol): traffic depaudit cannot see, which the log must still show.
+// A TLS tunnel (its failures are recorded where the handshake fails), a
+// tunnel that carried requests, and one the client closed without a word
+// are not recorded.
+func (p *Proxy) recordOtherProtocol(host string, first []byte, requests int) {
+	if requests > 0 || len(first) == 0 || first[0] == tlsHandshakeRecord {
+		return
+	}
+	p.record(&Exchange{
+		ID:            p.nextID.Add(1),
+		Start:         p.now(),
+		Method:        http.MethodConnect,
+		URL:           "https://" + stripPort(host) + "/",
+		Host:          hostOf(&url.URL{Scheme: "https", Host: host}, host),
+		ContentLength: -1,
+		Error: fmt.Sprintf("the client sent %s, not TLS, through the tunnel: closed, nothing of it seen",
+			describeFirstBytes(first)),
+	}, time.Time{})
+}
+
+// tlsHandshakeRecord is the first byte of a TLS client hello.
+const tlsHandshakeRecord = 0x16
+
+// describeFirstBytes names the protocol that starts with first, without
+// quoting the bytes (they may hold a secret).
+func describeFirstBytes(first []byte) string {
+	s := string(first)
+	switch {
+	case strings.HasPrefix(s, "SSH-"):
+		return "an SSH banner"
+	case strings.HasPrefix(s, "PRI * HTTP/2"):
+		return "an HTTP/2 cleartext preface"
+	case first[0] == 0x04 || first[0] == 0x05:
+		return "what looks like a SOCKS greeting"
+	case first[0] == 0x80 && len(first) > 2 && first[2] == 0x01:
+		return "an SSLv2 client hello"
+	}
+	printable := true
+	for _, b := range first {
+		if (b < 0x20 || b > 0x7e) && b != '\r' && b != '\n' && b != '\t' {
+			printable = false
+			break
+		}
+	}
+	if printable {
+		return "printable text that is not an HTTP request"
+	}
+	return "binary data"
 }
 
 // clientConn returns the client connection req arrived on: from the
