@@ -265,13 +265,15 @@ func printStrangers(w io.Writer, s capture.Strangers) {
 		}
 		who = append(who, d)
 	}
-	more := ""
-	if int64(len(s.Samples)) < s.Refused {
-		more = ", …"
+	line := fmt.Sprintf("depaudit: warning: refused %s from processes outside the build, without the proxy credential "+
+		"(not the build's; not in the capture log)", strangerCount(s.Refused))
+	if len(who) > 0 {
+		line += ": " + strings.Join(who, "; ")
+		if int64(len(s.Samples)) < s.Refused {
+			line += ", …"
+		}
 	}
-	fmt.Fprintf(w, "depaudit: warning: refused %s from processes outside the build, without the proxy credential "+
-		"(not the build's; not in the capture log): %s%s\n", strangerCount(s.Refused),
-		strings.Join(who, "; "), more)
+	fmt.Fprintln(w, line)
 }
 
 func strangerCount(n int64) string {

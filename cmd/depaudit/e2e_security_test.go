@@ -158,6 +158,15 @@ func TestE2EStrangerNotBlamedOnBuild(t *testing.T) {
 		!strings.Contains(res.stderr, "GET stranger.example") {
 		t.Errorf("stderr does not count the stranger apart:\n%s", res.stderr)
 	}
+	// depaudit report says so too, from the trailer.
+	env, _, read := testEnv(t)
+	if code := run(context.Background(), env, []string{"depaudit", "report", "-o", filepath.Join(e.home, "r.json"), res.capturePath}); code != 0 {
+		t.Fatalf("report: exit %d", code)
+	}
+	if _, stderr := read(); !strings.Contains(stderr, "refused 1 connection or request from processes outside the build") ||
+		strings.Contains(stderr, "own proxy settings") {
+		t.Errorf("report on the build's log:\n%s", stderr)
+	}
 }
 
 // dialRecorder is an upstream that remembers every address dialed.

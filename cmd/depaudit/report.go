@@ -68,7 +68,11 @@ func runReport(c *cli.Context, env *appEnv) error {
 	}
 	opts.capturePath = path
 	opts.baselinePath = c.String("baseline")
-	if err := writeOutputs(env, "report", r, &opts); err != nil {
+	err = writeOutputs(env, "report", r, &opts)
+	if l.Trailer != nil {
+		printStrangers(env.stderr, capture.Strangers{Refused: l.Trailer.Strangers})
+	}
+	if err != nil {
 		return err
 	}
 	if code := br.finish(env, r, baseline != nil, 0); code != 0 {
