@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 
@@ -225,6 +226,39 @@ func goSumDBWithheld(lookup string, getenv func(string) string) string {
 		return "private module: the build's checksum database is " + name + ", not sum.golang.org, which was not asked"
 	}
 	return ""
+}
+
+// GoEnv returns a getenv for the go command's settings as it sees them:
+// the environment first, then the go env file that `go env -w` writes
+// ($GOENV, else $XDG_CONFIG_HOME/go/env, else $HOME/.config/go/env; GOENV=off
+// reads none), where GOPRIVATE and the like are often set.
+func GoEnv(getenv func(string) string) func(string) string {
+	file := map[string]string{}
+	path := getenv("GOENV")
+	switch {
+	case path == "off":
+		path = ""
+	case path != "":
+	case getenv("XDG_CONFIG_HOME") != "":
+		path = getenv("XDG_CONFIG_HOME") + "/go/env"
+	case getenv("HOME") != "":
+		path = getenv("HOME") + "/.config/go/env"
+	}
+	if path != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if k, v, ok := strings.Cut(strings.TrimSpace(line), "="); ok && k != "" && !strings.HasPrefix(k, "#") {
+					file[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
+			}
+		}
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return file[k]
+	}
 }
 
 // goFlagInsecure reports whether GOFLAGS turns off checksum checks, as the

@@ -215,12 +215,22 @@ func TestE2EVerifyFetchKeepsPrivateModules(t *testing.T) {
 		{"GOSUMDB=off", "GOSUMDB", "off"},
 		{"another checksum database", "GOSUMDB", "sum.example.com+abcdef https://sum.example.com"},
 		{"GOFLAGS=-insecure", "GOFLAGS", "-mod=mod -insecure"},
+		{"go env -w GOPRIVATE", "go env file", "GOPRIVATE=github.com/example/mod\n"},
 		{"public", "", ""},
 	} {
 		for _, k := range []string{"GOPRIVATE", "GONOSUMDB", "GONOSUMCHECK", "GOSUMDB", "GOFLAGS"} {
 			delete(e.env, k)
 		}
-		if tc.key != "" {
+		goEnvFile := filepath.Join(e.home, ".config", "go", "env")
+		os.Remove(goEnvFile)
+		switch tc.key {
+		case "":
+		case "go env file":
+			os.MkdirAll(filepath.Dir(goEnvFile), 0o755)
+			if err := os.WriteFile(goEnvFile, []byte(tc.value), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		default:
 			e.env[tc.key] = tc.value
 		}
 		e.reg.ResetServed()

@@ -14,6 +14,7 @@ import (
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/sbom"
+	"github.com/depaudit/depaudit/verify"
 )
 
 // verifyFetchTimeout bounds the whole of --verify-fetch.
@@ -30,7 +31,7 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 		Baseline:    baseline,
 		VerifyFetch: verifyFetchClient(c, env),
 		// The go command's privacy settings, as the build's go saw them.
-		VerifyFetchEnv: env.getenv,
+		VerifyFetchEnv: verify.GoEnv(env.getenv),
 	}
 	ctx := c.Context
 	if cfg.VerifyFetch != nil {
