@@ -197,9 +197,10 @@ func inBuild(c net.Conn, root int) (bool, int) {
 	if err != nil || root <= 0 {
 		return false, uid
 	}
-	if uid != os.Getuid() && os.Getuid() != 0 {
-		// Another user's process: not ours to look into, and not the
-		// build's (it runs as this user).
+	if uid != os.Getuid() {
+		// Another user's process: not the build's, which runs as this
+		// user; found without looking through /proc, so that a flood of
+		// other users' connections costs little.
 		return false, uid
 	}
 	return holdsSocket(processTree(root), inode), uid
