@@ -206,5 +206,11 @@ func TestBuildCaptureToDevice(t *testing.T) {
 		if b, _ := os.ReadFile(sbomPath); !strings.Contains(string(b), "CycloneDX") {
 			t.Errorf("--capture %s: no SBOM", p)
 		}
+		// Every output to the device: the summary alone is wanted.
+		env, _, read = testEnv(t)
+		code = run(context.Background(), env, []string{"depaudit", "build", "--capture", p, "-o", p, "--unclassified", p, "--", "true"})
+		if _, stderr := read(); code != 0 || !isCharDevice(t, p) {
+			t.Fatalf("build --capture %s -o %s --unclassified %s: exit %d\n%s", p, p, p, code, stderr)
+		}
 	}
 }

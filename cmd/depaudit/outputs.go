@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -197,7 +198,12 @@ func samePath(a, b string) bool {
 	}
 	aa, errA := filepath.Abs(a)
 	bb, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && aa == bb
+	if errA != nil || errB != nil || aa != bb {
+		return false
+	}
+	// A character device (/dev/null) takes any number of writers.
+	fi, err := os.Stat(aa)
+	return err != nil || fi.Mode()&fs.ModeCharDevice == 0
 }
 
 // displayPath names an output path for humans.
