@@ -59,7 +59,8 @@ func isSecretName(name string) bool {
 // the values of secret-named query parameters (separated by & or ;) and
 // path parameters (;jsessionid=…), URLs nested in query values, and any
 // fragment. Everything else is kept byte for byte. A string that does not
-// parse as a URL is cut conservatively to its scheme and host. The second
+// parse as a URL is cut conservatively to its scheme and host, a query
+// whose parameters do not all unescape is removed whole. The second
 // result reports whether anything was redacted.
 func RedactURL(raw string) (string, bool) {
 	return redactURL(raw, 0)
@@ -71,20 +72,26 @@ const maxNesting = 3
 
 func redactURL(raw string, depth int) (string, bool) {
 	out := redactURLText(raw, depth)
-	if !parses(raw) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
 		out = conservative(out)
+	case !queryParses(u.RawQuery):
+		// A query whose parameters cannot all be read: what a name
+		// hides cannot be told, so none of it is kept.
+		path, _, _ := strings.Cut(out, "?")
+		out = path + "?" + Redacted
+		if u.Fragment != "" || strings.HasSuffix(raw, "#") {
+			out += "#" + Redacted
+		}
 	}
 	return out, out != raw
 }
 
-// parses reports whether raw is a URL whose parts all parse: Go's parser
-// leaves the query alone, so each of its parameters is unescaped too.
-func parses(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	for _, p := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
+// queryParses reports whether every parameter of a raw query unescapes:
+// Go's URL parser leaves the query alone.
+func queryParses(q string) bool {
+	for _, p := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
 		name, value, _ := strings.Cut(p, "=")
 		if _, err := url.QueryUnescape(name); err != nil {
 			return false

@@ -78,7 +78,8 @@ func TestRedactURLKeepsPublicParts(t *testing.T) {
 		{"https://e.com/x?a=1;token=s;b=2", "https://e.com/x?a=1;token=REDACTED;b=2"},
 		{"https://e.com/app;jsessionid=s;v=1/f", "https://e.com/app;jsessionid=REDACTED;v=1/f"},
 		{"https://e.com/x#readme", "https://e.com/x#REDACTED"},
-		{"https://e.com/t?v=%zz", "https://e.com/REDACTED"},
+		{"https://e.com/t?v=%zz", "https://e.com/t?REDACTED"},
+		{"https://e.com:port/x?v=1", "https://e.com:port/REDACTED"},
 	} {
 		if got, _ := RedactURL(tc.in); got != tc.want {
 			t.Errorf("RedactURL(%q) = %q, want %q", tc.in, got, tc.want)
