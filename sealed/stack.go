@@ -52,6 +52,13 @@ func newNetStack(fd int, mtu uint32, h handlers) (*netStack, error) {
 	moderate := tcpip.TCPModerateReceiveBufferOption(true)
 	s.SetTransportProtocolOption(tcp.ProtocolNumber, &moderate)
 
+	// The handlers are in place before the NIC exists: its link starts
+	// delivering packets as soon as it is attached, and the stack does not
+	// synchronise a handler set later with that delivery.
+	fwd := tcp.NewForwarder(s, 0, 4096, h.tcp)
+	s.SetTransportProtocolHandler(tcp.ProtocolNumber, fwd.HandlePacket)
+	ufwd := udp.NewForwarder(s, h.udp)
+	s.SetTransportProtocolHandler(udp.ProtocolNumber, ufwd.HandlePacket)
 	if err := s.CreateNIC(nicID, link); err != nil {
 		return fail("create NIC", err)
 	}
@@ -69,10 +76,6 @@ func newNetStack(fd int, mtu uint32, h handlers) (*netStack, error) {
 		return fail("gateway address", err)
 	}
 	s.SetRouteTable([]tcpip.Route{{Destination: header.IPv4EmptySubnet, NIC: nicID}})
-	fwd := tcp.NewForwarder(s, 0, 4096, h.tcp)
-	s.SetTransportProtocolHandler(tcp.ProtocolNumber, fwd.HandlePacket)
-	ufwd := udp.NewForwarder(s, h.udp)
-	s.SetTransportProtocolHandler(udp.ProtocolNumber, ufwd.HandlePacket)
 	return &netStack{s: s, link: link}, nil
 }
 
