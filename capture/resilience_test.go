@@ -440,7 +440,10 @@ func faultCases() []faultCase {
 			if err != nil {
 				return 0, err
 			}
-			time.Sleep(resStall + 2*time.Second)
+			// Long past the stall timeout: on a loaded machine the proxy
+			// takes a while to fill the socket's buffers before its write
+			// starts to stall.
+			time.Sleep(resStall + 6*time.Second)
 			resp.Body.Close()
 			return resp.StatusCode, nil
 		}, check: wantError(200, "stopped reading")},
