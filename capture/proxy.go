@@ -648,9 +648,11 @@ func (b *recordingBody) done(why string) {
 		if b.stall != nil {
 			b.stall.Stop()
 		}
+		// The client gets the response before the log line is written;
+		// a client gone before it got the body did not receive it.
+		var clientErr error
 		if b.corked != nil {
-			// The client gets the response before the log line is written.
-			b.corked.uncork()
+			clientErr = b.corked.uncork()
 		}
 		x := b.x
 		x.Bytes = b.h.Written()
@@ -662,6 +664,8 @@ func (b *recordingBody) done(why string) {
 			x.Error = fmt.Sprintf("upstream body: no bytes for %v", b.p.cfg.StallTimeout)
 		case b.readErr != nil:
 			x.Error = "upstream body: " + upstreamError(b.readErr)
+		case clientErr != nil:
+			x.Error = fmt.Sprintf("the client closed the connection before it received the body (%v)", clientErr)
 		case !b.eof && !(x.ContentLength >= 0 && x.Bytes == x.ContentLength):
 			x.Error = why
 		case !lengthOK:
