@@ -496,7 +496,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		p.finish(x, start)
 		return resp, nil
 	}
-	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel}
+	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel, client: req.Context()}
 	if bi := p.inspector(x); bi != nil {
 		rb.inspect = bi
 	}
@@ -574,6 +574,9 @@ type recordingBody struct {
 	cancel  func()
 	stall   *time.Timer
 	stalled atomic.Bool
+	// client is the request's context, which ends when the client goes
+	// away (the upstream read then fails too, but it is not the cause).
+	client context.Context
 	// corked, when set, is the client connection holding back the
 	// response until the body ends.
 	corked *timeoutConn
@@ -662,6 +665,8 @@ func (b *recordingBody) done(why string) {
 			x.Error = "depaudit stopped before the body ended"
 		case b.readErr != nil && b.stalled.Load():
 			x.Error = fmt.Sprintf("upstream body: no bytes for %v", b.p.cfg.StallTimeout)
+		case b.readErr != nil && b.client != nil && b.client.Err() != nil:
+			x.Error = "the client closed the connection before the body ended"
 		case b.readErr != nil:
 			x.Error = "upstream body: " + upstreamError(b.readErr)
 		case clientErr != nil:
