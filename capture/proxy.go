@@ -109,6 +109,9 @@ type Proxy struct {
 	strangers strangerCount
 	served    chan struct{}
 	closing   atomic.Bool
+	// handshakes tells a client that refused depaudit's certificate from
+	// one that abandoned its tunnel (see handshake.go).
+	handshakes handshakes
 }
 
 // tunnelMark is the goproxy UserData of an authenticated CONNECT tunnel;
@@ -347,8 +350,8 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 	}
 	return &goproxy.ConnectAction{
 		Action: goproxy.ConnectMitm,
-		TLSConfig: func(h string, _ *goproxy.ProxyCtx) (*tls.Config, error) {
-			return p.cfg.CA.TLSConfig(h), nil
+		TLSConfig: func(h string, gctx *goproxy.ProxyCtx) (*tls.Config, error) {
+			return p.handshakes.config(gctx.Session, p.cfg.CA.TLSConfig(h)), nil
 		},
 	}, host
 }
@@ -740,11 +743,26 @@ type goproxyLogger struct{ p *Proxy }
 
 func (l goproxyLogger) Printf(format string, args ...any) {
 	if strings.Contains(format, "Cannot handshake client") && len(args) >= 3 {
+		refused := l.p.handshakes.certificateSent(args[0])
+		if err, ok := args[2].(error); ok && clientAbandoned(err) && refused {
+			// The client closed the tunnel, without an alert, after it
+			// got depaudit's certificate: it refused it (Node does so).
+			host := fmt.Sprint(args[1])
+			l.p.record(&Exchange{
+				ID:            l.p.nextID.Add(1),
+				Start:         l.p.now(),
+				Method:        http.MethodConnect,
+				URL:           "https://" + stripPort(host) + "/",
+				Host:          hostOf(&url.URL{Scheme: "https", Host: host}, host),
+				ContentLength: -1,
+				Error: fmt.Sprintf("the client closed the connection after receiving depaudit's certificate, without a TLS alert (%v): "+
+					"it refused the certificate: it did not trust depaudit's CA (a CA file of its own, as npm --cafile), or pins certificates", err),
+			}, time.Time{})
+			return
+		}
 		if err, ok := args[2].(error); ok && clientAbandoned(err) {
-			// The client closed the tunnel before or during the handshake
-			// without a TLS alert: a connection it did not need (Go's
-			// transport races dials), not a client that distrusts the CA,
-			// which answers the certificate with an alert.
+			// The client closed the tunnel before its ClientHello ended:
+			// a connection it did not need (Go's transport races dials).
 			if l.p.cfg.Warnf != nil {
 				l.p.cfg.Warnf("client closed a tunnel to %v before the TLS handshake ended: %v", args[1], err)
 			}
