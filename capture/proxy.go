@@ -109,6 +109,8 @@ type Proxy struct {
 	strangers strangerCount
 	served    chan struct{}
 	closing   atomic.Bool
+	// h2 sends requests to the hosts that speak only HTTP/2.
+	h2 *h2Upstream
 	// handshakes tells a client that refused depaudit's certificate from
 	// one that abandoned its tunnel (see handshake.go).
 	handshakes handshakes
@@ -160,6 +162,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.authValue = "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.token))
 	p.transport = newUpstreamTransport(cfg)
+	p.h2 = newH2Upstream(p.transport)
 	if p.transport.Proxy == nil {
 		p.pool = newUpstreamPool(cfg, p.transport)
 	}
@@ -518,7 +521,16 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 // send sends req upstream, through the pool when it takes req.
 func (p *Proxy) send(req *http.Request) (*http.Response, error) {
 	if p.pool != nil && p.pool.takes(req) {
-		return p.pool.RoundTrip(req)
+		if p.h2.takes(req) {
+			return p.h2.roundTrip(req)
+		}
+		resp, err := p.pool.RoundTrip(req)
+		var refused errHTTP1Refused
+		if errors.As(err, &refused) && req.Context().Err() == nil {
+			// A server that speaks only HTTP/2 (see h2.go).
+			return p.h2.fallBack(req, err)
+		}
+		return resp, err
 	}
 	return p.transport.RoundTrip(req)
 }
@@ -820,6 +832,7 @@ func (p *Proxy) Close(grace time.Duration) {
 	}
 	p.cancel()
 	p.transport.CloseIdleConnections()
+	p.h2.tr.CloseIdleConnections()
 	if p.pool != nil {
 		p.pool.close()
 	}
