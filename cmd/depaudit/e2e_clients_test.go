@@ -277,7 +277,7 @@ func TestE2EWarmCache(t *testing.T) {
 	if n := len(warm.log.Exchanges); n != 0 {
 		t.Fatalf("npm --prefer-offline with a warm cache made %d requests:\n%s", n, describeLog(warm.log))
 	}
-	if want := "no package was downloaded: npm may have served them from its npm cache " + cache; !strings.Contains(warm.stderr, want) ||
+	if want := "no package was downloaded: npm may have served them from the npm cache " + cache; !strings.Contains(warm.stderr, want) ||
 		!strings.Contains(warm.stderr, "--fresh-caches") {
 		t.Errorf("stderr does not say %q and suggest --fresh-caches:\n%s", want, warm.stderr)
 	}
