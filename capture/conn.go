@@ -1,10 +1,14 @@
 package capture
 
 import (
+	"errors"
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // trackingListener wraps accepted connections with idle, header and stall
@@ -83,6 +87,11 @@ func (l *trackingListener) open() int {
 // corkLimit bounds the bytes a corked connection holds back.
 const corkLimit = 32 << 10
 
+// corkHold bounds how long a corked connection holds bytes back: a small
+// body that is slow to come reaches the client as it comes after that,
+// not at its end (which could trip the client's read timeout).
+const corkHold = 100 * time.Millisecond
+
 // timeoutConn bounds every Read by the idle timeout (a client that sends
 // nothing for that long is dropped, inside MITM tunnels too, where the HTTP
 // server's own timeouts no longer apply) and every Write by the stall
@@ -113,6 +122,10 @@ type timeoutConn struct {
 	wmu    sync.Mutex
 	corked bool
 	held   []byte
+	// corkTimer uncorks after corkHold; corkErr is the error of that
+	// write, returned by uncork.
+	corkTimer *time.Timer
+	corkErr   error
 	// writeTimedOut is set when a write failed for want of a reader.
 	writeTimedOut atomic.Bool
 
@@ -237,22 +250,75 @@ func (c *timeoutConn) writeHeld() error {
 	return err
 }
 
-// cork holds back writes until uncork.
+// cork holds back writes until uncork, or for corkHold at most.
 func (c *timeoutConn) cork() {
 	c.wmu.Lock()
 	c.corked = true
+	c.corkErr = nil
+	c.corkTimer = time.AfterFunc(corkHold, func() {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+		if c.corked {
+			c.corked = false
+			c.corkErr = c.writeHeld()
+		}
+	})
 	c.wmu.Unlock()
 }
 
-// uncork sends what was held back and lets writes through again.
+// uncork sends what was held back and lets writes through again. It
+// fails when the bytes cannot reach the client: the write failed (now or
+// when corkHold ran out), or the client has closed or reset the
+// connection, which a write into the socket's buffer would not show.
 func (c *timeoutConn) uncork() error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if c.corkTimer != nil {
+		c.corkTimer.Stop()
+		c.corkTimer = nil
+	}
 	if !c.corked {
-		return nil
+		err := c.corkErr
+		c.corkErr = nil
+		return err
 	}
 	c.corked = false
-	return c.writeHeld()
+	gone := c.peerGone()
+	if err := c.writeHeld(); err != nil {
+		return err
+	}
+	return gone
+}
+
+// errPeerClosed says the client closed its side of the connection.
+var errPeerClosed = errors.New("the client closed the connection")
+
+// peerGone reports a client that has closed (or reset) the connection, so
+// that nothing written now reaches it. Corking is for tunnels, whose TLS
+// clients never half-close: a closed side is a client gone. A pending
+// close_notify would hide the end from a peek, so the socket's TCP state
+// says it.
+func (c *timeoutConn) peerGone() error {
+	sc, ok := c.Conn.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	var gone error
+	rc.Control(func(fd uintptr) {
+		info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+		if err != nil {
+			return
+		}
+		switch info.State {
+		case unix.BPF_TCP_CLOSE_WAIT, unix.BPF_TCP_CLOSE, unix.BPF_TCP_LAST_ACK:
+			gone = errPeerClosed
+		}
+	})
+	return gone
 }
 
 func (c *timeoutConn) SetReadDeadline(t time.Time) error {

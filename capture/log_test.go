@@ -172,6 +172,8 @@ func FuzzReadLog(f *testing.F) {
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exchange","id":1}` + "\n"))
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"trailer","exit_code":1}`))
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exch`))
+	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"rec` + "\x00" + `ord":"exchange","id":1}` + "\n" +
+		`{"record":"exchange","id":2}` + "\n" + `{"record":"other"}` + "\n" + `{"record":"trailer","exchanges":2}` + "\n" + `{"record":"exchange","id":3}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := ReadLog(bytes.NewReader(data))
 		if err != nil {
@@ -182,6 +184,9 @@ func FuzzReadLog(f *testing.F) {
 		}
 		if l.Header.Format != LogFormat {
 			t.Errorf("accepted format %q", l.Header.Format)
+		}
+		if (l.Damage == "") != (l.DamagedLines == 0) {
+			t.Errorf("damage %q with %d damaged lines", l.Damage, l.DamagedLines)
 		}
 	})
 }

@@ -109,6 +109,11 @@ type Proxy struct {
 	strangers strangerCount
 	served    chan struct{}
 	closing   atomic.Bool
+	// h2 sends requests to the hosts that speak only HTTP/2.
+	h2 *h2Upstream
+	// handshakes tells a client that refused depaudit's certificate from
+	// one that abandoned its tunnel (see handshake.go).
+	handshakes handshakes
 }
 
 // tunnelMark is the goproxy UserData of an authenticated CONNECT tunnel;
@@ -157,6 +162,7 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.authValue = "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.token))
 	p.transport = newUpstreamTransport(cfg)
+	p.h2 = newH2Upstream(p.transport)
 	if p.transport.Proxy == nil {
 		p.pool = newUpstreamPool(cfg, p.transport)
 	}
@@ -348,8 +354,8 @@ func (p *Proxy) handleConnect(host string, ctx *goproxy.ProxyCtx) (*goproxy.Conn
 	}
 	return &goproxy.ConnectAction{
 		Action: goproxy.ConnectMitm,
-		TLSConfig: func(h string, _ *goproxy.ProxyCtx) (*tls.Config, error) {
-			return p.cfg.CA.TLSConfig(h), nil
+		TLSConfig: func(h string, gctx *goproxy.ProxyCtx) (*tls.Config, error) {
+			return p.handshakes.config(gctx.Session, p.cfg.CA.TLSConfig(h)), nil
 		},
 	}, host
 }
@@ -549,7 +555,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		p.finish(x, start)
 		return resp, nil
 	}
-	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel}
+	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel, client: req.Context()}
 	if bi := p.inspector(x); bi != nil {
 		rb.inspect = bi
 	}
@@ -568,7 +574,16 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 // send sends req upstream, through the pool when it takes req.
 func (p *Proxy) send(req *http.Request) (*http.Response, error) {
 	if p.pool != nil && p.pool.takes(req) {
-		return p.pool.RoundTrip(req)
+		if p.h2.takes(req) {
+			return p.h2.roundTrip(req)
+		}
+		resp, err := p.pool.RoundTrip(req)
+		var refused errHTTP1Refused
+		if errors.As(err, &refused) && req.Context().Err() == nil {
+			// A server that speaks only HTTP/2 (see h2.go).
+			return p.h2.fallBack(req, err)
+		}
+		return resp, err
 	}
 	return p.transport.RoundTrip(req)
 }
@@ -627,6 +642,9 @@ type recordingBody struct {
 	cancel  func()
 	stall   *time.Timer
 	stalled atomic.Bool
+	// client is the request's context, which ends when the client goes
+	// away (the upstream read then fails too, but it is not the cause).
+	client context.Context
 	// corked, when set, is the client connection holding back the
 	// response until the body ends.
 	corked *timeoutConn
@@ -701,9 +719,11 @@ func (b *recordingBody) done(why string) {
 		if b.stall != nil {
 			b.stall.Stop()
 		}
+		// The client gets the response before the log line is written;
+		// a client gone before it got the body did not receive it.
+		var clientErr error
 		if b.corked != nil {
-			// The client gets the response before the log line is written.
-			b.corked.uncork()
+			clientErr = b.corked.uncork()
 		}
 		x := b.x
 		x.Bytes = b.h.Written()
@@ -713,8 +733,12 @@ func (b *recordingBody) done(why string) {
 			x.Error = "depaudit stopped before the body ended"
 		case b.readErr != nil && b.stalled.Load():
 			x.Error = fmt.Sprintf("upstream body: no bytes for %v", b.p.cfg.StallTimeout)
+		case b.readErr != nil && b.client != nil && b.client.Err() != nil:
+			x.Error = "the client closed the connection before the body ended"
 		case b.readErr != nil:
 			x.Error = "upstream body: " + upstreamError(b.readErr)
+		case clientErr != nil:
+			x.Error = fmt.Sprintf("the client closed the connection before it received the body (%v)", clientErr)
 		case !b.eof && !(x.ContentLength >= 0 && x.Bytes == x.ContentLength):
 			x.Error = why
 		case !lengthOK:
@@ -784,11 +808,26 @@ type goproxyLogger struct{ p *Proxy }
 
 func (l goproxyLogger) Printf(format string, args ...any) {
 	if strings.Contains(format, "Cannot handshake client") && len(args) >= 3 {
+		refused := l.p.handshakes.certificateSent(args[0])
+		if err, ok := args[2].(error); ok && clientAbandoned(err) && refused {
+			// The client closed the tunnel, without an alert, after it
+			// got depaudit's certificate: it refused it (Node does so).
+			host := fmt.Sprint(args[1])
+			l.p.record(&Exchange{
+				ID:            l.p.nextID.Add(1),
+				Start:         l.p.now(),
+				Method:        http.MethodConnect,
+				URL:           "https://" + stripPort(host) + "/",
+				Host:          hostOf(&url.URL{Scheme: "https", Host: host}, host),
+				ContentLength: -1,
+				Error: fmt.Sprintf("the client closed the connection after receiving depaudit's certificate, without a TLS alert (%v): "+
+					"it refused the certificate: it did not trust depaudit's CA (a CA file of its own, as npm --cafile), or pins certificates", err),
+			}, time.Time{})
+			return
+		}
 		if err, ok := args[2].(error); ok && clientAbandoned(err) {
-			// The client closed the tunnel before or during the handshake
-			// without a TLS alert: a connection it did not need (Go's
-			// transport races dials), not a client that distrusts the CA,
-			// which answers the certificate with an alert.
+			// The client closed the tunnel before its ClientHello ended:
+			// a connection it did not need (Go's transport races dials).
 			if l.p.cfg.Warnf != nil {
 				l.p.cfg.Warnf("client closed a tunnel to %v before the TLS handshake ended: %v", args[1], err)
 			}
@@ -846,6 +885,7 @@ func (p *Proxy) Close(grace time.Duration) {
 	}
 	p.cancel()
 	p.transport.CloseIdleConnections()
+	p.h2.tr.CloseIdleConnections()
 	if p.pool != nil {
 		p.pool.close()
 	}

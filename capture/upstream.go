@@ -100,6 +100,9 @@ func (u *upstreamPool) RoundTrip(req *http.Request) (*http.Response, error) {
 			fresh = true
 			continue
 		}
+		if !reused && req.URL.Scheme == "https" && refusesHTTP1(err) && req.Context().Err() == nil {
+			return nil, errHTTP1Refused{err}
+		}
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%w (%v)", ctxErr, err)
 		}

@@ -13,6 +13,9 @@ import (
 // (config.json and the per-crate files) and the other API endpoints.
 type Cargo struct {
 	sites []cargoSite
+	// anywhere recognises crate downloads, by their layout alone, on any
+	// host.
+	anywhere bool
 }
 
 type cargoSite struct {
@@ -55,6 +58,9 @@ func (c *Cargo) Classify(r Request) (Finding, bool) {
 }
 
 func (c *Cargo) classify(p *parsed) (Finding, bool) {
+	if c.anywhere {
+		return cargoAnywhere(p)
+	}
 	for i := range c.sites {
 		s := &c.sites[i]
 		rest, ok := s.match(p)
@@ -88,6 +94,29 @@ func (c *Cargo) classify(p *parsed) (Finding, bool) {
 		return unrecognised(p, EcosystemCargo)
 	}
 	return Finding{}, false
+}
+
+// cargoAnywhere recognises a crate download on any host:
+// .../api/v1/crates/{name}/{version}/download (the registry's path before
+// "api" is its repository_url) or .../{name}/{name}-{version}.crate (the
+// path before the name).
+func cargoAnywhere(p *parsed) (Finding, bool) {
+	n := len(p.segs)
+	if !p.readOnly() || p.dir || n < 2 {
+		return Finding{}, false
+	}
+	start := n - 2
+	if n >= 6 && p.segs[n-6] == "api" && p.segs[n-5] == "v1" && p.segs[n-4] == "crates" && p.segs[n-1] == "download" {
+		start = n - 6
+	} else if !strings.HasSuffix(p.segs[n-1], ".crate") {
+		return Finding{}, false
+	}
+	name, version, ok := crateFile(p.segs[start:], false)
+	if !ok {
+		return Finding{}, false
+	}
+	s := siteAt(p, start)
+	return finding(p, EcosystemCargo, KindArtifact, cargoRef(&s, name, version)), true
 }
 
 func cargoRef(s *site, name, version string) pkgRef {

@@ -40,8 +40,12 @@ func TestCargo(t *testing.T) {
 			"pkg:generic/tokio@1.0.0?download_url=https:%2F%2Fstatic.crates.io%2Fcrates%2Fserde%2Ftokio-1.0.0.crate"),
 		get("https://static.crates.io/crates/serde/latest/download", API, cargo, ""),
 		none("https://static.crates.io.evil.example/crates/serde/1.0.217/download"),
-		none("https://crates.io@evil.example/api/v1/crates/serde/1.0.217/download"),
-		none("https://evilcrates.io/api/v1/crates/serde/1.0.217/download"),
+		// Look-alike hosts are other registries: the layout names the
+		// crate, the host is the repository_url (never crates.io).
+		get("https://crates.io@evil.example/api/v1/crates/serde/1.0.217/download", A, EcosystemCargo,
+			"pkg:cargo/serde@1.0.217?repository_url=https:%2F%2Fevil.example"),
+		get("https://evilcrates.io/api/v1/crates/serde/1.0.217/download", A, EcosystemCargo,
+			"pkg:cargo/serde@1.0.217?repository_url=https:%2F%2Fevilcrates.io"),
 		none("https://index.crates.io:8443/se/rd/serde"),
 	})
 }

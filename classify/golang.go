@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -18,6 +19,9 @@ type Go struct {
 	// anyHost enables the host-independent rules: go-get discovery, git
 	// smart-HTTP and Artifactory's /api/go/{repo}/ proxies.
 	anyHost bool
+	// anywhere recognises module zips, by the proxy layout
+	// .../{module}/@v/{version}.zip alone, on any host.
+	anywhere bool
 }
 
 // DefaultGo recognises proxy.golang.org and its public mirrors goproxy.cn
@@ -54,6 +58,9 @@ func (c *Go) Classify(r Request) (Finding, bool) {
 }
 
 func (c *Go) classify(p *parsed) (Finding, bool) {
+	if c.anywhere {
+		return goAnywhere(p)
+	}
 	if c.anyHost {
 		if f, ok := goVCS(p); ok {
 			return f, true
@@ -140,6 +147,22 @@ func goProxy(p *parsed, s *site, rest []string) (Finding, bool) {
 		return Finding{}, false
 	}
 	return finding(p, EcosystemGo, kind, goRef(s, mod, version)), true
+}
+
+// goAnywhere recognises a module zip on any host: .../@v/{version}.zip,
+// the module path starting at the first segment that holds a dot (a
+// domain) and the path before it being the proxy's, its repository_url.
+func goAnywhere(p *parsed) (Finding, bool) {
+	n := len(p.segs)
+	if !p.readOnly() || p.dir || n < 3 || p.segs[n-2] != "@v" || !strings.HasSuffix(p.segs[n-1], ".zip") {
+		return Finding{}, false
+	}
+	start := slices.IndexFunc(p.segs[:n-2], func(seg string) bool { return strings.Contains(seg, ".") })
+	if start < 0 {
+		return Finding{}, false
+	}
+	s := siteAt(p, start)
+	return goProxy(p, &s, p.segs[start:])
 }
 
 // goSumdb classifies a checksum database path (after the database's base):

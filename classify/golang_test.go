@@ -67,8 +67,15 @@ func TestGo(t *testing.T) {
 		none("https://proxy.golang.org@evil.example/golang.org/x/text/@v/list"),
 		none("https://evilproxy.golang.org/golang.org/x/text/@v/list"),
 		none("https://sum.golang.org.evil.example/latest"),
-		get("https://example.com/golang.org/x/text/@v/v0.34.0.zip", A, EcosystemGeneric,
-			"pkg:generic/v0.34.0.zip?download_url=https:%2F%2Fexample.com%2Fgolang.org%2Fx%2Ftext%2F%40v%2Fv0.34.0.zip"),
+		// A module zip on any other host is a Go module from that proxy.
+		get("https://example.com/golang.org/x/text/@v/v0.34.0.zip", A, EcosystemGo,
+			"pkg:golang/golang.org/x/text@v0.34.0?repository_url=https:%2F%2Fexample.com"),
+		get("https://art.example.com/api/go/go-remote/golang.org/x/text/@v/v0.34.0.zip", A, EcosystemGo,
+			"pkg:golang/golang.org/x/text@v0.34.0?repository_url=https:%2F%2Fart.example.com%2Fapi%2Fgo%2Fgo-remote"),
+		get("https://example.com/mods/golang.org/x/text/@v/v0.34.0.zip", A, EcosystemGo,
+			"pkg:golang/golang.org/x/text@v0.34.0?repository_url=https:%2F%2Fexample.com%2Fmods"),
+		get("https://example.com/x/@v/v0.34.0.zip", A, EcosystemGeneric,
+			"pkg:generic/v0.34.0.zip?download_url=https:%2F%2Fexample.com%2Fx%2F%40v%2Fv0.34.0.zip"),
 		// Unparsable proxy paths.
 		get(proxy+"golang.org/x/text/@v/v0.34.0.txt", API, gol, ""),
 		get(proxy+"Golang.org/x/text/@v/list", API, gol, ""),

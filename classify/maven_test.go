@@ -85,8 +85,8 @@ func TestMaven(t *testing.T) {
 		// Unknown hosts need a strong signal: other ecosystems' Nexus paths are not Maven.
 		get("https://nexus.example.com/repository/pypi-proxy/packages/requests/2.31.0/requests-2.31.0.tar.gz", A, EcosystemGeneric,
 			"pkg:generic/requests@2.31.0?download_url=https:%2F%2Fnexus.example.com%2Frepository%2Fpypi-proxy%2Fpackages%2Frequests%2F2.31.0%2Frequests-2.31.0.tar.gz"),
-		get("https://nexus.example.com/repository/npm-proxy/lodash/-/lodash-4.17.21.tgz", A, EcosystemGeneric,
-			"pkg:generic/lodash@4.17.21?download_url=https:%2F%2Fnexus.example.com%2Frepository%2Fnpm-proxy%2Flodash%2F-%2Flodash-4.17.21.tgz"),
+		get("https://nexus.example.com/repository/npm-proxy/lodash/-/lodash-4.17.21.tgz", A, EcosystemNPM,
+			"pkg:npm/lodash@4.17.21?repository_url=https:%2F%2Fnexus.example.com%2Frepository%2Fnpm-proxy"),
 		none("https://nexus.example.com/repository/npm-proxy/lodash"),
 		none("https://nexus.example.com/repository/maven-public/org/slf4j/slf4j-api/2.0.9/README.txt"),
 		none("https://nexus.example.com/repository/maven-public/"),

@@ -15,6 +15,8 @@ import (
 // registry's other endpoints (/-/…, writes).
 type NPM struct {
 	sites []site
+	// anywhere recognises tarballs, by their layout alone, on any host.
+	anywhere bool
 }
 
 // DefaultNPM recognises the public npm registry and its yarn mirror
@@ -47,6 +49,9 @@ func (c *NPM) Classify(r Request) (Finding, bool) {
 }
 
 func (c *NPM) classify(p *parsed) (Finding, bool) {
+	if c.anywhere {
+		return npmAnywhere(p)
+	}
 	s, rest, ok := matchSites(c.sites, p)
 	if !ok {
 		return Finding{}, false
@@ -85,6 +90,30 @@ func (c *NPM) classify(p *parsed) (Finding, bool) {
 		return unrecognised(p, EcosystemNPM)
 	}
 	return finding(p, EcosystemNPM, KindMetadata, npmRef(s, scope, name, version)), true
+}
+
+// npmAnywhere recognises a tarball on any host by the registry layout
+// .../{name}/-/{name}-{version}.tgz (scoped: .../@{scope}/{name}/-/…); the
+// path before the name is the registry's, its repository_url.
+func npmAnywhere(p *parsed) (Finding, bool) {
+	n := len(p.segs)
+	if !p.readOnly() || p.dir || n < 3 || p.segs[n-2] != "-" {
+		return Finding{}, false
+	}
+	start := n - 3
+	if start > 0 && strings.HasPrefix(p.segs[start-1], "@") {
+		start--
+	}
+	scope, name, ok := npmName(p.segs[start : n-2])
+	if !ok {
+		return Finding{}, false
+	}
+	version, ok := npmTarball(scope, name, p.segs[n-1:])
+	if !ok {
+		return Finding{}, false
+	}
+	s := siteAt(p, start)
+	return finding(p, EcosystemNPM, KindArtifact, npmRef(&s, scope, name, version)), true
 }
 
 func npmRef(s *site, scope, name, version string) pkgRef {

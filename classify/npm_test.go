@@ -64,8 +64,14 @@ func TestNPM(t *testing.T) {
 		none("https://registry.npmjs.org:8443/wrappy"),
 		none("https://npmjs.org/wrappy"),
 		none("https://registry-npmjs.org/wrappy"),
-		get("https://registry.npmjs.org.evil.example/wrappy/-/wrappy-1.0.2.tgz", A, EcosystemGeneric,
-			"pkg:generic/wrappy@1.0.2?download_url=https:%2F%2Fregistry.npmjs.org.evil.example%2Fwrappy%2F-%2Fwrappy-1.0.2.tgz"),
+		// A tarball on any other host is an npm package from that
+		// registry (never the public one): policy applies to it.
+		get("https://registry.npmjs.org.evil.example/wrappy/-/wrappy-1.0.2.tgz", A, EcosystemNPM,
+			"pkg:npm/wrappy@1.0.2?repository_url=https:%2F%2Fregistry.npmjs.org.evil.example"),
+		get("https://npm.corp.example/npm/@corp/evil-pkg/-/evil-pkg-1.0.0.tgz", A, EcosystemNPM,
+			"pkg:npm/%40corp/evil-pkg@1.0.0?repository_url=https:%2F%2Fnpm.corp.example%2Fnpm"),
+		get("https://npm.corp.example/evil-pkg/-/other-1.0.0.tgz", A, EcosystemGeneric,
+			"pkg:generic/other@1.0.0?download_url=https:%2F%2Fnpm.corp.example%2Fevil-pkg%2F-%2Fother-1.0.0.tgz"),
 		none("ftp://registry.npmjs.org/wrappy"),
 		none("registry.npmjs.org/wrappy"),
 	})

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -13,6 +14,9 @@ import (
 // signatures) and the index's other endpoints.
 type PyPI struct {
 	sites []pypiSite
+	// anywhere recognises distributions, by their file names and layout
+	// alone, on any host.
+	anywhere bool
 }
 
 type pypiSite struct {
@@ -54,6 +58,9 @@ func (c *PyPI) Classify(r Request) (Finding, bool) {
 }
 
 func (c *PyPI) classify(p *parsed) (Finding, bool) {
+	if c.anywhere {
+		return pypiAnywhere(p)
+	}
 	for i := range c.sites {
 		s := &c.sites[i]
 		rest, ok := s.match(p)
@@ -145,6 +152,36 @@ func pypiFile(p *parsed, s *site, rest []string) (Finding, bool) {
 		fileName = ""
 	}
 	return finding(p, EcosystemPyPI, kind, pypiRef(s, name, version, fileName)), true
+}
+
+// pypiAnywhere recognises, on any host, a wheel (its file name is
+// distinctive) anywhere and a source distribution under a /packages/
+// layout; the path up to "packages" (or the wheel's directory) is the
+// index's, its repository_url.
+func pypiAnywhere(p *parsed) (Finding, bool) {
+	n := len(p.segs)
+	if !p.readOnly() || p.dir || n == 0 {
+		return Finding{}, false
+	}
+	start := slices.Index(p.segs[:n-1], "packages")
+	if start < 0 {
+		if !strings.HasSuffix(p.segs[n-1], ".whl") {
+			return Finding{}, false
+		}
+		start = n - 1
+	}
+	rest := p.segs[start:]
+	if !strings.HasSuffix(p.segs[n-1], ".whl") && len(rest) != 5 {
+		// An sdist's name is only distinctive in PyPI's layout:
+		// /packages/{xx}/{yy}/{hash}/{file} or /packages/source/{c}/{project}/{file}.
+		return Finding{}, false
+	}
+	s := siteAt(p, start)
+	f, ok := pypiFile(p, &s, rest)
+	if !ok || f.Kind != KindArtifact {
+		return Finding{}, false
+	}
+	return f, true
 }
 
 func pypiRef(s *site, name, version, fileName string) pkgRef {

@@ -69,9 +69,14 @@ func TestPyPI(t *testing.T) {
 		get("https://files.pythonhosted.org/", API, py, ""),
 		get(files+"aa/bb/cc/bad-name-py3-none-any.whl", A, EcosystemGeneric,
 			"pkg:generic/bad-name-py3-none-any.whl?download_url=https:%2F%2Ffiles.pythonhosted.org%2Fpackages%2Faa%2Fbb%2Fcc%2Fbad-name-py3-none-any.whl"),
-		// A wheel on an unrelated host is a generic download.
-		get("https://example.com/dist/requests-2.32.3-py3-none-any.whl", A, EcosystemGeneric,
-			"pkg:generic/requests@2.32.3?download_url=https:%2F%2Fexample.com%2Fdist%2Frequests-2.32.3-py3-none-any.whl"),
+		// A wheel on any other host is a Python package from there; an
+		// sdist only in PyPI's /packages/ layout.
+		get("https://example.com/dist/requests-2.32.3-py3-none-any.whl", A, EcosystemPyPI,
+			"pkg:pypi/requests@2.32.3?file_name=requests-2.32.3-py3-none-any.whl&repository_url=https:%2F%2Fexample.com%2Fdist"),
+		get("https://pypi.corp.example/packages/ab/cd/0123abcd/requests-2.31.0.tar.gz", A, EcosystemPyPI,
+			"pkg:pypi/requests@2.31.0?file_name=requests-2.31.0.tar.gz&repository_url=https:%2F%2Fpypi.corp.example"),
+		get("https://example.com/dist/requests-2.31.0.tar.gz", A, EcosystemGeneric,
+			"pkg:generic/requests@2.31.0?download_url=https:%2F%2Fexample.com%2Fdist%2Frequests-2.31.0.tar.gz"),
 		// Look-alikes.
 		none("https://pypi.org.evil.example/simple/requests/"),
 		none("https://evilpypi.org/simple/requests/"),

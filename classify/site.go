@@ -136,7 +136,10 @@ func siteAt(p *parsed, n int) site {
 		hostPort += ":" + p.port
 	}
 	s := site{host: p.host, port: p.port, prefix: p.segs[:n]}
-	ru := url.URL{Scheme: scheme, Host: hostPort, Path: "/" + strings.Join(s.prefix, "/")}
+	ru := url.URL{Scheme: scheme, Host: hostPort}
+	if n > 0 {
+		ru.Path = "/" + strings.Join(s.prefix, "/")
+	}
 	s.repositoryURL = ru.String()
 	return s
 }

@@ -119,3 +119,28 @@ func TestCheckWarnAfterDeny(t *testing.T) {
 		t.Fatalf("Check on an allowed host = %+v", ds)
 	}
 }
+
+// TestGateUnnamedRegistry: a private registry no rules entry names does not
+// turn deny rules off: each ecosystem's artifact layout is recognised on
+// any host, and the purl rules match it.
+func TestGateUnnamedRegistry(t *testing.T) {
+	r := mustParse(t, `
+mode: enforce
+policy:
+  deny:
+    purls: ["pkg:npm/evil-*", "pkg:pypi/evil-*", "pkg:golang/github.com/evil/*", "pkg:cargo/evil-*"]
+`)
+	for _, tc := range []struct{ url, want string }{
+		{"https://npm.corp.example/evil-pkg/-/evil-pkg-1.0.0.tgz", `"pkg:npm/evil-*" matches pkg:npm/evil-pkg@1.0.0?repository_url=https:%2F%2Fnpm.corp.example`},
+		{"https://pypi.corp.example/simple-files/evil_wheel-1.0-py3-none-any.whl", `"pkg:pypi/evil-*" matches pkg:pypi/evil-wheel@1.0`},
+		{"https://pypi.corp.example/packages/ab/cd/0123abcd/evil-sdist-2.0.tar.gz", `"pkg:pypi/evil-*" matches pkg:pypi/evil-sdist@2.0`},
+		{"https://goproxy.corp.example/github.com/evil/mod/@v/v1.0.0.zip", `"pkg:golang/github.com/evil/*" matches pkg:golang/github.com/evil/mod@v1.0.0`},
+		{"https://cargo.corp.example/api/v1/crates/evil-crate/1.0.0/download", `"pkg:cargo/evil-*" matches pkg:cargo/evil-crate@1.0.0`},
+		{"https://npm.corp.example/good/-/good-1.0.0.tgz", ""},
+	} {
+		d := denial(t, r, tc.url)
+		if tc.want == "" && d != "" || tc.want != "" && !strings.Contains(d, tc.want) {
+			t.Errorf("denial of %s = %q, want %q", tc.url, d, tc.want)
+		}
+	}
+}

@@ -183,8 +183,10 @@ func TestRegistriesClassify(t *testing.T) {
 			t.Errorf("%s:\n got %s %s %s\nwant %s %s %s", tc.url, f.Kind, f.Ecosystem, f.PURL, tc.kind, tc.eco, tc.purl)
 		}
 	}
-	// Without the rules, the private npm tarball is only a generic download.
-	if f := classify.Default().Classify(classify.Request{URL: "https://npm.corp.example/api/npm/npm-remote/hello-lib/-/hello-lib-1.2.0.tgz"}); f.Ecosystem == "npm" {
+	// Without the rules, the private registry's tarballs are recognised by
+	// their layout alone (so that policy applies to them), its packuments
+	// are not.
+	if f := classify.Default().Classify(classify.Request{URL: "https://npm.corp.example/api/npm/npm-remote/@fixture%2fscoped"}); f.Ecosystem == "npm" {
 		t.Errorf("the default classifiers already know the private registry: %+v", f)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
 )
 
@@ -275,7 +277,7 @@ func TestE2EWarmCache(t *testing.T) {
 	if n := len(warm.log.Exchanges); n != 0 {
 		t.Fatalf("npm --prefer-offline with a warm cache made %d requests:\n%s", n, describeLog(warm.log))
 	}
-	if want := "no package was downloaded: npm may have served them from its npm cache " + cache; !strings.Contains(warm.stderr, want) ||
+	if want := "no package was downloaded: npm may have served them from the npm cache " + cache; !strings.Contains(warm.stderr, want) ||
 		!strings.Contains(warm.stderr, "--fresh-caches") {
 		t.Errorf("stderr does not say %q and suggest --fresh-caches:\n%s", want, warm.stderr)
 	}
@@ -292,5 +294,44 @@ func TestE2EWarmCache(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(e.dir, "node_modules", "hello-lib", "package.json")); err != nil {
 		t.Errorf("npm did not install from the fresh cache: %v", err)
+	}
+}
+
+// TestE2ENpmRefusesCA: npm told to trust another CA (--cafile) refuses
+// depaudit's certificate by closing the connection without a TLS alert;
+// the refusal is in the capture log and the summary, named.
+func TestE2ENpmRefusesCA(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	e := newE2E(t, fakeregistry.Options{})
+	e.npmProject()
+	other, err := capture.NewCA(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cafile := filepath.Join(e.home, "other-ca.pem")
+	if err := os.WriteFile(cafile, other.CertPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.reg.ResetServed()
+	res := e.runBuild(e.reg, nil, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "npm-cache"),
+		"--cafile", cafile, "--fetch-retries=0", "--no-audit", "--no-fund", "--loglevel=error", "hello-lib")
+	if res.code == 0 {
+		t.Fatalf("npm trusted depaudit's CA against --cafile:\n%s", res.stderr)
+	}
+	if res.log == nil {
+		t.Fatalf("no capture log:\n%s", res.stderr)
+	}
+	found := false
+	for _, x := range res.log.Exchanges {
+		if x.Method == "CONNECT" && x.Host == "registry.npmjs.org" && strings.Contains(x.Error, "after receiving depaudit's certificate") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no refusal recorded:\n%s", describeLog(res.log))
+	}
+	if !strings.Contains(res.stderr, "CONNECT to registry.npmjs.org failed") {
+		t.Errorf("the summary does not name the refusal:\n%s", res.stderr)
 	}
 }

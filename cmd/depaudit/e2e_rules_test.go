@@ -550,10 +550,11 @@ func TestClassifyRules(t *testing.T) {
 	if out != want {
 		t.Errorf("classify --rules printed\n%s\nwant\n%s", out, want)
 	}
-	// Without the rules the same URL is a generic download.
+	// Without the rules the registry's tarballs are known by their layout
+	// alone, its packuments not at all.
 	env, _, read = testEnv(t)
-	run(context.Background(), env, []string{"depaudit", "classify", "--json", tgz})
-	if out, _ := read(); !strings.Contains(out, `"ecosystem":"generic"`) {
+	run(context.Background(), env, []string{"depaudit", "classify", "--json", tgz, "https://npm.corp.example/api/npm/npm-remote/hello-lib"})
+	if out, _ := read(); !strings.Contains(out, want) || !strings.Contains(out, `"url":"https://npm.corp.example/api/npm/npm-remote/hello-lib","kind":"unclassified"`) {
 		t.Errorf("classify without rules: %s", out)
 	}
 	// A bad rules file: exit 2, file and line.

@@ -71,7 +71,7 @@ func warnWarmCache(env *appEnv, command string, r *audit.Report) {
 	if cache == "" {
 		return
 	}
-	fmt.Fprintf(env.stderr, "depaudit: warning: no package was downloaded: %s may have served them from its %s, "+
+	fmt.Fprintf(env.stderr, "depaudit: warning: no package was downloaded: %s may have served them from the %s, "+
 		"and what it served from there is not in the SBOM; --fresh-caches gives it an empty cache for the run\n",
 		filepath.Base(command), cache)
 }
