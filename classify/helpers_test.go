@@ -95,6 +95,7 @@ var purlTypes = map[string]string{
 	EcosystemDeb:       packageurl.TypeDebian,
 	EcosystemOCI:       packageurl.TypeOCI,
 	EcosystemRPM:       packageurl.TypeRPM,
+	EcosystemAPK:       packageurl.TypeApk,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -46,6 +46,7 @@ func Default() *Set {
 		DefaultDeb(),
 		DefaultOCI(),
 		DefaultRPM(),
+		DefaultAPK(),
 		DefaultToolchain(),
 		&NPM{anywhere: true},
 		&PyPI{anywhere: true},

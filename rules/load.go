@@ -474,7 +474,7 @@ func (d *registryDoc) UnmarshalYAML(n *yaml.Node) error {
 
 // registryEcosystems are the layouts a registries entry may name.
 var registryEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven, classify.EcosystemCargo,
-	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM,
+	classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM, classify.EcosystemAPK,
 	classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda}
 
 // ecosystemName is the layout of an extra registry.
@@ -686,6 +686,8 @@ func newClassifier(reg Registry) (classify.Classifier, error) {
 		return classify.NewOCI(reg.URL)
 	case classify.EcosystemRPM:
 		return classify.NewRPM(reg.URL)
+	case classify.EcosystemAPK:
+		return classify.NewAPK(reg.URL)
 	case classify.EcosystemGem:
 		return classify.NewGem(reg.URL)
 	case classify.EcosystemComposer:

@@ -47,7 +47,7 @@ func TestInvalidFiles(t *testing.T) {
 	}{
 		{"unknown-key.yaml", 4, 5, `unknown key "purl" in policy.deny (known keys: hosts, ecosystems, purls)`},
 		{"bad-mode.yaml", 2, 7, `mode must be audit or enforce, not "block"`},
-		{"bad-ecosystem.yaml", 5, 16, `registries[1].ecosystem must be one of npm, pypi, golang, maven, cargo, deb, oci, rpm, gem, composer, nuget, conda, not "cobol"`},
+		{"bad-ecosystem.yaml", 5, 16, `registries[1].ecosystem must be one of npm, pypi, golang, maven, cargo, deb, oci, rpm, apk, gem, composer, nuget, conda, not "cobol"`},
 		{"bad-purl.yaml", 5, 9, `policy.deny.purls[1]: purl pattern "npm/evil-*" must start with "pkg:"`},
 		{"bad-host.yaml", 4, 9, `policy.allow.hosts[0]: host pattern "https://npm.corp.example/" must be a host name`},
 		{"bad-action.yaml", 2, 17, `policy.unclassified must be allow, warn or deny, not "block"`},

@@ -134,6 +134,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyOCIManifest:   parseOCIManifest,
 	bodyRPMRepomd:     parseRPMRepomd,
 	bodyRPMPrimary:    parseRPMPrimary,
+	bodyAPKIndex:      parseAPKIndex,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when
@@ -165,6 +166,8 @@ func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyIns
 		return newBLAKE2b(rawURL, published)
 	case bodyMavenArtifact:
 		return newMD5(rawURL)
+	case bodyAPKFile:
+		return startStream(func(r io.Reader, emit func(capture.Digest)) error { return apkControlSHA1(r, rawURL, emit) })
 	}
 	return nil
 }

@@ -125,6 +125,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		p = ociPlan(p, f, u)
 	case classify.EcosystemRPM:
 		p = rpmPlan(p, f, u)
+	case classify.EcosystemAPK:
+		p = apkPlan(p, f, u)
 	case classify.EcosystemCargo:
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
@@ -209,6 +211,10 @@ func (p plan) describe(alg string) string {
 		return p.source
 	case bodyCargoIndex:
 		return p.source + " cksum"
+	case bodyAPKIndex:
+		return "APKINDEX control-segment checksum (C:)"
+	case bodyAPKFile:
+		return "apk control segment datahash"
 	case bodyDebRelease, bodyDebPackages, bodyOCIManifest, bodyRPMRepomd, bodyRPMPrimary:
 		return p.source + " " + strings.ToUpper(alg)
 	case bodyGemInfo:
