@@ -162,7 +162,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Signals:         signals,
 		Gate:            br.gate(),
 	}
-	cfg.Inspect, cfg.Hashes = verifyHooks(cl, 0)
+	cfg.Inspect, cfg.Hashes = verifyHooks(cl, ruleHashes(br.rules.Hashes()))
 	if c.Bool("debug") {
 		cfg.Warnf = func(format string, a ...any) {
 			fmt.Fprintf(termSafe{env.stderr}, "depaudit: proxy: "+format+"\n", a...)

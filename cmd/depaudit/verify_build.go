@@ -32,6 +32,21 @@ func verifyHooks(cl verify.Classifier, extra capture.Hashes) (capture.InspectFun
 	return verify.NewHooks(cl, verify.Options{}, extra)
 }
 
+// ruleHashes turns the rules file's "hashes" into the digests every body
+// gets beside SHA-256.
+func ruleHashes(names []string) capture.Hashes {
+	var hs capture.Hashes
+	for _, n := range names {
+		switch n {
+		case "sha512":
+			hs |= capture.HashSHA512
+		case "sha1":
+			hs |= capture.HashSHA1
+		}
+	}
+	return hs
+}
+
 // printVerification prints every mismatch of the report loudly, then the
 // verification counts.
 func printVerification(w io.Writer, r *audit.Report) {
