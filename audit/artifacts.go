@@ -96,6 +96,7 @@ func (a *Artifact) Hashes() []cdx.Hash {
 func artifacts(obs []observe.Observation, s *Summary) (arts []*Artifact, warnings []string) {
 	promoteSolePOMs(obs)
 	byKey := make(map[[2]string]*Artifact)
+	seenURL := uniques{}
 	for i := range obs {
 		o := &obs[i]
 		x := o.Exchange
@@ -133,9 +134,9 @@ func artifacts(obs []observe.Observation, s *Summary) (arts []*Artifact, warning
 			a.SHA1 = strings.ToLower(x.SHA1)
 		}
 		a.Encoding = cmp.Or(a.Encoding, x.ContentEncoding)
-		a.URLs = appendUnique(a.URLs, x.URL)
+		seenURL.add(&a.URLs, x.URL)
 		if o.RedirectedFrom != "" {
-			a.RedirectedFrom = appendUnique(a.RedirectedFrom, o.RedirectedFrom)
+			seenURL.add(&a.RedirectedFrom, o.RedirectedFrom)
 		}
 	}
 	slices.SortStableFunc(arts, func(a, b *Artifact) int {
@@ -231,10 +232,23 @@ func isHex(s string, n int) bool {
 	return true
 }
 
-// appendUnique appends s to list unless it is already there.
-func appendUnique(list []string, s string) []string {
-	if slices.Contains(list, s) {
-		return list
+// uniques remembers the values each of many lists holds, so that adding a
+// value to a list unless it is there already costs the same however long
+// the list: collecting a build's URLs and hosts stays linear.
+type uniques map[uniqueKey]struct{}
+
+// uniqueKey is one value of one list, the list known by its address.
+type uniqueKey struct {
+	list *[]string
+	v    string
+}
+
+// add appends s to *list unless it is already there.
+func (u uniques) add(list *[]string, s string) {
+	k := uniqueKey{list, s}
+	if _, ok := u[k]; ok {
+		return
 	}
-	return append(list, s)
+	u[k] = struct{}{}
+	*list = append(*list, s)
 }

@@ -108,6 +108,7 @@ func unclassifiedCalls(obs []observe.Observation) []UnclassifiedCall {
 // services gathers the unclassified observations by host, sorted by host.
 func services(obs []observe.Observation) []*Service {
 	byName := make(map[string]*Service)
+	seen := uniques{}
 	var out []*Service
 	for i := range obs {
 		o := &obs[i]
@@ -121,8 +122,8 @@ func services(obs []observe.Observation) []*Service {
 			byName[x.Host] = s
 			out = append(out, s)
 		}
-		s.Endpoints = appendUnique(s.Endpoints, x.URL)
-		s.Methods = appendUnique(s.Methods, x.Method)
+		seen.add(&s.Endpoints, x.URL)
+		seen.add(&s.Methods, x.Method)
 		if !slices.Contains(s.Statuses, x.Status) {
 			s.Statuses = append(s.Statuses, x.Status)
 		}

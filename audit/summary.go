@@ -54,6 +54,7 @@ type Summary struct {
 // summarize computes the request figures of s from the observations.
 func summarize(obs []observe.Observation, s *Summary) {
 	hosts := make(map[string]bool)
+	seen := uniques{}
 	for i := range obs {
 		o := &obs[i]
 		x := o.Exchange
@@ -63,21 +64,21 @@ func summarize(obs []observe.Observation, s *Summary) {
 			if strings.HasPrefix(x.Error, "TLS handshake") {
 				// (Other failed tunnels, such as a client that spoke
 				// another protocol, are in the warnings.)
-				s.FailedTunnels = appendUnique(s.FailedTunnels, x.Host)
+				seen.add(&s.FailedTunnels, x.Host)
 			}
 			continue
 		}
 		s.Requests++
 		if x.Transparent {
 			s.Transparent++
-			s.TransparentHosts = appendUnique(s.TransparentHosts, x.Host)
+			seen.add(&s.TransparentHosts, x.Host)
 		}
 		if failed(x) {
 			s.Failures++
 		}
 		if o.Unclassified() {
 			s.UnclassifiedCalls++
-			s.UnclassifiedHosts = appendUnique(s.UnclassifiedHosts, x.Host)
+			seen.add(&s.UnclassifiedHosts, x.Host)
 		}
 	}
 	s.Hosts = len(hosts)

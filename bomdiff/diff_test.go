@@ -402,3 +402,19 @@ func TestParseCategories(t *testing.T) {
 		}
 	}
 }
+
+// A build that no longer records a digest (SHA-512 of a Go module zip,
+// computed only where the ecosystem publishes it) changes no hash: only
+// digests of the same algorithm are compared.
+func TestDiffComparesDigestsOfOneAlgorithm(t *testing.T) {
+	purl := "pkg:golang/example.com/mod@v1.0.0"
+	sha512 := strings.Repeat("ab", 64)
+	d := DiffBOMs(testBOM([]dc{{purl: purl, sha256: shaA, sha512: sha512}}), testBOM([]dc{{purl: purl, sha256: shaA}}))
+	if !d.Equivalent() {
+		t.Errorf("a dropped SHA-512 made a difference: %q", diffLines(d))
+	}
+	d = DiffBOMs(testBOM([]dc{{purl: purl, sha256: shaA, sha512: sha512}}), testBOM([]dc{{purl: purl, sha256: shaB}}))
+	if len(d.HashChanged) != 1 {
+		t.Errorf("a changed SHA-256 beside a dropped SHA-512: hash_changed %+v", d.HashChanged)
+	}
+}

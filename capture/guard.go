@@ -24,6 +24,21 @@ func (p *Proxy) gate(x *Exchange) (denial string) {
 	return p.cfg.Gate(x)
 }
 
+// hashes returns the digests beyond SHA-256 that x's body gets; a choice
+// that fails gets them all.
+func (p *Proxy) hashes(x *Exchange) (hs Hashes) {
+	if p.cfg.Hashes == nil {
+		return AllHashes
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			hs = AllHashes
+			p.warnf("choosing the digests of %s failed: %v", x.URL, v)
+		}
+	}()
+	return p.cfg.Hashes(x)
+}
+
 // inspector returns the body inspector for x, nil when there is none or
 // when choosing it failed; an inspector's own failures end its inspection.
 func (p *Proxy) inspector(x *Exchange) (bi BodyInspector) {

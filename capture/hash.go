@@ -15,8 +15,38 @@ type Digests struct {
 	SHA256, SHA512, SHA1 string
 }
 
+// Hashes is a set of optional digests a body gets beside SHA-256, which
+// every body gets. The zero value is SHA-256 alone.
+type Hashes uint8
+
+const (
+	// HashSHA512 adds SHA-512.
+	HashSHA512 Hashes = 1 << iota
+	// HashSHA1 adds SHA-1.
+	HashSHA1
+	// AllHashes is SHA-256, SHA-512 and SHA-1.
+	AllHashes = HashSHA512 | HashSHA1
+)
+
+// HashesFunc decides, when a response starts, which digests beyond SHA-256
+// its body gets: those its publisher lists or the user's rules ask for. x
+// holds the request and response fields known at that point; it must not
+// be kept.
+type HashesFunc func(x *Exchange) Hashes
+
 // emptyDigests are the digests of an empty body (constants, computed once).
 var emptyDigests = NewMultiHasher().Sum()
+
+// only returns d without the digests outside hs.
+func (d Digests) only(hs Hashes) Digests {
+	if hs&HashSHA512 == 0 {
+		d.SHA512 = ""
+	}
+	if hs&HashSHA1 == 0 {
+		d.SHA1 = ""
+	}
+	return d
+}
 
 // inlineLimit is how many bytes are hashed on the reading goroutine before
 // hashing moves to background goroutines: small bodies (most metadata) are
@@ -31,20 +61,21 @@ const hashQueue = 8
 
 var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
 
-// MultiHasher computes SHA-256, SHA-512 and SHA-1 of a stream. Once more
-// than a small prefix has been written, the three digests are computed in
+// MultiHasher computes SHA-256 of a stream and, as asked, SHA-512 and
+// SHA-1. Once more than a small prefix has been written, the digests are computed in
 // parallel on background goroutines, each fed from one shared copy of the
 // data, so a large body costs one copy and runs at the speed of the slowest
-// hash rather than the sum of the three. Memory stays bounded: writers block
+// hash rather than the sum of them. Memory stays bounded: writers block
 // when the hashers fall behind by more than a few chunks.
 //
 // Write must not be called concurrently; Sum must be called once, after the
 // last Write, and releases the background goroutines.
 type MultiHasher struct {
-	hs      [3]hash.Hash
+	hs      []hash.Hash
+	kinds   Hashes
 	written int64
 	async   bool
-	queues  [3]chan *chunk
+	queues  []chan *chunk
 	done    sync.WaitGroup
 	cur     *chunk
 }
@@ -61,9 +92,22 @@ func (c *chunk) release() {
 	}
 }
 
-// NewMultiHasher returns a hasher ready for writes.
-func NewMultiHasher() *MultiHasher {
-	return &MultiHasher{hs: [3]hash.Hash{sha256.New(), sha512.New(), sha1.New()}}
+// NewMultiHasher returns a hasher of SHA-256, SHA-512 and SHA-1 ready for
+// writes.
+func NewMultiHasher() *MultiHasher { return NewHasher(AllHashes) }
+
+// NewHasher returns a hasher ready for writes of SHA-256 and the digests
+// in hs.
+func NewHasher(hs Hashes) *MultiHasher {
+	m := &MultiHasher{kinds: hs, hs: make([]hash.Hash, 1, 3)}
+	m.hs[0] = sha256.New()
+	if hs&HashSHA512 != 0 {
+		m.hs = append(m.hs, sha512.New())
+	}
+	if hs&HashSHA1 != 0 {
+		m.hs = append(m.hs, sha1.New())
+	}
+	return m
 }
 
 // Write hashes p. It never fails.
@@ -98,6 +142,7 @@ func (m *MultiHasher) Write(p []byte) (int, error) {
 
 func (m *MultiHasher) start() {
 	m.async = true
+	m.queues = make([]chan *chunk, len(m.hs))
 	for i := range m.hs {
 		q := make(chan *chunk, hashQueue)
 		m.queues[i] = q
@@ -112,8 +157,8 @@ func (m *MultiHasher) start() {
 	}
 }
 
-// flush hands the current chunk to the three hashers and returns its buffer
-// to the pool once all three are done with it.
+// flush hands the current chunk to the hashers and returns its buffer
+// to the pool once all of them are done with it.
 func (m *MultiHasher) flush() {
 	c := m.cur
 	m.cur = nil
@@ -142,11 +187,16 @@ func (m *MultiHasher) Sum() Digests {
 		m.done.Wait()
 		m.async = false
 	}
-	return Digests{
-		SHA256: hex.EncodeToString(m.hs[0].Sum(nil)),
-		SHA512: hex.EncodeToString(m.hs[1].Sum(nil)),
-		SHA1:   hex.EncodeToString(m.hs[2].Sum(nil)),
+	d := Digests{SHA256: hex.EncodeToString(m.hs[0].Sum(nil))}
+	i := 1
+	if m.kinds&HashSHA512 != 0 {
+		d.SHA512 = hex.EncodeToString(m.hs[i].Sum(nil))
+		i++
 	}
+	if m.kinds&HashSHA1 != 0 {
+		d.SHA1 = hex.EncodeToString(m.hs[i].Sum(nil))
+	}
+	return d
 }
 
 // Abort releases the background goroutines without computing digests.

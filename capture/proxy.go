@@ -53,6 +53,9 @@ type ProxyConfig struct {
 	IdleTimeout, HeaderTimeout, StallTimeout time.Duration
 	// Inspect, when set, may inspect each response body as it streams.
 	Inspect InspectFunc
+	// Hashes, when set, decides which digests beyond SHA-256 each body
+	// gets; nil gives every body SHA-256, SHA-512 and SHA-1.
+	Hashes HashesFunc
 	// Gate, when set, is asked before each request goes upstream; a
 	// non-empty denial stops it with 403 Forbidden and that text as the
 	// body, so the client fails at the right place with a readable reason.
@@ -555,7 +558,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		p.finish(x, start)
 		return resp, nil
 	}
-	rb := &recordingBody{rc: resp.Body, h: NewMultiHasher(), x: x, p: p, start: start, release: release, cancel: rcancel, client: req.Context()}
+	rb := &recordingBody{rc: resp.Body, h: NewHasher(p.hashes(x)), x: x, p: p, start: start, release: release, cancel: rcancel, client: req.Context()}
 	if bi := p.inspector(x); bi != nil {
 		rb.inspect = bi
 	}
@@ -620,7 +623,8 @@ func (p *Proxy) record(x *Exchange, start time.Time) {
 func (p *Proxy) finish(x *Exchange, start time.Time) {
 	if x.Complete && x.Bytes == 0 && x.SHA256 == "" && x.Status >= 200 && x.Status != http.StatusNoContent &&
 		x.Status != http.StatusNotModified && x.Method != http.MethodHead && x.Status != http.StatusSwitchingProtocols {
-		x.SHA256, x.SHA512, x.SHA1 = emptyDigests.SHA256, emptyDigests.SHA512, emptyDigests.SHA1
+		d := emptyDigests.only(p.hashes(x))
+		x.SHA256, x.SHA512, x.SHA1 = d.SHA256, d.SHA512, d.SHA1
 	}
 	p.record(x, start)
 	p.pending.done()

@@ -56,6 +56,8 @@ type RunConfig struct {
 	UpstreamDial    func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Inspect, when set, may inspect each response body (see InspectFunc).
 	Inspect InspectFunc
+	// Hashes, when set, chooses each body's digests (see ProxyConfig.Hashes).
+	Hashes HashesFunc
 	// Gate, when set, may deny requests (see ProxyConfig.Gate).
 	Gate func(x *Exchange) (denial string)
 	// Warnf receives diagnostics; nil discards them.
@@ -186,6 +188,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		UpstreamRootCAs: cfg.UpstreamRootCAs,
 		UpstreamDial:    cfg.UpstreamDial,
 		Inspect:         cfg.Inspect,
+		Hashes:          cfg.Hashes,
 		Gate:            cfg.Gate,
 		Warnf:           cfg.Warnf,
 	})

@@ -388,6 +388,30 @@ type fileDoc struct {
 	Policy      *policyDoc      `yaml:"policy"`
 	Sealed      *sealedFlag     `yaml:"sealed"`
 	SealedAllow sealedAllowList `yaml:"sealed_allow"`
+	Hashes      hashList        `yaml:"hashes"`
+}
+
+// hashEntry is one digest every body of a build gets: sha256 (always
+// computed), sha512 or sha1.
+type hashEntry struct{ scalar }
+
+func (e *hashEntry) UnmarshalYAML(n *yaml.Node) error {
+	if err := e.scalar.UnmarshalYAML(n); err != nil {
+		return err
+	}
+	if !slices.Contains(hashNames, e.value) {
+		return problem(e.node, " must be one of %s, not %q", strings.Join(hashNames, ", "), e.value)
+	}
+	return nil
+}
+
+// hashNames are the digests "hashes" may name.
+var hashNames = []string{"sha256", "sha512", "sha1"}
+
+type hashList struct{ list[hashEntry] }
+
+func (l *hashList) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList(n, &l.list, "[sha256, sha512]")
 }
 
 // sealedFlag is "sealed": true or false.
@@ -610,6 +634,9 @@ func (f *fileDoc) build(r *Rules, root *yaml.Node) error {
 	}
 	for _, e := range f.SealedAllow.items {
 		r.sealedAllow = append(r.sealedAllow, e.value)
+	}
+	for _, e := range f.Hashes.items {
+		r.hashes = append(r.hashes, e.value)
 	}
 	seen := map[string]int{}
 	for _, d := range f.Registries.items {

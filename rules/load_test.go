@@ -209,3 +209,24 @@ func TestLoadSealed(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadHashes(t *testing.T) {
+	r, err := Parse("r.yaml", []byte("hashes: [sha256, sha512]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Hashes(); len(got) != 2 || got[1] != "sha512" {
+		t.Errorf("hashes %q", got)
+	}
+	if r, err := Parse("r.yaml", []byte("mode: audit\n")); err != nil || r.Hashes() != nil {
+		t.Errorf("no hashes: %q, %v", r.Hashes(), err)
+	}
+	for _, tc := range []struct{ text, msg string }{
+		{"hashes: [md5]\n", `hashes[0] must be one of sha256, sha512, sha1, not "md5"`},
+		{"hashes: sha512\n", `hashes must be a list`},
+	} {
+		if _, err := Parse("r.yaml", []byte(tc.text)); err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("Parse(%q) = %v, want %q", tc.text, err, tc.msg)
+		}
+	}
+}

@@ -57,6 +57,8 @@ type Rules struct {
 	// sealed and sealedAllow are "sealed" and "sealed_allow".
 	sealed      bool
 	sealedAllow []string
+	// hashes is "hashes": digests every body gets.
+	hashes []string
 }
 
 // policy is the policy section.
@@ -109,6 +111,16 @@ func (r *Rules) Sealed() bool { return r.sealed }
 // SealedAllow returns the destinations a sealed build may reach directly
 // ("ssh://github.com:22"), as written.
 func (r *Rules) SealedAllow() []string { return append([]string(nil), r.sealedAllow...) }
+
+// Hashes returns the digests the file asks of every body ("hashes":
+// sha256, sha512, sha1), beside those each body's ecosystem publishes; nil
+// for a nil Rules.
+func (r *Rules) Hashes() []string {
+	if r == nil {
+		return nil
+	}
+	return append([]string(nil), r.hashes...)
+}
 
 // Bypass returns policy.bypass: what to do about a sealed build's
 // connections that came around the proxy or were blocked.

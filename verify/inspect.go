@@ -32,11 +32,61 @@ const defaultMaxZip = 512 << 20
 // and artifacts as they stream through the proxy (see the package
 // documentation). c classifies each response, as the SBOM will.
 func NewInspectFunc(c Classifier, opts Options) capture.InspectFunc {
+	return newInspectFunc(c, opts, &redirectMemo{})
+}
+
+// NewHooks returns the capture hooks of one run that share what they learn
+// of it: the inspector of NewInspectFunc, and the choice of each body's
+// digests (see HashesFor), with extra added to every body's.
+func NewHooks(c Classifier, opts Options, extra capture.Hashes) (capture.InspectFunc, capture.HashesFunc) {
+	redirects := &redirectMemo{}
+	hashes := func(x *capture.Exchange) capture.Hashes {
+		hs := extra
+		if x.Method != "" && x.Method != http.MethodGet {
+			return hs
+		}
+		f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
+		if f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric {
+			if origin := redirects.origin(x.URL); origin != "" {
+				// A CDN URL a registry redirected to: the body is what
+				// the redirecting URL names.
+				if of := c.Classify(classify.Request{Method: x.Method, URL: origin, Status: x.Status, ContentType: x.ContentType}); of.Kind != classify.KindUnclassified {
+					f = of
+				}
+			}
+		}
+		return hs | HashesFor(f)
+	}
+	return newInspectFunc(c, opts, redirects), hashes
+}
+
+// HashesFor returns the digests beyond SHA-256 that a body classified as f
+// needs for its verification: SHA-512 and SHA-1 where its ecosystem's
+// publishers list them (npm's integrity and shasum, Maven's sidecars,
+// NuGet's SHA-512, Composer's shasum, RPM repodata, PyPI link fragments,
+// checksum files of releases, toolchains and generic downloads), none for
+// an ecosystem whose publishers list SHA-256 alone, nor for an
+// unclassified body. Metadata gets its ecosystem's digests too: a Maven
+// POM is a component, RPM repodata lists its own files' digests.
+func HashesFor(f classify.Finding) capture.Hashes {
+	if f.Kind == classify.KindUnclassified || f.Kind == "" {
+		return 0
+	}
+	switch f.Ecosystem {
+	case classify.EcosystemGo, classify.EcosystemCargo, classify.EcosystemOCI,
+		classify.EcosystemConda, classify.EcosystemGem, classify.EcosystemDeb:
+		return 0
+	case classify.EcosystemNuGet:
+		return capture.HashSHA512
+	}
+	return capture.AllHashes
+}
+
+func newInspectFunc(c Classifier, opts Options, redirects *redirectMemo) capture.InspectFunc {
 	if opts.MaxZip <= 0 {
 		opts.MaxZip = defaultMaxZip
 	}
 	pending := &pendingDigests{}
-	redirects := &redirectMemo{}
 	return func(x *capture.Exchange) capture.BodyInspector {
 		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
 			redirects.add(x.URL, x.Location)

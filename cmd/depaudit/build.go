@@ -161,8 +161,8 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		FreshCaches:     c.Bool("fresh-caches"),
 		Signals:         signals,
 		Gate:            br.gate(),
-		Inspect:         verifyInspect(cl),
 	}
+	cfg.Inspect, cfg.Hashes = verifyHooks(cl, ruleHashes(br.rules.Hashes()))
 	if c.Bool("debug") {
 		cfg.Warnf = func(format string, a ...any) {
 			fmt.Fprintf(termSafe{env.stderr}, "depaudit: proxy: "+format+"\n", a...)

@@ -24,11 +24,27 @@ func verifyFlags() []cli.Flag {
 	}
 }
 
-// verifyInspect returns the capture hook of a build: it reads the digests
-// registries publish, and computes the extra digests of artifacts, as the
-// bodies stream through the proxy.
-func verifyInspect(cl verify.Classifier) capture.InspectFunc {
-	return verify.NewInspectFunc(cl, verify.Options{})
+// verifyHooks returns the capture hooks of a build: the inspector reads the
+// digests registries publish, and computes the extra digests of artifacts,
+// as the bodies stream through the proxy; the other chooses the digests of
+// each body: SHA-256, and those its ecosystem publishes or extra adds.
+func verifyHooks(cl verify.Classifier, extra capture.Hashes) (capture.InspectFunc, capture.HashesFunc) {
+	return verify.NewHooks(cl, verify.Options{}, extra)
+}
+
+// ruleHashes turns the rules file's "hashes" into the digests every body
+// gets beside SHA-256.
+func ruleHashes(names []string) capture.Hashes {
+	var hs capture.Hashes
+	for _, n := range names {
+		switch n {
+		case "sha512":
+			hs |= capture.HashSHA512
+		case "sha1":
+			hs |= capture.HashSHA1
+		}
+	}
+	return hs
 }
 
 // printVerification prints every mismatch of the report loudly, then the

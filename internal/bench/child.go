@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/verify"
 )
 
 // childMode is the first argument that makes the bench binary run the
@@ -60,9 +62,20 @@ func runProxyChild(args []string) error {
 	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
 		return fmt.Errorf("write proxy CA: %w", err)
 	}
+	// The inspector of a build. Bodies get SHA-256 alone, as a Go module
+	// zip or a crate does; a "hashes=all" query asks for all three, as an
+	// npm tarball gets, to measure what they cost in the same run.
+	inspect, _ := verify.NewHooks(classify.Default(), verify.Options{}, 0)
 	p, err := capture.NewProxy(capture.ProxyConfig{
-		CA:              ca,
-		Record:          func(x *capture.Exchange) { lw.WriteExchange(x) },
+		CA:      ca,
+		Record:  func(x *capture.Exchange) { lw.WriteExchange(x) },
+		Inspect: inspect,
+		Hashes: func(x *capture.Exchange) capture.Hashes {
+			if strings.Contains(x.URL, "hashes=all") {
+				return capture.AllHashes
+			}
+			return 0
+		},
 		UpstreamRootCAs: roots,
 		UpstreamDial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			var d net.Dialer

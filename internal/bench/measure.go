@@ -64,8 +64,9 @@ func get(c *http.Client, u string, buf []byte) (int64, error) {
 	return n, nil
 }
 
-// throughput fetches a body of size bytes once and returns bytes/second.
-func throughput(s side, size int64) (float64, error) {
+// throughput fetches a body of size bytes once and returns bytes/second;
+// query is added to the URL.
+func throughput(s side, size int64, query string) (float64, error) {
 	tr := s.transport()
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr}
@@ -75,7 +76,7 @@ func throughput(s side, size int64) (float64, error) {
 		return 0, err
 	}
 	start := time.Now()
-	n, err := get(c, fmt.Sprintf("https://origin.bench.test/big?size=%d", size), buf)
+	n, err := get(c, fmt.Sprintf("https://origin.bench.test/big?size=%d%s", size, query), buf)
 	d := time.Since(start)
 	if err != nil {
 		return 0, err

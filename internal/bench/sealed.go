@@ -61,7 +61,7 @@ func runSealedClient(args []string) error {
 	var f sealedFigures
 	switch *phase {
 	case "throughput":
-		f.BPS, err = throughput(s, *size)
+		f.BPS, err = throughput(s, *size, "")
 	case "latency":
 		var ls [][]time.Duration
 		if ls, err = latencies([]side{s}, *n); err == nil {
