@@ -80,21 +80,22 @@ func runRows(t *testing.T, rows []row) {
 
 // purlTypes maps each ecosystem to the purl type it emits.
 var purlTypes = map[string]string{
-	EcosystemNPM:       packageurl.TypeNPM,
-	EcosystemPyPI:      packageurl.TypePyPi,
-	EcosystemGo:        packageurl.TypeGolang,
-	EcosystemMaven:     packageurl.TypeMaven,
-	EcosystemCargo:     packageurl.TypeCargo,
-	EcosystemGitHub:    packageurl.TypeGithub,
-	EcosystemGeneric:   packageurl.TypeGeneric,
-	EcosystemGem:       packageurl.TypeGem,
-	EcosystemComposer:  packageurl.TypeComposer,
-	EcosystemNuGet:     packageurl.TypeNuget,
-	EcosystemConda:     packageurl.TypeConda,
-	EcosystemToolchain: packageurl.TypeGeneric,
-	EcosystemDeb:       packageurl.TypeDebian,
-	EcosystemOCI:       packageurl.TypeOCI,
-	EcosystemRPM:       packageurl.TypeRPM,
+	EcosystemNPM:         packageurl.TypeNPM,
+	EcosystemPyPI:        packageurl.TypePyPi,
+	EcosystemGo:          packageurl.TypeGolang,
+	EcosystemMaven:       packageurl.TypeMaven,
+	EcosystemCargo:       packageurl.TypeCargo,
+	EcosystemGitHub:      packageurl.TypeGithub,
+	EcosystemGeneric:     packageurl.TypeGeneric,
+	EcosystemGem:         packageurl.TypeGem,
+	EcosystemComposer:    packageurl.TypeComposer,
+	EcosystemNuGet:       packageurl.TypeNuget,
+	EcosystemConda:       packageurl.TypeConda,
+	EcosystemToolchain:   packageurl.TypeGeneric,
+	EcosystemDeb:         packageurl.TypeDebian,
+	EcosystemOCI:         packageurl.TypeOCI,
+	EcosystemRPM:         packageurl.TypeRPM,
+	EcosystemHuggingFace: packageurl.TypeHuggingface,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -26,11 +26,12 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, GitHub, Maven,
-// the OS package archives, toolchains; then the artifact layouts of npm,
-// PyPI, Go and Cargo on any host (a private registry no rules file names:
-// its packages still get their ecosystem's purl, with the host as
-// repository_url, so that policy applies to them); then generic downloads.
+// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
+// GitHub, Maven, the OS package archives, toolchains; then the artifact
+// layouts of npm, PyPI, Go and Cargo on any host (a private registry no
+// rules file names: its packages still get their ecosystem's purl, with the
+// host as repository_url, so that policy applies to them); then generic
+// downloads.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
@@ -41,6 +42,7 @@ func Default() *Set {
 		DefaultComposer(),
 		DefaultNuGet(),
 		DefaultConda(),
+		DefaultHuggingFace(),
 		DefaultGitHub(),
 		DefaultMaven(),
 		DefaultDeb(),

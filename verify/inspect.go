@@ -40,6 +40,16 @@ func NewInspectFunc(c Classifier, opts Options) capture.InspectFunc {
 	return func(x *capture.Exchange) capture.BodyInspector {
 		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
 			redirects.add(x.URL, x.Location)
+		}
+		if (x.Status == http.StatusOK || (x.Status >= 300 && x.Status < 400)) && len(x.Headers) > 0 &&
+			(x.Method == "" || x.Method == http.MethodGet || x.Method == http.MethodHead) {
+			// Files whose digest is in the response headers.
+			f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, Location: x.Location})
+			if p := planFor(f, x.URL, x.ContentType); p.kind == bodyHuggingFace {
+				return &huggingFaceInspector{x: capture.Exchange{URL: x.URL, Status: x.Status, Headers: x.Headers}, p: p}
+			}
+		}
+		if x.Status >= 300 && x.Status < 400 {
 			return nil
 		}
 		if x.Status != http.StatusOK || (x.Method != "" && x.Method != http.MethodGet) {

@@ -33,6 +33,8 @@ const (
 	bodyChecksums
 	bodyRustManifest
 	bodyAdoptium
+	// A Hugging Face file, whose response headers carry its digest.
+	bodyHuggingFace
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -164,6 +166,10 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case f.Kind == classify.KindMetadata && u.Hostname() == "api.adoptium.net":
 			p.kind, p.source = bodyAdoptium, "Adoptium API checksum"
 		}
+	case classify.EcosystemHuggingFace:
+		if f.Kind == classify.KindArtifact {
+			p.kind, p.source = bodyHuggingFace, "Hugging Face X-Linked-Etag"
+		}
 	case classify.EcosystemGem:
 		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
 			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
@@ -219,7 +225,7 @@ func (p plan) describe(alg string) string {
 		return p.source + " packageHash"
 	case bodyCondaRepodata, bodyCondaPackage, bodyChecksums, bodyRustManifest:
 		return p.source + " " + alg
-	case bodyAdoptium:
+	case bodyAdoptium, bodyHuggingFace:
 		return p.source
 	}
 	return p.f.Ecosystem + " " + alg
