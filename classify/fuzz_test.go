@@ -56,6 +56,10 @@ func FuzzNuGet(f *testing.F)       { fuzzClassifier(f, DefaultNuGet()) }
 func FuzzConda(f *testing.F)       { fuzzClassifier(f, DefaultConda()) }
 func FuzzToolchain(f *testing.F)   { fuzzClassifier(f, DefaultToolchain()) }
 func FuzzHuggingFace(f *testing.F) { fuzzClassifier(f, DefaultHuggingFace()) }
+func FuzzPub(f *testing.F)         { fuzzClassifier(f, DefaultPub()) }
+func FuzzHex(f *testing.F)         { fuzzClassifier(f, DefaultHex()) }
+func FuzzCRAN(f *testing.F)        { fuzzClassifier(f, DefaultCRAN()) }
+func FuzzCocoaPods(f *testing.F)   { fuzzClassifier(f, DefaultCocoaPods()) }
 
 // FuzzSet checks that the default Set never fails and keeps the URL.
 func FuzzSet(f *testing.F) {

@@ -96,6 +96,10 @@ var purlTypes = map[string]string{
 	EcosystemOCI:         packageurl.TypeOCI,
 	EcosystemRPM:         packageurl.TypeRPM,
 	EcosystemHuggingFace: packageurl.TypeHuggingface,
+	EcosystemPub:         packageurl.TypePub,
+	EcosystemHex:         packageurl.TypeHex,
+	EcosystemCRAN:        packageurl.TypeCran,
+	EcosystemCocoaPods:   packageurl.TypeCocoapods,
 }
 
 // checkPURL parses f.PURL back and checks it against the finding's fields:

@@ -144,6 +144,10 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyOCIManifest:   parseOCIManifest,
 	bodyRPMRepomd:     parseRPMRepomd,
 	bodyRPMPrimary:    parseRPMPrimary,
+	bodyPub:           parsePub,
+	bodyHexPackage:    parseHexPackage,
+	bodyCRANPackages:  parseCRANPackages,
+	bodyPodspec:       parsePodspec,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when
@@ -173,7 +177,7 @@ func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyIns
 	case bodyPyPIFile:
 		published, _ := pythonhostedBLAKE2b(p.base)
 		return newBLAKE2b(rawURL, published)
-	case bodyMavenArtifact:
+	case bodyMavenArtifact, bodyCRANPackage:
 		return newMD5(rawURL)
 	}
 	return nil
