@@ -7,15 +7,15 @@ import (
 
 // DigestHeaders are the response headers an Exchange keeps: those in
 // which servers state a digest of, or a version identifier for, what they
-// serve (ETag, the Hugging Face hub's X-Linked-Etag and X-Repo-Commit, an
-// OCI registry's Docker-Content-Digest, RFC 9530's Repr-Digest, object
-// stores' checksums). None of them carries a credential.
+// serve (ETag, the Hugging Face hub's X-Linked-Etag and X-Repo-Commit,
+// RFC 9530's Repr-Digest, object stores' checksums; an OCI registry's
+// Docker-Content-Digest has a field of its own, ContentDigest). None of
+// them carries a credential.
 var DigestHeaders = []string{
 	"Etag",
 	"X-Linked-Etag",
 	"X-Linked-Size",
 	"X-Repo-Commit",
-	"Docker-Content-Digest",
 	"Digest",
 	"Repr-Digest",
 	"Content-Digest",

@@ -12,10 +12,11 @@ func TestDigestHeaders(t *testing.T) {
 	h.Set("X-Repo-Commit", "0123")
 	h.Set("Set-Cookie", "session=secret")
 	h.Set("Authorization", "Bearer secret")
-	h.Set("Docker-Content-Digest", "sha256:00")
+	h.Set("Docker-Content-Digest", "sha256:00") // kept in Exchange.ContentDigest
+	h.Set("Repr-Digest", "sha-256=:AA=:")
 	h.Set("Etag", strings.Repeat("x", maxHeaderValue+1))
 	got := digestHeaders(h)
-	want := map[string]string{"X-Linked-Etag": `"abc"`, "X-Repo-Commit": "0123", "Docker-Content-Digest": "sha256:00"}
+	want := map[string]string{"X-Linked-Etag": `"abc"`, "X-Repo-Commit": "0123", "Repr-Digest": "sha-256=:AA=:"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
