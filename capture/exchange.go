@@ -75,6 +75,10 @@ type Exchange struct {
 	// carry the run's proxy credential. Readers compare it, never Error.
 	// ReadLog sets it for logs written before the field existed.
 	Outcome Outcome `json:"outcome,omitempty"`
+	// Headers are the response headers that identify or vouch for the
+	// content (see DigestHeaders), by canonical name; no other header is
+	// kept.
+	Headers map[string]string `json:"headers,omitempty"`
 	// Digests are the digests an inspector found in or computed over the
 	// body (see InspectFunc).
 	Digests []Digest `json:"digests,omitempty"`

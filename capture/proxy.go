@@ -529,6 +529,7 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 	x.Status = resp.StatusCode
 	x.ContentType = resp.Header.Get("Content-Type")
 	x.ContentEncoding = resp.Header.Get("Content-Encoding")
+	x.Headers = digestHeaders(resp.Header)
 	x.ContentLength = resp.ContentLength
 	x.ContentDigest = resp.Header.Get("Docker-Content-Digest")
 	if loc := resp.Header.Get("Location"); loc != "" {

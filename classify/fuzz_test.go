@@ -43,18 +43,23 @@ func fuzzClassifier(f *testing.F, c Classifier) {
 	})
 }
 
-func FuzzNPM(f *testing.F)       { fuzzClassifier(f, DefaultNPM()) }
-func FuzzPyPI(f *testing.F)      { fuzzClassifier(f, DefaultPyPI()) }
-func FuzzGo(f *testing.F)        { fuzzClassifier(f, DefaultGo()) }
-func FuzzMaven(f *testing.F)     { fuzzClassifier(f, DefaultMaven()) }
-func FuzzCargo(f *testing.F)     { fuzzClassifier(f, DefaultCargo()) }
-func FuzzGitHub(f *testing.F)    { fuzzClassifier(f, DefaultGitHub()) }
-func FuzzGeneric(f *testing.F)   { fuzzClassifier(f, Generic()) }
-func FuzzGem(f *testing.F)       { fuzzClassifier(f, DefaultGem()) }
-func FuzzComposer(f *testing.F)  { fuzzClassifier(f, DefaultComposer()) }
-func FuzzNuGet(f *testing.F)     { fuzzClassifier(f, DefaultNuGet()) }
-func FuzzConda(f *testing.F)     { fuzzClassifier(f, DefaultConda()) }
-func FuzzToolchain(f *testing.F) { fuzzClassifier(f, DefaultToolchain()) }
+func FuzzNPM(f *testing.F)         { fuzzClassifier(f, DefaultNPM()) }
+func FuzzPyPI(f *testing.F)        { fuzzClassifier(f, DefaultPyPI()) }
+func FuzzGo(f *testing.F)          { fuzzClassifier(f, DefaultGo()) }
+func FuzzMaven(f *testing.F)       { fuzzClassifier(f, DefaultMaven()) }
+func FuzzCargo(f *testing.F)       { fuzzClassifier(f, DefaultCargo()) }
+func FuzzGitHub(f *testing.F)      { fuzzClassifier(f, DefaultGitHub()) }
+func FuzzGeneric(f *testing.F)     { fuzzClassifier(f, Generic()) }
+func FuzzGem(f *testing.F)         { fuzzClassifier(f, DefaultGem()) }
+func FuzzComposer(f *testing.F)    { fuzzClassifier(f, DefaultComposer()) }
+func FuzzNuGet(f *testing.F)       { fuzzClassifier(f, DefaultNuGet()) }
+func FuzzConda(f *testing.F)       { fuzzClassifier(f, DefaultConda()) }
+func FuzzToolchain(f *testing.F)   { fuzzClassifier(f, DefaultToolchain()) }
+func FuzzHuggingFace(f *testing.F) { fuzzClassifier(f, DefaultHuggingFace()) }
+func FuzzPub(f *testing.F)         { fuzzClassifier(f, DefaultPub()) }
+func FuzzHex(f *testing.F)         { fuzzClassifier(f, DefaultHex()) }
+func FuzzCRAN(f *testing.F)        { fuzzClassifier(f, DefaultCRAN()) }
+func FuzzCocoaPods(f *testing.F)   { fuzzClassifier(f, DefaultCocoaPods()) }
 
 // FuzzSet checks that the default Set never fails and keeps the URL.
 func FuzzSet(f *testing.F) {

@@ -31,6 +31,8 @@ type pkgRef struct {
 	typ, namespace, name, version string
 	// quals are key/value pairs; empty values are left out.
 	quals []string
+	// subpath is a path inside the package (a file of a model repository).
+	subpath string
 }
 
 // canonical returns the purl with the type-specific rules depaudit applies:
@@ -52,7 +54,7 @@ func (r pkgRef) canonical() packageurl.PackageURL {
 			qs = append(qs, packageurl.Qualifier{Key: r.quals[i], Value: r.quals[i+1]})
 		}
 	}
-	return packageurl.PackageURL{Type: r.typ, Namespace: ns, Name: name, Version: r.version, Qualifiers: qs}
+	return packageurl.PackageURL{Type: r.typ, Namespace: ns, Name: name, Version: r.version, Qualifiers: qs, Subpath: r.subpath}
 }
 
 // String prints the canonical purl (qualifiers sorted by key).

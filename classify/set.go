@@ -26,11 +26,13 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, GitHub, Maven,
-// the OS package archives, toolchains; then the artifact layouts of npm,
-// PyPI, Go and Cargo on any host (a private registry no rules file names:
-// its packages still get their ecosystem's purl, with the host as
-// repository_url, so that policy applies to them); then generic downloads.
+// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
+// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
+// pub.dev, Hex, CRAN, CocoaPods, GitHub, Maven, the OS package archives,
+// toolchains; then the artifact layouts of npm, PyPI, Go and Cargo on any
+// host (a private registry no rules file names: its packages still get
+// their ecosystem's purl, with the host as repository_url, so that policy
+// applies to them); then generic downloads.
 func Default() *Set {
 	return NewSet(
 		DefaultNPM(),
@@ -41,6 +43,11 @@ func Default() *Set {
 		DefaultComposer(),
 		DefaultNuGet(),
 		DefaultConda(),
+		DefaultHuggingFace(),
+		DefaultPub(),
+		DefaultHex(),
+		DefaultCRAN(),
+		DefaultCocoaPods(),
 		DefaultGitHub(),
 		DefaultMaven(),
 		DefaultDeb(),

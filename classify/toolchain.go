@@ -227,3 +227,29 @@ func ChecksumFile(file string) bool {
 	}
 	return false
 }
+
+// GoStdlib returns the identity vulnerability scanners look the Go
+// standard library up by, pkg:golang/stdlib@VERSION (as syft and grype
+// name it), for the purl of a Go toolchain module downloaded from a
+// module proxy (pkg:golang/golang.org/toolchain@v0.0.1-go1.25.0.linux-amd64);
+// ok is false for any other purl.
+func GoStdlib(purl string) (string, bool) {
+	p, err := ParsePURL(purl)
+	if err != nil || p.Type != packageurl.TypeGolang || p.Namespace != "golang.org" || p.Name != "toolchain" {
+		return "", false
+	}
+	_, rest, ok := strings.Cut(p.Version, "-go")
+	if !ok {
+		return "", false
+	}
+	// go1.25.0.linux-amd64: the Go version, then GOOS-GOARCH.
+	i := strings.LastIndexByte(rest, '.')
+	if i <= 0 || !strings.Contains(rest[i+1:], "-") {
+		return "", false
+	}
+	version := rest[:i]
+	if !startsWithDigit(version) || !cleanSegment(version) {
+		return "", false
+	}
+	return pkgRef{typ: packageurl.TypeGolang, name: "stdlib", version: version}.String(), true
+}

@@ -575,7 +575,8 @@ func (l *hostList) UnmarshalYAML(n *yaml.Node) error {
 // policyEcosystems are the ecosystems the ecosystems lists may name.
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
 	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda,
-	classify.EcosystemToolchain}
+	classify.EcosystemToolchain, classify.EcosystemHuggingFace, classify.EcosystemPub, classify.EcosystemHex, classify.EcosystemCRAN,
+	classify.EcosystemCocoaPods}
 
 // ecosystemEntry is one item of an ecosystems list.
 type ecosystemEntry struct{ scalar }

@@ -63,6 +63,7 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 		comps = append(comps, component(a, r.Verified))
 	}
 	comps = nestParts(comps, r.Artifacts)
+	comps = append(comps, providedComponents(comps)...)
 	svcs := make([]cdx.Service, 0, len(r.Services))
 	for _, s := range r.Services {
 		svcs = append(svcs, service(s))

@@ -101,19 +101,26 @@ func declaredFinding(purl string) (classify.Finding, bool) {
 
 // Classify returns the finding of the wrapped classifier, or the declared
 // package's when the request fetched a declared URL and its own finding
-// is not another artifact of the same type: unclassified, a generic
-// download, a GitHub archive, or the same purl in another case (a NuGet
-// flat container URL has the id lower-cased; the registration has it as
-// published).
+// is not another package's artifact of the same type: unclassified, a
+// generic download, a GitHub archive, or the same package as the metadata
+// states it more precisely (a NuGet flat container URL has the id
+// lower-cased, the registration has it as published; a Hugging Face URL
+// names a branch, the hub the commit it resolved to).
 func (a *Attributed) Classify(r classify.Request) classify.Finding {
 	f := a.c.Classify(r)
 	if len(a.declared) == 0 || (f.Kind != classify.KindArtifact && f.Kind != classify.KindUnclassified) {
 		return f
 	}
 	d, ok := a.declared[urlkey.Key(r.URL)]
-	if !ok || (f.Kind == classify.KindArtifact && f.Ecosystem == d.Ecosystem && !strings.EqualFold(f.PURL, d.PURL)) {
+	if !ok || (f.Kind == classify.KindArtifact && f.Ecosystem == d.Ecosystem && !samePackage(f, d)) {
 		return f
 	}
 	d.URL = r.URL
 	return d
+}
+
+// samePackage reports two findings of one package (namespace and name
+// equal without regard to case), whatever their versions.
+func samePackage(a, b classify.Finding) bool {
+	return strings.EqualFold(a.Group, b.Group) && strings.EqualFold(a.Name, b.Name)
 }

@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -385,6 +387,24 @@ func metadataURL(purl, artifactURL string) (string, string) {
 		}
 		id, v := strings.ToLower(p.Name), strings.ToLower(p.Version)
 		return "https://api.nuget.org/v3/registration5-gz-semver2/" + id + "/" + v + ".json", ""
+	case packageurl.TypePub:
+		return "https://pub.dev/api/packages/" + p.Name, "application/vnd.pub.v2+json"
+	case packageurl.TypeHex:
+		if p.Namespace != "" {
+			return "https://repo.hex.pm/repos/" + p.Namespace + "/packages/" + p.Name, ""
+		}
+		return "https://repo.hex.pm/packages/" + p.Name, ""
+	case packageurl.TypeCran:
+		// The index of the directory a current source package came from.
+		if i := strings.LastIndex(artifactURL, "/src/contrib/"); i >= 0 && !strings.Contains(artifactURL[i+len("/src/contrib/"):], "/") &&
+			!strings.Contains(artifactURL, "?") {
+			return artifactURL[:i] + "/src/contrib/PACKAGES.gz", ""
+		}
+		return "", ""
+	case packageurl.TypeCocoapods:
+		sum := md5.Sum([]byte(p.Name))
+		h := hex.EncodeToString(sum[:])
+		return "https://cdn.cocoapods.org/Specs/" + h[:1] + "/" + h[1:2] + "/" + h[2:3] + "/" + p.Name + "/" + p.Version + "/" + p.Name + ".podspec.json", ""
 	case packageurl.TypeGem:
 		if repo == "" {
 			repo = "https://index.rubygems.org"

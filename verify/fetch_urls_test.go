@@ -27,3 +27,23 @@ func TestMetadataURLsGoProxyFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestMetadataURLsMoreRegistries(t *testing.T) {
+	for _, tc := range []struct{ purl, artifact, want string }{
+		{"pkg:gem/rake@13.1.0", "https://rubygems.org/gems/rake-13.1.0.gem", "https://index.rubygems.org/info/rake"},
+		{"pkg:nuget/Newtonsoft.Json@13.0.3", "", "https://api.nuget.org/v3/registration5-gz-semver2/newtonsoft.json/13.0.3.json"},
+		{"pkg:conda/numpy@1.26.4?channel=conda-forge", "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py312_0.conda",
+			"https://conda.anaconda.org/conda-forge/linux-64/repodata.json"},
+		{"pkg:pub/http@1.2.0", "", "https://pub.dev/api/packages/http"},
+		{"pkg:hex/acme/lib@1.0.0", "", "https://repo.hex.pm/repos/acme/packages/lib"},
+		{"pkg:cran/jsonlite@1.8.8", "https://cloud.r-project.org/src/contrib/jsonlite_1.8.8.tar.gz", "https://cloud.r-project.org/src/contrib/PACKAGES.gz"},
+		{"pkg:cran/jsonlite@1.8.7", "https://cloud.r-project.org/src/contrib/Archive/jsonlite/jsonlite_1.8.7.tar.gz", ""},
+		// The CDN shards podspecs by the first three hex digits of md5(name).
+		{"pkg:cocoapods/Alamofire@5.9.0", "", "https://cdn.cocoapods.org/Specs/d/a/2/Alamofire/5.9.0/Alamofire.podspec.json"},
+	} {
+		got, _ := metadataURL(tc.purl, tc.artifact)
+		if got != tc.want {
+			t.Errorf("metadataURL(%s) = %q, want %q", tc.purl, got, tc.want)
+		}
+	}
+}

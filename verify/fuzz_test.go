@@ -120,3 +120,27 @@ func FuzzAdoptium(f *testing.F) {
 		fuzzParse(t, bodyAdoptium, "https://api.adoptium.net/v3/assets/latest/21/hotspot", data)
 	})
 }
+
+func FuzzPub(f *testing.F) {
+	f.Add([]byte(`{"name":"a","versions":[{"version":"1.0.0","archive_url":"https://pub.dev/api/archives/a-1.0.0.tar.gz","archive_sha256":"00000000000000000000000000000000000000000000000000000000000000ff"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyPub, "https://pub.dev/api/packages/a", data) })
+}
+
+func FuzzHexPackage(f *testing.F) {
+	f.Add([]byte{0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, bodyHexPackage, "https://repo.hex.pm/packages/a", data) })
+}
+
+func FuzzCRANPackages(f *testing.F) {
+	f.Add([]byte("Package: a\nVersion: 1.0\nMD5sum: 027ebdd8affce8f0effaecfcd5f5ade2\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyCRANPackages, "https://cloud.r-project.org/src/contrib/PACKAGES", data)
+	})
+}
+
+func FuzzPodspec(f *testing.F) {
+	f.Add([]byte(`{"name":"A","version":"1.0","source":{"http":"https://x.test/a.zip","sha256":"00000000000000000000000000000000000000000000000000000000000000ff"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyPodspec, "https://cdn.cocoapods.org/Specs/0/0/0/A/1.0/A.podspec.json", data)
+	})
+}

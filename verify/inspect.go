@@ -90,6 +90,16 @@ func newInspectFunc(c Classifier, opts Options, redirects *redirectMemo) capture
 	return func(x *capture.Exchange) capture.BodyInspector {
 		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
 			redirects.add(x.URL, x.Location)
+		}
+		if (x.Status == http.StatusOK || (x.Status >= 300 && x.Status < 400)) && len(x.Headers) > 0 &&
+			(x.Method == "" || x.Method == http.MethodGet || x.Method == http.MethodHead) {
+			// Files whose digest is in the response headers.
+			f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, Location: x.Location})
+			if p := planFor(f, x.URL, x.ContentType); p.kind == bodyHuggingFace {
+				return &huggingFaceInspector{x: capture.Exchange{URL: x.URL, Status: x.Status, Headers: x.Headers}, p: p}
+			}
+		}
+		if x.Status >= 300 && x.Status < 400 {
 			return nil
 		}
 		if x.Status != http.StatusOK || (x.Method != "" && x.Method != http.MethodGet) {
@@ -185,6 +195,10 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyRPMRepomd:     parseRPMRepomd,
 	bodyRPMPrimary:    parseRPMPrimary,
 	bodyAPKIndex:      parseAPKIndex,
+	bodyPub:           parsePub,
+	bodyHexPackage:    parseHexPackage,
+	bodyCRANPackages:  parseCRANPackages,
+	bodyPodspec:       parsePodspec,
 }
 
 // newInspector returns the inspector for a body that p describes, nil when
@@ -214,7 +228,7 @@ func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyIns
 	case bodyPyPIFile:
 		published, _ := pythonhostedBLAKE2b(p.base)
 		return newBLAKE2b(rawURL, published)
-	case bodyMavenArtifact:
+	case bodyMavenArtifact, bodyCRANPackage:
 		return newMD5(rawURL)
 	case bodyAPKFile:
 		return startStream(func(r io.Reader, emit func(capture.Digest)) error { return apkControlSHA1(r, rawURL, emit) })

@@ -33,6 +33,12 @@ const (
 	bodyChecksums
 	bodyRustManifest
 	bodyAdoptium
+	// A Hugging Face file, whose response headers carry its digest.
+	bodyHuggingFace
+	bodyPub
+	bodyHexPackage
+	bodyCRANPackages
+	bodyPodspec
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -40,6 +46,8 @@ const (
 	bodyMavenArtifact
 	// A conda package, which gets the digest its repodata published.
 	bodyCondaPackage
+	// A CRAN source package, whose MD5 is computed.
+	bodyCRANPackage
 )
 
 // plan is what to do with one body, decided from its request's finding.
@@ -166,6 +174,29 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case f.Kind == classify.KindMetadata && u.Hostname() == "api.adoptium.net":
 			p.kind, p.source = bodyAdoptium, "Adoptium API checksum"
 		}
+	case classify.EcosystemHuggingFace:
+		if f.Kind == classify.KindArtifact {
+			p.kind, p.source = bodyHuggingFace, "Hugging Face X-Linked-Etag"
+		}
+	case classify.EcosystemPub:
+		if f.Kind == classify.KindMetadata && f.PURL != "" {
+			p.kind, p.source = bodyPub, "pub.dev package document archive_sha256"
+		}
+	case classify.EcosystemHex:
+		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/packages/") {
+			p.kind, p.source = bodyHexPackage, "Hex registry outer_checksum"
+		}
+	case classify.EcosystemCRAN:
+		switch {
+		case f.Kind == classify.KindArtifact:
+			p.kind = bodyCRANPackage
+		case f.Kind == classify.KindMetadata && (strings.HasSuffix(path, "/PACKAGES") || strings.HasSuffix(path, "/PACKAGES.gz")):
+			p.kind, p.source = bodyCRANPackages, "CRAN PACKAGES MD5sum"
+		}
+	case classify.EcosystemCocoaPods:
+		if f.Kind == classify.KindMetadata && strings.HasSuffix(path, ".podspec.json") {
+			p.kind, p.source = bodyPodspec, "CocoaPods podspec"
+		}
 	case classify.EcosystemGem:
 		if f.Kind == classify.KindMetadata && f.PURL != "" && strings.Contains(path, "/info/") {
 			p.kind, p.source = bodyGemInfo, "RubyGems compact index"
@@ -225,8 +256,10 @@ func (p plan) describe(alg string) string {
 		return p.source + " packageHash"
 	case bodyCondaRepodata, bodyCondaPackage, bodyChecksums, bodyRustManifest:
 		return p.source + " " + alg
-	case bodyAdoptium:
+	case bodyAdoptium, bodyHuggingFace, bodyPub, bodyHexPackage, bodyCRANPackages:
 		return p.source
+	case bodyPodspec:
+		return p.source + " " + alg
 	}
 	return p.f.Ecosystem + " " + alg
 }

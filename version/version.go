@@ -13,15 +13,19 @@ import "strings"
 
 // Ecosystem names, as used by package URL types.
 const (
-	NPM      = "npm"
-	Cargo    = "cargo"
-	Golang   = "golang"
-	PyPI     = "pypi"
-	Maven    = "maven"
-	Gem      = "gem"
-	Composer = "composer"
-	NuGet    = "nuget"
-	Conda    = "conda"
+	NPM       = "npm"
+	Cargo     = "cargo"
+	Golang    = "golang"
+	PyPI      = "pypi"
+	Maven     = "maven"
+	Gem       = "gem"
+	Composer  = "composer"
+	NuGet     = "nuget"
+	Conda     = "conda"
+	Pub       = "pub"
+	Hex       = "hex"
+	CRAN      = "cran"
+	CocoaPods = "cocoapods"
 )
 
 // Compare orders the versions a and b of a package of the given ecosystem
@@ -81,6 +85,14 @@ func comparer(ecosystem string) func(a, b string) (int, bool) {
 		return compareNuGet
 	case Conda:
 		return compareConda
+	case Pub, Hex:
+		// Both follow Semantic Versioning 2.0.0 (pub's and Elixir's Version).
+		return compareSemver
+	case CRAN:
+		return compareCRAN
+	case CocoaPods:
+		// Pod::Version is a Gem::Version.
+		return compareGem
 	}
 	return nil
 }

@@ -12,7 +12,9 @@ import (
 
 // recordedStep is one request of a recorded client flow.
 type recordedStep struct {
-	url string
+	// head sends HEAD instead of GET.
+	head bool
+	url  string
 	// headers are extra request headers ("Accept: …").
 	headers []string
 }
@@ -40,6 +42,9 @@ func (e *e2eRun) replay(t *testing.T, userAgent string, steps []recordedStep, fl
 	script.WriteString("set -e\n")
 	for i, s := range steps {
 		script.WriteString(shellQuote(curl) + " -fsS --compressed" + flags + " -A " + shellQuote(userAgent))
+		if s.head {
+			script.WriteString(" -I")
+		}
 		for _, h := range s.headers {
 			script.WriteString(" -H " + shellQuote(h))
 		}

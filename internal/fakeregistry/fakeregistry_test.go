@@ -89,7 +89,7 @@ func TestManifestFilesServedWithTheirDigests(t *testing.T) {
 			t.Errorf("GET %s: Content-Length %d for %d bytes", f.URL, resp.ContentLength, len(body))
 		}
 	}
-	for _, e := range []string{"npm", "pypi", "golang", "cargo", "maven", "github", "generic", "gem", "composer", "nuget", "conda", "toolchain"} {
+	for _, e := range []string{"npm", "pypi", "golang", "cargo", "maven", "github", "generic", "gem", "composer", "nuget", "conda", "toolchain", "huggingface", "pub", "hex", "cran", "cocoapods"} {
 		if len(s.Manifest().Artifacts(e)) == 0 {
 			t.Errorf("no %s artifacts in the manifest", e)
 		}

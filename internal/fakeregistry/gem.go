@@ -155,9 +155,15 @@ func gemFile(g gemVersion) ([]byte, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
+	return tarUSTAR([]entry{{name: "metadata.gz", body: meta.Bytes()}, {name: "data.tar.gz", body: data}})
+}
+
+// tarUSTAR builds an uncompressed tar in the plain ustar format (a .gem, a
+// Hex tarball), entries read-only.
+func tarUSTAR(entries []entry) ([]byte, error) {
 	var out bytes.Buffer
 	tw := tar.NewWriter(&out)
-	for _, e := range []entry{{name: "metadata.gz", body: meta.Bytes()}, {name: "data.tar.gz", body: data}} {
+	for _, e := range entries {
 		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: e.name, Mode: 0o444, Size: int64(len(e.body)),
 			ModTime: fixtureTime, Format: tar.FormatUSTAR}
 		if err := tw.WriteHeader(hdr); err != nil {
