@@ -1,8 +1,11 @@
 package audit
 
 import (
+	"cmp"
+
 	"github.com/depaudit/depaudit/internal/urlkey"
 	"github.com/depaudit/depaudit/rules"
+	"github.com/depaudit/depaudit/verify"
 )
 
 // judge evaluates the policy on the observations (and the diff, for
@@ -16,6 +19,12 @@ func (r *Report) judge(rs *rules.Rules) {
 				PURL: hc.PURL, Key: hc.Key, Version: hc.Version, Mutable: hc.Mutable, NewURLs: hc.NewURLs,
 			})
 		}
+	}
+	for _, a := range r.Artifacts {
+		if a.Verdict.Status != verify.StatusMismatch {
+			continue
+		}
+		in.Mismatches = append(in.Mismatches, rules.Mismatch{Subject: cmp.Or(a.Finding.PURL, firstOf(a.URLs)), URLs: a.URLs})
 	}
 	r.Violations = rs.Evaluate(in)
 	for _, v := range r.Violations {
@@ -48,4 +57,12 @@ func anyKey(keys map[string]bool, urls []string) bool {
 		}
 	}
 	return false
+}
+
+// firstOf returns the first of urls, "" when there is none.
+func firstOf(urls []string) string {
+	if len(urls) == 0 {
+		return ""
+	}
+	return urls[0]
 }
