@@ -29,7 +29,7 @@ func Compare(old, new *Side) Diff {
 	d := Diff{
 		Added: []PackageRef{}, Removed: []PackageRef{},
 		Upgraded: []VersionChange{}, Downgraded: []VersionChange{}, Changed: []VersionChange{},
-		HashChanged: []HashChange{}, URLChanged: []URLChange{},
+		HashChanged: []HashChange{}, VerificationChanged: []VerificationChange{}, URLChanged: []URLChange{},
 		ServicesAdded: []ServiceRef{}, ServicesRemoved: []ServiceRef{},
 	}
 	for _, key := range unionKeys(oi.packages, ni.packages) {
@@ -176,9 +176,10 @@ func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifa
 // compareArtifacts records a hash change between two artifacts of the same
 // package version and reports whether they are the same.
 func (d *Diff) compareArtifacts(ecosystem, v string, o, n *diffArtifact) bool {
+	same := d.compareVerification(o, n)
 	deltas := hashDeltas(o, n)
 	if len(deltas) == 0 {
-		return true
+		return same
 	}
 	d.HashChanged = append(d.HashChanged, HashChange{
 		PackageRef: n.ref,
@@ -187,6 +188,24 @@ func (d *Diff) compareArtifacts(ecosystem, v string, o, n *diffArtifact) bool {
 		NewURLs:    n.urls,
 		Mutable:    ecosystem == version.Maven && strings.HasSuffix(strings.ToUpper(v), "-SNAPSHOT"),
 	})
+	return false
+}
+
+// compareVerification records a change of verdict or of Go h1 between two
+// artifacts of the same package version (both BOMs recording it) and
+// reports whether there was none.
+func (d *Diff) compareVerification(o, n *diffArtifact) bool {
+	vc := VerificationChange{PackageRef: n.ref}
+	if o.verification != "" && n.verification != "" && o.verification != n.verification {
+		vc.OldStatus, vc.NewStatus = o.verification, n.verification
+	}
+	if o.goH1 != "" && n.goH1 != "" && o.goH1 != n.goH1 {
+		vc.OldGoH1, vc.NewGoH1 = o.goH1, n.goH1
+	}
+	if vc.NewStatus == "" && vc.NewGoH1 == "" {
+		return true
+	}
+	d.VerificationChanged = append(d.VerificationChanged, vc)
 	return false
 }
 
@@ -355,6 +374,7 @@ func (d *Diff) sort() {
 	slices.SortFunc(d.Downgraded, byChange)
 	slices.SortFunc(d.Changed, byChange)
 	slices.SortFunc(d.HashChanged, func(a, b HashChange) int { return byRef(a.PackageRef, b.PackageRef) })
+	slices.SortFunc(d.VerificationChanged, func(a, b VerificationChange) int { return byRef(a.PackageRef, b.PackageRef) })
 	slices.SortFunc(d.URLChanged, func(a, b URLChange) int { return strings.Compare(a.Key, b.Key) })
 	byName := func(a, b ServiceRef) int { return strings.Compare(a.Name, b.Name) }
 	slices.SortFunc(d.ServicesAdded, byName)

@@ -402,3 +402,42 @@ func TestParseCategories(t *testing.T) {
 		}
 	}
 }
+
+// A verdict that went from verified to mismatch, or a Go module whose
+// checksum database hash changed, is a difference even when the digests
+// the BOMs list are equal; an unchanged verdict is not.
+func TestDiffVerificationChanged(t *testing.T) {
+	comp := func(purl, status, h1 string) cdx.Component {
+		c := dc{purl: purl, sha256: strings.Repeat("ab", 32)}.component()
+		props := []cdx.Property{{Name: "depaudit:verification", Value: status}}
+		if h1 != "" {
+			props = append(props, cdx.Property{Name: "depaudit:golang:h1", Value: h1})
+		}
+		c.Properties = &props
+		return c
+	}
+	bom := func(cs ...cdx.Component) *cdx.BOM { return &cdx.BOM{Components: &cs} }
+	old := bom(comp("pkg:npm/a@1.0.0", "verified", ""), comp("pkg:golang/example.com/m@v1.0.0", "verified", "h1:AAAA="),
+		comp("pkg:npm/b@1.0.0", "verified", ""))
+	new := bom(comp("pkg:npm/a@1.0.0", "mismatch", ""), comp("pkg:golang/example.com/m@v1.0.0", "verified", "h1:BBBB="),
+		comp("pkg:npm/b@1.0.0", "verified", ""))
+	d := DiffBOMs(old, new)
+	if d.Equivalent() || d.Count(CategoryVerificationChanged) != 2 || d.Unchanged != 1 {
+		t.Fatalf("diff %+v, summary %s", d, d.Summary())
+	}
+	var got []string
+	for _, v := range d.VerificationChanged {
+		o, n := verificationSides(v)
+		got = append(got, v.PURL+" "+o+" -> "+n)
+	}
+	want := []string{"pkg:golang/example.com/m@v1.0.0 h1:AAAA= -> h1:BBBB=", "pkg:npm/a@1.0.0 verified -> mismatch"}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes %q, want %q", got, want)
+	}
+	if !strings.Contains(d.Summary(), "2 verification_changed") {
+		t.Errorf("summary %q", d.Summary())
+	}
+	if d := DiffBOMs(old, old); !d.Equivalent() {
+		t.Errorf("a BOM against itself: %s", d.Summary())
+	}
+}
