@@ -89,7 +89,7 @@ func artifactRefs(arts map[string]*diffArtifact) []PackageRef {
 // comparePackage compares the versions of one package present in both BOMs.
 func (d *Diff) comparePackage(op, np *diffPackage) {
 	eco := cmp.Or(np.ecosystem, op.ecosystem)
-	var oldOnly, newOnly []string
+	var oldOnly, newOnly, unchanged []string
 	for _, v := range unionKeys(op.versions, np.versions) {
 		oa, na := op.versions[v], np.versions[v]
 		switch {
@@ -98,7 +98,9 @@ func (d *Diff) comparePackage(op, np *diffPackage) {
 		case na == nil:
 			oldOnly = append(oldOnly, v)
 		default:
-			d.compareVersion(eco, v, oa, na)
+			if d.compareVersion(eco, v, oa, na) {
+				unchanged = append(unchanged, v)
+			}
 		}
 	}
 	pairs, removed, added := pairVersions(eco, oldOnly, newOnly)
@@ -124,7 +126,15 @@ func (d *Diff) comparePackage(op, np *diffPackage) {
 			d.Changed = append(d.Changed, vc)
 		}
 	}
-	d.compareHosts(op, np)
+	if n := len(d.URLChanged); d.compareHosts(op, np) {
+		// A version fetched from a new host is reported there, not as
+		// unchanged too.
+		for _, v := range d.URLChanged[n].Versions {
+			if slices.Contains(unchanged, v) {
+				d.Unchanged--
+			}
+		}
+	}
 }
 
 // firstPURL returns the purl of the first artifact of a version.
@@ -139,8 +149,8 @@ func firstPURL(arts map[string]*diffArtifact) string {
 
 // compareVersion compares the artifacts of a version present in both BOMs:
 // artifacts with the same id are compared by hash; the others are added or
-// removed artifacts.
-func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifact) {
+// removed artifacts. It reports whether the version is unchanged.
+func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifact) bool {
 	same := true
 	var oldLeft, newLeft []*diffArtifact
 	for _, id := range unionKeys(oa, na) {
@@ -171,6 +181,7 @@ func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifa
 	if same {
 		d.Unchanged++
 	}
+	return same
 }
 
 // compareArtifacts records a hash change between two artifacts of the same
@@ -232,10 +243,10 @@ func hashDeltas(o, n *diffArtifact) []HashDelta {
 // compareHosts reports a package fetched, in the new BOM, from a host that
 // served none of its versions in the old one. Packages without URLs on
 // either side (other generators) are not compared.
-func (d *Diff) compareHosts(op, np *diffPackage) {
+func (d *Diff) compareHosts(op, np *diffPackage) bool {
 	oldHosts := op.hosts()
 	if len(oldHosts) == 0 {
-		return
+		return false
 	}
 	var newHosts, fresh, versions, urls []string
 	for _, v := range slices.Sorted(maps.Keys(np.versions)) {
@@ -248,7 +259,9 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 				if !slices.Contains(newHosts, h) {
 					newHosts = append(newHosts, h)
 				}
-				if slices.Contains(oldHosts, h) {
+				if slices.ContainsFunc(oldHosts, func(o string) bool { return urlkey.Origin(o) == urlkey.Origin(h) }) {
+					// The same host, or an alias of the same registry
+					// (registry.yarnpkg.com serves npm's registry).
 					continue
 				}
 				if !slices.Contains(fresh, h) {
@@ -264,7 +277,7 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 		}
 	}
 	if len(fresh) == 0 {
-		return
+		return false
 	}
 	slices.Sort(newHosts)
 	slices.Sort(urls)
@@ -272,6 +285,7 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 		Key: np.key, Ecosystem: np.ecosystem, Group: np.group, Name: np.name,
 		OldHosts: oldHosts, NewHosts: newHosts, Versions: versions, NewURLs: urls,
 	})
+	return true
 }
 
 // hosts returns the sorted hosts that served any version of a package.

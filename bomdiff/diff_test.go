@@ -232,7 +232,7 @@ func TestDiffCategories(t *testing.T) {
 			name: "url changed host",
 			old:  []dc{{purl: "pkg:npm/lodash@4.17.21", sha256: shaA, url: npmURL}},
 			new:  []dc{{purl: "pkg:npm/lodash@4.17.21", sha256: shaA, url: "https://npm.mirror.example:8443/lodash/-/lodash-4.17.21.tgz"}},
-			want: []string{"url_changed pkg:npm/lodash registry.npmjs.org npm.mirror.example:8443"}, wantUnchanged: 1,
+			want: []string{"url_changed pkg:npm/lodash registry.npmjs.org npm.mirror.example:8443"}, wantUnchanged: 0,
 		},
 		{
 			name:          "url path change on the same host is not a url change",
@@ -439,5 +439,21 @@ func TestDiffVerificationChanged(t *testing.T) {
 	}
 	if d := DiffBOMs(old, old); !d.Equivalent() {
 		t.Errorf("a BOM against itself: %s", d.Summary())
+	}
+}
+
+// Tarballs fetched from registry.yarnpkg.com instead of registry.npmjs.org
+// come from one origin: not url_changed.
+func TestDiffRegistryAlias(t *testing.T) {
+	sha := strings.Repeat("ab", 32)
+	old := dc{purl: "pkg:npm/a@1.0.0", sha256: sha, url: "https://registry.npmjs.org/a/-/a-1.0.0.tgz"}.component()
+	yarn := dc{purl: "pkg:npm/a@1.0.0", sha256: sha, url: "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz"}.component()
+	other := dc{purl: "pkg:npm/a@1.0.0", sha256: sha, url: "https://npm.evil.example/a/-/a-1.0.0.tgz"}.component()
+	bom := func(c cdx.Component) *cdx.BOM { return &cdx.BOM{Components: &[]cdx.Component{c}} }
+	if d := DiffBOMs(bom(old), bom(yarn)); !d.Equivalent() || d.Unchanged != 1 {
+		t.Errorf("npm → yarn registry: %s", d.Summary())
+	}
+	if d := DiffBOMs(bom(old), bom(other)); d.Count(CategoryURLChanged) != 1 || d.Unchanged != 0 {
+		t.Errorf("npm → another host: %s", d.Summary())
 	}
 }
