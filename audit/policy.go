@@ -26,6 +26,12 @@ func (r *Report) judge(rs *rules.Rules) {
 		}
 		in.Mismatches = append(in.Mismatches, rules.Mismatch{Subject: cmp.Or(a.Finding.PURL, firstOf(a.URLs)), URLs: a.URLs})
 	}
+	for _, v := range r.MetadataVerdicts {
+		// A tampered index or go.mod decides what the build selects.
+		if v.Status == verify.StatusMismatch {
+			in.Mismatches = append(in.Mismatches, rules.Mismatch{Subject: v.PURL})
+		}
+	}
 	r.Violations = rs.Evaluate(in)
 	for _, v := range r.Violations {
 		urls := make(map[string]bool, len(v.URLs))
