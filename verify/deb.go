@@ -7,8 +7,8 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"net/url"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
