@@ -229,7 +229,8 @@ func (r *Report) diffSide() *bomdiff.Side {
 	s := bomdiff.NewSide()
 	for _, a := range r.Artifacts {
 		group, name, version := a.Names()
-		s.AddComponent(bomdiff.Component{PURL: a.Finding.PURL, Group: group, Name: name, Version: version, Hashes: a.Hashes(), URLs: a.URLs})
+		s.AddComponent(bomdiff.Component{PURL: a.Finding.PURL, Group: group, Name: name, Version: version, Hashes: a.Hashes(), URLs: a.URLs,
+			Verification: string(a.Verdict.Status), GoH1: a.Verdict.GoH1})
 	}
 	for _, sv := range r.Services {
 		s.AddService(sv.Name, sv.Endpoints)

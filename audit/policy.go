@@ -1,8 +1,11 @@
 package audit
 
 import (
+	"cmp"
+
 	"github.com/depaudit/depaudit/internal/urlkey"
 	"github.com/depaudit/depaudit/rules"
+	"github.com/depaudit/depaudit/verify"
 )
 
 // judge evaluates the policy on the observations (and the diff, for
@@ -15,6 +18,18 @@ func (r *Report) judge(rs *rules.Rules) {
 			in.HashChanges = append(in.HashChanges, rules.HashChange{
 				PURL: hc.PURL, Key: hc.Key, Version: hc.Version, Mutable: hc.Mutable, NewURLs: hc.NewURLs,
 			})
+		}
+	}
+	for _, a := range r.Artifacts {
+		if a.Verdict.Status != verify.StatusMismatch {
+			continue
+		}
+		in.Mismatches = append(in.Mismatches, rules.Mismatch{Subject: cmp.Or(a.Finding.PURL, firstOf(a.URLs)), URLs: a.URLs})
+	}
+	for _, v := range r.MetadataVerdicts {
+		// A tampered index or go.mod decides what the build selects.
+		if v.Status == verify.StatusMismatch {
+			in.Mismatches = append(in.Mismatches, rules.Mismatch{Subject: v.PURL})
 		}
 	}
 	r.Violations = rs.Evaluate(in)
@@ -48,4 +63,12 @@ func anyKey(keys map[string]bool, urls []string) bool {
 		}
 	}
 	return false
+}
+
+// firstOf returns the first of urls, "" when there is none.
+func firstOf(urls []string) string {
+	if len(urls) == 0 {
+		return ""
+	}
+	return urls[0]
 }

@@ -31,6 +31,9 @@ type Service struct {
 	// Transparent reports that a call came around the proxy (a sealed
 	// build).
 	Transparent bool
+	// Errors are the distinct failures of calls, "URL: error" (the URL
+	// with credentials redacted, as recorded), sorted.
+	Errors []string
 	// Violations are the policy violations about requests to this host,
 	// in the order of Report.Violations.
 	Violations []rules.Violation
@@ -105,14 +108,16 @@ func unclassifiedCalls(obs []observe.Observation) []UnclassifiedCall {
 	return out
 }
 
-// services gathers the unclassified observations by host, sorted by host.
+// services gathers the unclassified observations, and the failed requests
+// of any kind (a download that failed is no component), by host, sorted by
+// host.
 func services(obs []observe.Observation) []*Service {
 	byName := make(map[string]*Service)
 	seen := uniques{}
 	var out []*Service
 	for i := range obs {
 		o := &obs[i]
-		if !o.Unclassified() {
+		if !o.Unclassified() && (o.Exchange.Error == "" || o.Tunnel()) {
 			continue
 		}
 		x := o.Exchange
@@ -131,12 +136,16 @@ func services(obs []observe.Observation) []*Service {
 		s.Bytes += x.Bytes
 		s.Authenticated = s.Authenticated || x.Authenticated
 		s.Transparent = s.Transparent || x.Transparent
+		if x.Error != "" {
+			seen.add(&s.Errors, x.URL+": "+x.Error)
+		}
 	}
 	slices.SortFunc(out, func(a, b *Service) int { return strings.Compare(a.Name, b.Name) })
 	for _, s := range out {
 		slices.Sort(s.Endpoints)
 		slices.Sort(s.Methods)
 		slices.Sort(s.Statuses)
+		slices.Sort(s.Errors)
 	}
 	return out
 }

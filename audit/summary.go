@@ -23,6 +23,11 @@ type Summary struct {
 	// Failures counts requests that got no response, a 4xx/5xx status, or a
 	// body that ended early.
 	Failures int
+	// ExpectedMisses counts the requests that a client sends expecting a
+	// miss and that missed as expected: the go command's 403/404/410 for
+	// `…/@v/list`, `…/@latest` and `…/@v/….info` of a module path's
+	// prefixes. They are not Failures.
+	ExpectedMisses int
 	// FailedDownloads counts artifact downloads left out of the SBOM
 	// because they failed, were cut short or carried no usable hash.
 	FailedDownloads int
@@ -73,7 +78,10 @@ func summarize(obs []observe.Observation, s *Summary) {
 			s.Transparent++
 			seen.add(&s.TransparentHosts, x.Host)
 		}
-		if failed(x) {
+		switch {
+		case expectedMiss(x):
+			s.ExpectedMisses++
+		case failed(x):
 			s.Failures++
 		}
 		if o.Unclassified() {
@@ -112,6 +120,22 @@ func connectionFigures(conns []capture.Connection, s *Summary) {
 			s.Relayed = append(s.Relayed, d.label)
 		}
 	}
+}
+
+// expectedMiss reports whether a request is a probe that a client sends
+// expecting it may miss, and it missed: the go command asks the module
+// proxy for the versions of each prefix of a module path, and a 403, 404
+// or 410 is its ordinary answer for prefixes that are no modules.
+func expectedMiss(x *capture.Exchange) bool {
+	if x.Error != "" || (x.Status != http.StatusForbidden && x.Status != http.StatusNotFound && x.Status != http.StatusGone) {
+		return false
+	}
+	path := x.URL
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	return strings.HasSuffix(path, "/@v/list") || strings.HasSuffix(path, "/@latest") ||
+		(strings.Contains(path, "/@v/") && strings.HasSuffix(path, ".info"))
 }
 
 // failed reports whether a request got no response, an error status or a

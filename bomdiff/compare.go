@@ -29,7 +29,7 @@ func Compare(old, new *Side) Diff {
 	d := Diff{
 		Added: []PackageRef{}, Removed: []PackageRef{},
 		Upgraded: []VersionChange{}, Downgraded: []VersionChange{}, Changed: []VersionChange{},
-		HashChanged: []HashChange{}, URLChanged: []URLChange{},
+		HashChanged: []HashChange{}, VerificationChanged: []VerificationChange{}, URLChanged: []URLChange{},
 		ServicesAdded: []ServiceRef{}, ServicesRemoved: []ServiceRef{},
 	}
 	for _, key := range unionKeys(oi.packages, ni.packages) {
@@ -89,7 +89,7 @@ func artifactRefs(arts map[string]*diffArtifact) []PackageRef {
 // comparePackage compares the versions of one package present in both BOMs.
 func (d *Diff) comparePackage(op, np *diffPackage) {
 	eco := cmp.Or(np.ecosystem, op.ecosystem)
-	var oldOnly, newOnly []string
+	var oldOnly, newOnly, unchanged []string
 	for _, v := range unionKeys(op.versions, np.versions) {
 		oa, na := op.versions[v], np.versions[v]
 		switch {
@@ -98,7 +98,9 @@ func (d *Diff) comparePackage(op, np *diffPackage) {
 		case na == nil:
 			oldOnly = append(oldOnly, v)
 		default:
-			d.compareVersion(eco, v, oa, na)
+			if d.compareVersion(eco, v, oa, na) {
+				unchanged = append(unchanged, v)
+			}
 		}
 	}
 	pairs, removed, added := pairVersions(eco, oldOnly, newOnly)
@@ -124,7 +126,15 @@ func (d *Diff) comparePackage(op, np *diffPackage) {
 			d.Changed = append(d.Changed, vc)
 		}
 	}
-	d.compareHosts(op, np)
+	if n := len(d.URLChanged); d.compareHosts(op, np) {
+		// A version fetched from a new host is reported there, not as
+		// unchanged too.
+		for _, v := range d.URLChanged[n].Versions {
+			if slices.Contains(unchanged, v) {
+				d.Unchanged--
+			}
+		}
+	}
 }
 
 // firstPURL returns the purl of the first artifact of a version.
@@ -139,8 +149,8 @@ func firstPURL(arts map[string]*diffArtifact) string {
 
 // compareVersion compares the artifacts of a version present in both BOMs:
 // artifacts with the same id are compared by hash; the others are added or
-// removed artifacts.
-func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifact) {
+// removed artifacts. It reports whether the version is unchanged.
+func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifact) bool {
 	same := true
 	var oldLeft, newLeft []*diffArtifact
 	for _, id := range unionKeys(oa, na) {
@@ -171,14 +181,16 @@ func (d *Diff) compareVersion(ecosystem, v string, oa, na map[string]*diffArtifa
 	if same {
 		d.Unchanged++
 	}
+	return same
 }
 
 // compareArtifacts records a hash change between two artifacts of the same
 // package version and reports whether they are the same.
 func (d *Diff) compareArtifacts(ecosystem, v string, o, n *diffArtifact) bool {
+	same := d.compareVerification(o, n)
 	deltas := hashDeltas(o, n)
 	if len(deltas) == 0 {
-		return true
+		return same
 	}
 	d.HashChanged = append(d.HashChanged, HashChange{
 		PackageRef: n.ref,
@@ -187,6 +199,24 @@ func (d *Diff) compareArtifacts(ecosystem, v string, o, n *diffArtifact) bool {
 		NewURLs:    n.urls,
 		Mutable:    ecosystem == version.Maven && strings.HasSuffix(strings.ToUpper(v), "-SNAPSHOT"),
 	})
+	return false
+}
+
+// compareVerification records a change of verdict or of Go h1 between two
+// artifacts of the same package version (both BOMs recording it) and
+// reports whether there was none.
+func (d *Diff) compareVerification(o, n *diffArtifact) bool {
+	vc := VerificationChange{PackageRef: n.ref}
+	if o.verification != "" && n.verification != "" && o.verification != n.verification {
+		vc.OldStatus, vc.NewStatus = o.verification, n.verification
+	}
+	if o.goH1 != "" && n.goH1 != "" && o.goH1 != n.goH1 {
+		vc.OldGoH1, vc.NewGoH1 = o.goH1, n.goH1
+	}
+	if vc.NewStatus == "" && vc.NewGoH1 == "" {
+		return true
+	}
+	d.VerificationChanged = append(d.VerificationChanged, vc)
 	return false
 }
 
@@ -213,10 +243,10 @@ func hashDeltas(o, n *diffArtifact) []HashDelta {
 // compareHosts reports a package fetched, in the new BOM, from a host that
 // served none of its versions in the old one. Packages without URLs on
 // either side (other generators) are not compared.
-func (d *Diff) compareHosts(op, np *diffPackage) {
+func (d *Diff) compareHosts(op, np *diffPackage) bool {
 	oldHosts := op.hosts()
 	if len(oldHosts) == 0 {
-		return
+		return false
 	}
 	var newHosts, fresh, versions, urls []string
 	for _, v := range slices.Sorted(maps.Keys(np.versions)) {
@@ -229,7 +259,9 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 				if !slices.Contains(newHosts, h) {
 					newHosts = append(newHosts, h)
 				}
-				if slices.Contains(oldHosts, h) {
+				if slices.ContainsFunc(oldHosts, func(o string) bool { return urlkey.Origin(o) == urlkey.Origin(h) }) {
+					// The same host, or an alias of the same registry
+					// (registry.yarnpkg.com serves npm's registry).
 					continue
 				}
 				if !slices.Contains(fresh, h) {
@@ -245,7 +277,7 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 		}
 	}
 	if len(fresh) == 0 {
-		return
+		return false
 	}
 	slices.Sort(newHosts)
 	slices.Sort(urls)
@@ -253,6 +285,7 @@ func (d *Diff) compareHosts(op, np *diffPackage) {
 		Key: np.key, Ecosystem: np.ecosystem, Group: np.group, Name: np.name,
 		OldHosts: oldHosts, NewHosts: newHosts, Versions: versions, NewURLs: urls,
 	})
+	return true
 }
 
 // hosts returns the sorted hosts that served any version of a package.
@@ -355,6 +388,7 @@ func (d *Diff) sort() {
 	slices.SortFunc(d.Downgraded, byChange)
 	slices.SortFunc(d.Changed, byChange)
 	slices.SortFunc(d.HashChanged, func(a, b HashChange) int { return byRef(a.PackageRef, b.PackageRef) })
+	slices.SortFunc(d.VerificationChanged, func(a, b VerificationChange) int { return byRef(a.PackageRef, b.PackageRef) })
 	slices.SortFunc(d.URLChanged, func(a, b URLChange) int { return strings.Compare(a.Key, b.Key) })
 	byName := func(a, b ServiceRef) int { return strings.Compare(a.Name, b.Name) }
 	slices.SortFunc(d.ServicesAdded, byName)

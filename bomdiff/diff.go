@@ -17,6 +17,10 @@ const (
 	// CategoryHashChanged: the same package URL, version included, with a
 	// different digest of the same algorithm: bytes changed under a version.
 	CategoryHashChanged Category = "hash_changed"
+	// CategoryVerificationChanged: an artifact of the same package URL and
+	// version whose verification verdict changed (verified → mismatch) or
+	// whose Go checksum database hash (depaudit:golang:h1) changed.
+	CategoryVerificationChanged Category = "verification_changed"
 	// CategoryURLChanged: a package now served from a host it was not
 	// served from before (a mirror switch, or dependency confusion).
 	CategoryURLChanged Category = "url_changed"
@@ -43,7 +47,7 @@ const (
 // Categories returns every category, in display order.
 func Categories() []Category {
 	return []Category{
-		CategoryHashChanged, CategoryURLChanged, CategoryAdded, CategoryRemoved,
+		CategoryHashChanged, CategoryVerificationChanged, CategoryURLChanged, CategoryAdded, CategoryRemoved,
 		CategoryUpgraded, CategoryDowngraded, CategoryChanged,
 		CategoryServicesAdded, CategoryServicesRemoved,
 	}
@@ -139,6 +143,19 @@ type HashChange struct {
 	Mutable bool `json:"mutable,omitempty"`
 }
 
+// VerificationChange is an artifact, same package URL and version in both
+// BOMs, whose verification verdict or Go checksum database hash differs.
+type VerificationChange struct {
+	PackageRef
+	// OldStatus and NewStatus are the verdicts ("verified", "mismatch",
+	// "unverifiable"); "" when a BOM has none.
+	OldStatus string `json:"old_status,omitempty"`
+	NewStatus string `json:"new_status,omitempty"`
+	// OldGoH1 and NewGoH1 are the depaudit:golang:h1 hashes when they differ.
+	OldGoH1 string `json:"old_golang_h1,omitempty"`
+	NewGoH1 string `json:"new_golang_h1,omitempty"`
+}
+
 // URLChange is a package served, in the new BOM, from a host that served
 // none of its versions in the old one.
 type URLChange struct {
@@ -166,15 +183,17 @@ type ServiceRef struct {
 // Diff is what changed from an old BOM to a new one. Every list is sorted;
 // a Diff of the same two BOMs is always the same.
 type Diff struct {
-	Added           []PackageRef    `json:"added"`
-	Removed         []PackageRef    `json:"removed"`
-	Upgraded        []VersionChange `json:"upgraded"`
-	Downgraded      []VersionChange `json:"downgraded"`
-	Changed         []VersionChange `json:"changed"`
-	HashChanged     []HashChange    `json:"hash_changed"`
-	URLChanged      []URLChange     `json:"url_changed"`
-	ServicesAdded   []ServiceRef    `json:"services_added"`
-	ServicesRemoved []ServiceRef    `json:"services_removed"`
+	Added       []PackageRef    `json:"added"`
+	Removed     []PackageRef    `json:"removed"`
+	Upgraded    []VersionChange `json:"upgraded"`
+	Downgraded  []VersionChange `json:"downgraded"`
+	Changed     []VersionChange `json:"changed"`
+	HashChanged []HashChange    `json:"hash_changed"`
+	// VerificationChanged are artifacts whose verdict or Go h1 changed.
+	VerificationChanged []VerificationChange `json:"verification_changed"`
+	URLChanged          []URLChange          `json:"url_changed"`
+	ServicesAdded       []ServiceRef         `json:"services_added"`
+	ServicesRemoved     []ServiceRef         `json:"services_removed"`
 	// Unchanged counts the package versions present in both BOMs with
 	// nothing to report.
 	Unchanged int `json:"unchanged"`
@@ -185,6 +204,8 @@ func (d *Diff) Count(c Category) int {
 	switch c {
 	case CategoryHashChanged:
 		return len(d.HashChanged)
+	case CategoryVerificationChanged:
+		return len(d.VerificationChanged)
 	case CategoryURLChanged:
 		return len(d.URLChanged)
 	case CategoryAdded:

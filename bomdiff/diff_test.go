@@ -232,7 +232,7 @@ func TestDiffCategories(t *testing.T) {
 			name: "url changed host",
 			old:  []dc{{purl: "pkg:npm/lodash@4.17.21", sha256: shaA, url: npmURL}},
 			new:  []dc{{purl: "pkg:npm/lodash@4.17.21", sha256: shaA, url: "https://npm.mirror.example:8443/lodash/-/lodash-4.17.21.tgz"}},
-			want: []string{"url_changed pkg:npm/lodash registry.npmjs.org npm.mirror.example:8443"}, wantUnchanged: 1,
+			want: []string{"url_changed pkg:npm/lodash registry.npmjs.org npm.mirror.example:8443"}, wantUnchanged: 0,
 		},
 		{
 			name:          "url path change on the same host is not a url change",
@@ -416,5 +416,60 @@ func TestDiffComparesDigestsOfOneAlgorithm(t *testing.T) {
 	d = DiffBOMs(testBOM([]dc{{purl: purl, sha256: shaA, sha512: sha512}}), testBOM([]dc{{purl: purl, sha256: shaB}}))
 	if len(d.HashChanged) != 1 {
 		t.Errorf("a changed SHA-256 beside a dropped SHA-512: hash_changed %+v", d.HashChanged)
+	}
+}
+
+// A verdict that went from verified to mismatch, or a Go module whose
+// checksum database hash changed, is a difference even when the digests
+// the BOMs list are equal; an unchanged verdict is not.
+func TestDiffVerificationChanged(t *testing.T) {
+	comp := func(purl, status, h1 string) cdx.Component {
+		c := dc{purl: purl, sha256: strings.Repeat("ab", 32)}.component()
+		props := []cdx.Property{{Name: "depaudit:verification", Value: status}}
+		if h1 != "" {
+			props = append(props, cdx.Property{Name: "depaudit:golang:h1", Value: h1})
+		}
+		c.Properties = &props
+		return c
+	}
+	bom := func(cs ...cdx.Component) *cdx.BOM { return &cdx.BOM{Components: &cs} }
+	old := bom(comp("pkg:npm/a@1.0.0", "verified", ""), comp("pkg:golang/example.com/m@v1.0.0", "verified", "h1:AAAA="),
+		comp("pkg:npm/b@1.0.0", "verified", ""))
+	new := bom(comp("pkg:npm/a@1.0.0", "mismatch", ""), comp("pkg:golang/example.com/m@v1.0.0", "verified", "h1:BBBB="),
+		comp("pkg:npm/b@1.0.0", "verified", ""))
+	d := DiffBOMs(old, new)
+	if d.Equivalent() || d.Count(CategoryVerificationChanged) != 2 || d.Unchanged != 1 {
+		t.Fatalf("diff %+v, summary %s", d, d.Summary())
+	}
+	var got []string
+	for _, v := range d.VerificationChanged {
+		o, n := verificationSides(v)
+		got = append(got, v.PURL+" "+o+" -> "+n)
+	}
+	want := []string{"pkg:golang/example.com/m@v1.0.0 h1:AAAA= -> h1:BBBB=", "pkg:npm/a@1.0.0 verified -> mismatch"}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes %q, want %q", got, want)
+	}
+	if !strings.Contains(d.Summary(), "2 verification_changed") {
+		t.Errorf("summary %q", d.Summary())
+	}
+	if d := DiffBOMs(old, old); !d.Equivalent() {
+		t.Errorf("a BOM against itself: %s", d.Summary())
+	}
+}
+
+// Tarballs fetched from registry.yarnpkg.com instead of registry.npmjs.org
+// come from one origin: not url_changed.
+func TestDiffRegistryAlias(t *testing.T) {
+	sha := strings.Repeat("ab", 32)
+	old := dc{purl: "pkg:npm/a@1.0.0", sha256: sha, url: "https://registry.npmjs.org/a/-/a-1.0.0.tgz"}.component()
+	yarn := dc{purl: "pkg:npm/a@1.0.0", sha256: sha, url: "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz"}.component()
+	other := dc{purl: "pkg:npm/a@1.0.0", sha256: sha, url: "https://npm.evil.example/a/-/a-1.0.0.tgz"}.component()
+	bom := func(c cdx.Component) *cdx.BOM { return &cdx.BOM{Components: &[]cdx.Component{c}} }
+	if d := DiffBOMs(bom(old), bom(yarn)); !d.Equivalent() || d.Unchanged != 1 {
+		t.Errorf("npm → yarn registry: %s", d.Summary())
+	}
+	if d := DiffBOMs(bom(old), bom(other)); d.Count(CategoryURLChanged) != 1 || d.Unchanged != 0 {
+		t.Errorf("npm → another host: %s", d.Summary())
 	}
 }

@@ -24,6 +24,9 @@ type diffArtifact struct {
 	hashes map[cdx.HashAlgorithm][]string
 	// urls are the distribution URLs, sanitised and sorted.
 	urls []string
+	// verification and goH1 are the component's depaudit:verification
+	// and depaudit:golang:h1.
+	verification, goH1 string
 }
 
 // diffPackage is every version of one package in a BOM.
@@ -130,7 +133,18 @@ type Component struct {
 	Hashes []cdx.Hash
 	// URLs are where the bytes came from; a purl's download_url is added.
 	URLs []string
+	// Verification is the verdict on the bytes ("verified", "mismatch",
+	// "unverifiable"; the depaudit:verification property), "" when none.
+	Verification string
+	// GoH1 is a Go module's checksum database hash (depaudit:golang:h1).
+	GoH1 string
 }
+
+// The component properties a diff reads besides depaudit:url.
+const (
+	propVerification = "depaudit:verification"
+	propGolangH1     = "depaudit:golang:h1"
+)
 
 // Side is one side of a diff: a BOM reduced to what a diff compares.
 // Build it with BOMSide, or with NewSide and Add* from what a build
@@ -187,8 +201,13 @@ func (ix *diffIndex) addComponent(c *cdx.Component) {
 	}
 	if c.Properties != nil {
 		for _, p := range *c.Properties {
-			if p.Name == PropURL {
+			switch p.Name {
+			case PropURL:
 				comp.URLs = append(comp.URLs, p.Value)
+			case propVerification:
+				comp.Verification = p.Value
+			case propGolangH1:
+				comp.GoH1 = p.Value
 			}
 		}
 	}
@@ -229,6 +248,8 @@ func (ix *diffIndex) add(c Component) {
 			slices.Sort(a.hashes[h.Algorithm])
 		}
 	}
+	a.verification = cmp.Or(a.verification, strings.TrimSpace(c.Verification))
+	a.goH1 = cmp.Or(a.goH1, strings.TrimSpace(c.GoH1))
 	for _, u := range componentURLs(&c) {
 		if !slices.Contains(a.urls, u) {
 			a.urls = append(a.urls, u)

@@ -64,6 +64,9 @@ func (d *Diff) normalize() {
 	if d.HashChanged == nil {
 		d.HashChanged = []HashChange{}
 	}
+	if d.VerificationChanged == nil {
+		d.VerificationChanged = []VerificationChange{}
+	}
 	if d.URLChanged == nil {
 		d.URLChanged = []URLChange{}
 	}

@@ -11,15 +11,16 @@ import (
 
 // markdownLabels name the categories in the markdown table.
 var markdownLabels = map[Category]string{
-	CategoryHashChanged:     "**hash changed**",
-	CategoryURLChanged:      "**host changed**",
-	CategoryAdded:           "added",
-	CategoryRemoved:         "removed",
-	CategoryUpgraded:        "upgraded",
-	CategoryDowngraded:      "downgraded",
-	CategoryChanged:         "changed",
-	CategoryServicesAdded:   "service added",
-	CategoryServicesRemoved: "service removed",
+	CategoryHashChanged:         "**hash changed**",
+	CategoryVerificationChanged: "**verification changed**",
+	CategoryURLChanged:          "**host changed**",
+	CategoryAdded:               "added",
+	CategoryRemoved:             "removed",
+	CategoryUpgraded:            "upgraded",
+	CategoryDowngraded:          "downgraded",
+	CategoryChanged:             "changed",
+	CategoryServicesAdded:       "service added",
+	CategoryServicesRemoved:     "service removed",
 }
 
 // WriteMarkdown writes the diff as markdown fit for a pull-request comment:
@@ -66,6 +67,11 @@ func (d *Diff) markdownRows(c Category) [][3]string {
 				pkg += " (SNAPSHOT)"
 			}
 			rows = append(rows, [3]string{pkg, strings.Join(o, "<br>"), strings.Join(n, "<br>")})
+		}
+	case CategoryVerificationChanged:
+		for _, v := range d.VerificationChanged {
+			o, n := verificationSides(v)
+			rows = append(rows, [3]string{mdCode(refLabel(v.PackageRef)), mdCode(o), mdCode(n)})
 		}
 	case CategoryURLChanged:
 		for _, u := range d.URLChanged {

@@ -29,15 +29,16 @@ type textSection struct {
 }
 
 var textSections = map[Category]textSection{
-	CategoryHashChanged:     {"HASH CHANGED (same version, different bytes)", ansiBoldRed},
-	CategoryURLChanged:      {"URL CHANGED (served from another host)", ansiBoldYel},
-	CategoryAdded:           {"ADDED", ansiGreen},
-	CategoryRemoved:         {"REMOVED", ansiRed},
-	CategoryUpgraded:        {"UPGRADED", ansiCyan},
-	CategoryDowngraded:      {"DOWNGRADED", ansiYellow},
-	CategoryChanged:         {"CHANGED (versions that cannot be ordered)", ansiMagenta},
-	CategoryServicesAdded:   {"SERVICES ADDED (hosts or services the build now talks to)", ansiYellow},
-	CategoryServicesRemoved: {"SERVICES REMOVED", ""},
+	CategoryHashChanged:         {"HASH CHANGED (same version, different bytes)", ansiBoldRed},
+	CategoryVerificationChanged: {"VERIFICATION CHANGED (same version, other verdict or Go h1)", ansiBoldRed},
+	CategoryURLChanged:          {"URL CHANGED (served from another host)", ansiBoldYel},
+	CategoryAdded:               {"ADDED", ansiGreen},
+	CategoryRemoved:             {"REMOVED", ansiRed},
+	CategoryUpgraded:            {"UPGRADED", ansiCyan},
+	CategoryDowngraded:          {"DOWNGRADED", ansiYellow},
+	CategoryChanged:             {"CHANGED (versions that cannot be ordered)", ansiMagenta},
+	CategoryServicesAdded:       {"SERVICES ADDED (hosts or services the build now talks to)", ansiYellow},
+	CategoryServicesRemoved:     {"SERVICES REMOVED", ""},
 }
 
 // WriteText writes the diff for a terminal: one group per category that has
@@ -90,6 +91,11 @@ func (d *Diff) textLines(c Category) []string {
 				out = append(out, fmt.Sprintf("     from     %s -> %s", strings.Join(h.OldURLs, " "), strings.Join(h.NewURLs, " ")))
 			}
 		}
+	case CategoryVerificationChanged:
+		for _, v := range d.VerificationChanged {
+			o, n := verificationSides(v)
+			out = append(out, fmt.Sprintf("!! %s  %s -> %s", refLabel(v.PackageRef), o, n))
+		}
 	case CategoryURLChanged:
 		for _, u := range d.URLChanged {
 			out = append(out, fmt.Sprintf("~> %s  %s -> %s", u.Key, strings.Join(u.OldHosts, ","), strings.Join(u.NewHosts, ",")))
@@ -114,6 +120,15 @@ func (d *Diff) textLines(c Category) []string {
 		out = serviceLines("-", d.ServicesRemoved)
 	}
 	return out
+}
+
+// verificationSides describes each side of a verification change:
+// "verified", "h1:…" or both.
+func verificationSides(v VerificationChange) (string, string) {
+	side := func(status, h1 string) string {
+		return strings.TrimSpace(status + " " + h1)
+	}
+	return side(v.OldStatus, v.OldGoH1), side(v.NewStatus, v.NewGoH1)
 }
 
 func changeLines(mark string, vcs []VersionChange) []string {

@@ -22,6 +22,17 @@ type Input struct {
 	// Connections are a sealed build's connections that were neither TLS
 	// nor HTTP (capture.Log.Connections), for policy.bypass.
 	Connections []capture.Connection
+	// Mismatches are the artifacts whose bytes differ from a digest their
+	// registry published, for policy.mismatch.
+	Mismatches []Mismatch
+}
+
+// Mismatch is one artifact whose bytes differ from a published digest.
+type Mismatch struct {
+	// Subject names the artifact: its package URL, else its URL.
+	Subject string
+	// URLs are where the build fetched the bytes.
+	URLs []string
 }
 
 // HashChange is one artifact whose bytes differ from a baseline's under
@@ -141,6 +152,16 @@ func (r *Rules) Evaluate(in Input) []Violation {
 			}
 			v := add(Decision{Level: level, Rule: "policy.hash_changed", Subject: subject, Reason: reason}, nil)
 			for _, u := range hc.NewURLs {
+				v.urls[u] = true
+			}
+		}
+	}
+	if r.policy.mismatch != Allow {
+		for _, m := range in.Mismatches {
+			// The mismatch itself is reported beside, with its digests.
+			reason := fmt.Sprintf("rule policy.mismatch %q: %s does not match the digest its registry published", r.policy.mismatch, m.Subject)
+			v := add(Decision{Level: r.policy.mismatch, Rule: "policy.mismatch", Subject: m.Subject, Reason: reason}, nil)
+			for _, u := range m.URLs {
 				v.urls[u] = true
 			}
 		}

@@ -154,3 +154,28 @@ func TestEvaluateHashChanged(t *testing.T) {
 		}
 	}
 }
+
+func TestEvaluateMismatch(t *testing.T) {
+	ms := []Mismatch{{Subject: "pkg:npm/hello-lib@1.2.0", URLs: []string{helloTarball}}}
+	for _, c := range []struct {
+		file  string
+		level Action
+	}{
+		{"registries: [{url: https://npm.corp.example/npm/, ecosystem: npm}]\n", Deny},
+		{"policy: {mismatch: warn}\n", Warn},
+		{"policy: {mismatch: allow}\n", ""},
+	} {
+		r := mustParse(t, c.file)
+		vs := r.Evaluate(Input{Mismatches: ms})
+		if c.level == "" {
+			if len(vs) != 0 {
+				t.Errorf("%q: %+v", c.file, vs)
+			}
+			continue
+		}
+		if len(vs) != 1 || vs[0].Level != c.level || vs[0].Rule != "policy.mismatch" || vs[0].Subject != ms[0].Subject ||
+			len(vs[0].URLs) != 1 || !strings.Contains(vs[0].Reason, "does not match the digest") {
+			t.Errorf("%q: %+v", c.file, vs)
+		}
+	}
+}

@@ -116,7 +116,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 	case !errors.Is(err, io.EOF):
 		return nil, syntaxError(name, err)
 	}
-	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow, bypass: Allow}}
+	r := &Rules{path: name, mode: ModeAudit, policy: policy{unclassified: Allow, generic: Allow, hashChanged: Allow, bypass: Allow, mismatch: Deny}}
 	if doc.Kind != 0 && len(doc.Content) > 0 {
 		root := deref(doc.Content[0])
 		// A file of comments only is an empty document: no rules.
@@ -529,6 +529,7 @@ type policyDoc struct {
 	GenericDownloads *Action   `yaml:"generic_downloads"`
 	HashChanged      *Action   `yaml:"hash_changed"`
 	Bypass           *Action   `yaml:"bypass"`
+	Mismatch         *Action   `yaml:"mismatch"`
 }
 
 func (p *policyDoc) UnmarshalYAML(n *yaml.Node) error {
@@ -667,7 +668,7 @@ func (f *fileDoc) build(r *Rules, root *yaml.Node) error {
 		for _, a := range []struct {
 			from *Action
 			to   *Action
-		}{{p.Unclassified, &r.policy.unclassified}, {p.GenericDownloads, &r.policy.generic}, {p.HashChanged, &r.policy.hashChanged}, {p.Bypass, &r.policy.bypass}} {
+		}{{p.Unclassified, &r.policy.unclassified}, {p.GenericDownloads, &r.policy.generic}, {p.HashChanged, &r.policy.hashChanged}, {p.Bypass, &r.policy.bypass}, {p.Mismatch, &r.policy.mismatch}} {
 			if a.from != nil {
 				*a.to = *a.from
 			}

@@ -110,7 +110,7 @@ func TestParseEdgeCases(t *testing.T) {
 		{"an empty second document", "mode: enforce\n---\n", false, "a second YAML document"},
 		{"document end marker", "mode: enforce\n...\n", true, ""},
 		{"empty mode", "mode:\n", false, "mode must be a string, not empty"},
-		{"empty policy", "policy:\n", false, "policy must be a mapping with the keys allow, deny, unclassified, generic_downloads, hash_changed, bypass, not empty"},
+		{"empty policy", "policy:\n", false, "policy must be a mapping with the keys allow, deny, unclassified, generic_downloads, hash_changed, bypass, mismatch, not empty"},
 		{"empty action", "policy:\n  unclassified:\n", false, "policy.unclassified must be a string, not empty"},
 		{"empty registry url", "registries:\n  - {url: , ecosystem: npm}\n", false, "registries[0].url must be a string, not empty"},
 		{"bad list item", "policy:\n  deny:\n    purls: [\"pkg:npm/a\", [1]]\n", false, "policy.deny.purls[1] must be a string, not a list"},

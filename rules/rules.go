@@ -70,6 +70,9 @@ type policy struct {
 	// bypass is policy.bypass: connections of a sealed build that came
 	// around the proxy (transparent) or were blocked.
 	bypass Action
+	// mismatch is policy.mismatch: an artifact whose bytes differ from
+	// the digest its registry published.
+	mismatch Action
 }
 
 // lists are the host, ecosystem and purl lists of policy.allow or
@@ -105,6 +108,11 @@ func (r *Rules) Classifier() *classify.Set { return r.set }
 // bytes differ from a baseline SBOM's under the same package URL.
 func (r *Rules) HashChanged() Action { return r.policy.hashChanged }
 
+// MismatchAction returns policy.mismatch: what to do about an artifact
+// whose bytes differ from the digest its registry published (deny unless
+// the file says otherwise).
+func (r *Rules) MismatchAction() Action { return r.policy.mismatch }
+
 // Sealed reports whether the rules file asks for sealed builds.
 func (r *Rules) Sealed() bool { return r.sealed }
 
@@ -126,7 +134,8 @@ func (r *Rules) Hashes() []string {
 // connections that came around the proxy or were blocked.
 func (r *Rules) Bypass() Action { return r.policy.bypass }
 
-// HasPolicy reports whether the policy can report anything at all.
+// HasPolicy reports whether the file sets a policy that can report
+// anything beyond the default one (policy.mismatch: deny).
 func (r *Rules) HasPolicy() bool {
 	p := &r.policy
 	return len(p.allow.hosts)+len(p.allow.ecosystems)+len(p.allow.purls)+

@@ -20,6 +20,9 @@ const (
 	// PropRequests counts the requests that fetched a component or went
 	// to a service.
 	PropRequests = "depaudit:requests"
+	// PropError is a request that failed, "URL: error", on the service
+	// it went to.
+	PropError = "depaudit:error"
 	// PropURL is a further URL the same bytes were fetched from, beyond
 	// the distribution reference.
 	PropURL = bomdiff.PropURL

@@ -24,6 +24,9 @@ func service(s *audit.Service) cdx.Service {
 	if s.Transparent {
 		props = append(props, prop(PropTransparent, "true"))
 	}
+	for _, e := range s.Errors {
+		props = append(props, prop(PropError, e))
+	}
 	for _, v := range s.Violations {
 		props = append(props, prop(PropViolation, v.String()))
 	}

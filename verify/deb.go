@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -429,6 +430,47 @@ func (e *Evidence) Metadata() []Verdict {
 				v.Sources = appendNew(v.Sources, p.source)
 			default:
 				v.Mismatches = append(v.Mismatches, Mismatch{Algorithm: p.alg, Expected: p.value, Received: m.sha256, Source: p.source})
+			}
+		}
+		switch {
+		case len(v.Mismatches) > 0:
+			v.Status = StatusMismatch
+		case len(v.Sources) > 0:
+			v.Status = StatusVerified
+		default:
+			continue
+		}
+		out = append(out, v)
+	}
+	return append(out, e.goModVerdicts()...)
+}
+
+// goModVerdicts checks every go.mod the build fetched against the checksum
+// database's "/go.mod" line, for the modules whose zip was not fetched
+// (Check reports those of the others): a go.mod decides which versions
+// are selected even when the module's source is never downloaded. A
+// verdict's PURL is "MODULE@VERSION/go.mod"; go.mod files nothing vouched
+// for are left out. The caller holds e.mu.
+func (e *Evidence) goModVerdicts() []Verdict {
+	zips := map[string]bool{}
+	for _, a := range e.artifacts {
+		if g := goSubject(a.purl); g != "" {
+			zips[g+"/go.mod"] = true
+		}
+	}
+	var out []Verdict
+	for _, subject := range slices.Sorted(maps.Keys(e.computed)) {
+		if !strings.HasPrefix(subject, goSubjectPrefix) || !strings.HasSuffix(subject, "/go.mod") || zips[subject] {
+			continue
+		}
+		v := Verdict{PURL: strings.TrimPrefix(subject, goSubjectPrefix)}
+		for _, p := range e.gather([]indexKey{{keySubject, subject}}) {
+			for _, got := range e.computed[subject] {
+				if got == p.value {
+					v.Sources = appendNew(v.Sources, p.source)
+				} else {
+					v.Mismatches = append(v.Mismatches, Mismatch{What: "go.mod", Algorithm: p.alg, Expected: p.value, Received: got, Source: p.source})
+				}
 			}
 		}
 		switch {

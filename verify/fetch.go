@@ -49,7 +49,9 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 		getenv = func(string) string { return "" }
 	}
 	var errs []error
-	done := map[string]bool{}
+	// done maps each metadata URL asked for to why it failed, "" when it
+	// did not.
+	done := map[string]string{}
 	for _, v := range e.Artifacts() {
 		if v.Status != StatusUnverifiable {
 			continue
@@ -66,12 +68,7 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 		urls, accept := metadataURLs(v.PURL, artifactURL)
 		if len(urls) > 0 && strings.HasPrefix(urls[len(urls)-1], sumDBLookup) {
 			if why := goSumDBWithheld(urls[len(urls)-1], getenv); why != "" {
-				e.mu.Lock()
-				if e.withheld == nil {
-					e.withheld = map[string]string{}
-				}
-				e.withheld[v.PURL] = why
-				e.mu.Unlock()
+				e.withhold(v.PURL, why)
 				continue
 			}
 		}
@@ -79,10 +76,16 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 			urls = e.debIndexURLs(v.PURL, artifactURL)
 		}
 		urls = slices.DeleteFunc(urls, func(u string) bool { return !sameService(u, artifactURL) })
-		if len(urls) == 0 || done[urls[0]] {
+		if len(urls) == 0 {
 			continue
 		}
-		done[urls[0]] = true
+		if why, seen := done[urls[0]]; seen {
+			if why != "" {
+				e.withhold(v.PURL, why)
+			}
+			continue
+		}
+		done[urls[0]] = ""
 		// Candidates in order (a Go proxy's own checksum database
 		// endpoint, then sum.golang.org): the first that answers wins.
 		var tried []error
@@ -95,9 +98,24 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 			}
 			tried = append(tried, err)
 		}
+		if len(tried) > 0 {
+			why := "fetch failed: " + tried[len(tried)-1].Error()
+			done[urls[0]] = why
+			e.withhold(v.PURL, why)
+		}
 		errs = append(errs, tried...)
 	}
 	return fetched, errors.Join(errs...)
+}
+
+// withhold records why an artifact's metadata could not be had.
+func (e *Evidence) withhold(purl, why string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.withheld == nil {
+		e.withheld = map[string]string{}
+	}
+	e.withheld[purl] = why
 }
 
 // fetchOne fetches one metadata document and indexes its digests.

@@ -71,3 +71,24 @@ func TestGoZipIncompleteOrTooLargeGetsNoH1(t *testing.T) {
 		t.Errorf("spooled zips left behind: %v", left)
 	}
 }
+
+// TestGoModWithoutZip: a go.mod fetched without its module's zip is
+// checked against the checksum database's /go.mod line: verified when the
+// bytes match, a mismatch when a tampered go.mod was served.
+func TestGoModWithoutZip(t *testing.T) {
+	lookupURL := "https://proxy.golang.org/sumdb/sum.golang.org/lookup/go.uber.org/goleak@v1.3.0"
+	modURL := "https://proxy.golang.org/go.uber.org/goleak/@v/v1.3.0.mod"
+	lookup := inspect(t, lookupURL, "text/plain; charset=utf-8", "", readTestdata(t, "goleak@v1.3.0.lookup"))
+	mod := readTestdata(t, "v1.3.0.mod")
+	for _, c := range []struct {
+		body []byte
+		want Status
+	}{{mod, StatusVerified}, {append(append([]byte{}, mod...), "\nrequire evil.example/x v1.0.0\n"...), StatusMismatch}} {
+		computed := inspect(t, modURL, "text/plain; charset=utf-8", "", c.body)
+		l := logOf(capture.Exchange{URL: lookupURL, Digests: lookup}, artifactExchange(modURL, c.body, computed...))
+		meta := collect(l, defaultClassifier()).Metadata()
+		if len(meta) != 1 || meta[0].Status != c.want || meta[0].PURL != "go.uber.org/goleak@v1.3.0/go.mod" {
+			t.Errorf("want %s: %+v", c.want, meta)
+		}
+	}
+}

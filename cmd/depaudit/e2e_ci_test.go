@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -69,7 +71,8 @@ func TestE2EGitHubActions(t *testing.T) {
 	second := all[len(first):]
 	for _, want := range []string{
 		"> [!CAUTION]\n> **1 package was received with bytes that differ",
-		"> **The build broke 1 deny rule of the policy.**",
+		"> **The build broke 2 deny rules of the policy.**",
+		"policy.mismatch",
 		"| Verification | 1 verified, 1 mismatch, 0 unverifiable |",
 		"### Digest mismatches",
 		"| `pkg:npm/hello-lib@1.2.0` |",
@@ -84,14 +87,17 @@ func TestE2EGitHubActions(t *testing.T) {
 		}
 	}
 	errs := regexp.MustCompile(`(?m)^::error title=([^:]*)::(.*)$`).FindAllStringSubmatch(bad.stdout, -1)
-	if len(errs) != 2 {
-		t.Fatalf("%d ::error commands on stdout, want 2 (the mismatch, the deny violation):\n%s", len(errs), bad.stdout)
+	if len(errs) != 3 {
+		t.Fatalf("%d ::error commands on stdout, want 3 (the mismatch, the deny violation, policy.mismatch):\n%s", len(errs), bad.stdout)
 	}
 	if errs[0][1] != "depaudit%3A digest mismatch" || !strings.HasPrefix(errs[0][2], "pkg:npm/hello-lib@1.2.0: ") || !strings.Contains(errs[0][2], tgz) {
 		t.Errorf("mismatch annotation: %q", errs[0][0])
 	}
 	if errs[1][1] != "depaudit%3A policy violation" || !strings.HasPrefix(errs[1][2], "deny: ") || !strings.Contains(errs[1][2], "hello-dep") {
 		t.Errorf("violation annotation: %q", errs[1][0])
+	}
+	if errs[2][1] != "depaudit%3A policy violation" || !strings.Contains(errs[2][2], `policy.mismatch "deny"`) || !strings.Contains(errs[2][2], "pkg:npm/hello-lib@1.2.0") {
+		t.Errorf("policy.mismatch annotation: %q", errs[2][0])
 	}
 	checkHTMLReport(t, htmlPath, bad.bom, bad.log, true)
 
@@ -114,5 +120,38 @@ func TestE2EGitHubActions(t *testing.T) {
 	}
 	if !slices.Contains(got, "pkg:npm/hello-lib@1.2.0 "+tgz+" mismatch") {
 		t.Errorf("provenance resolved dependencies %q lack the tampered tarball", got)
+	}
+}
+
+// TestE2EMismatchPolicy installs a tampered tarball with real npm, then
+// judges the capture log with `depaudit report --fail-on-violation`: a
+// rules file without a policy still denies a digest mismatch
+// (policy.mismatch defaults to deny) and names the rule; mismatch: warn
+// reports it without failing.
+func TestE2EMismatchPolicy(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	e := newE2E(t, fakeregistry.Options{})
+	e.npmProject()
+	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
+	bad := verifyBuild(e, newArchiveTamperer(t, e, tgz), nil, npm, "install", "--prefix", e.dir, "--cache", filepath.Join(e.home, "cache"),
+		"--no-audit", "--no-fund", "--loglevel=error", "hello-lib")
+	bad.mustFail(t, "npm")
+	for _, c := range []struct {
+		file string
+		code int
+	}{{"mode: audit\n", exitViolation}, {"policy: {mismatch: warn}\n", 0}} {
+		rulesPath := filepath.Join(e.home, "rules.yaml")
+		if err := os.WriteFile(rulesPath, []byte(c.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		env := &appEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+			getenv: func(string) string { return "" }, environ: func() []string { return nil }}
+		code := run(context.Background(), env, []string{"depaudit", "report", "--rules", rulesPath, "--fail-on-violation",
+			"-o", filepath.Join(e.home, "report.cdx.json"), bad.capturePath})
+		if code != c.code || !strings.Contains(stderr.String(), "policy.mismatch") || !strings.Contains(stderr.String(), "pkg:npm/hello-lib@1.2.0") {
+			t.Errorf("rules %q: exit %d, want %d naming policy.mismatch\n%s", c.file, code, c.code, stderr.String())
+		}
 	}
 }

@@ -248,6 +248,9 @@ func printSummary(w io.Writer, r *audit.Report, wrote []string) {
 	if s.Failures > 0 {
 		line += fmt.Sprintf(", %d failed", s.Failures)
 	}
+	if s.ExpectedMisses > 0 {
+		line += fmt.Sprintf(", %d %s", s.ExpectedMisses, plural.Noun(s.ExpectedMisses, "expected miss (a client's probe)", "expected misses (a client's probes)"))
+	}
 	if s.Truncated {
 		line += " (capture log truncated)"
 	}

@@ -55,9 +55,13 @@ func printVerification(w io.Writer, r *audit.Report) {
 		fmt.Fprintf(w, "depaudit: DIGEST MISMATCH: %s\n", m)
 	}
 	if r.FetchErr != nil {
-		for _, line := range strings.Split(r.FetchErr.Error(), "\n") {
-			fmt.Fprintf(w, "depaudit: warning: --verify-fetch: %s\n", line)
+		// One line for every failure: the verdicts name each package's.
+		lines := strings.Split(r.FetchErr.Error(), "\n")
+		msg := fmt.Sprintf("%d %s failed", len(lines), plural.Noun(len(lines), "metadata fetch", "metadata fetches"))
+		if len(lines) > 1 {
+			msg += ", the first"
 		}
+		fmt.Fprintf(w, "depaudit: warning: --verify-fetch: %s: %s\n", msg, lines[0])
 	}
 	meta := r.MetadataVerdicts
 	for _, m := range verify.Mismatches(meta) {

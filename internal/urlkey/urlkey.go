@@ -190,3 +190,20 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// aliases maps the host of a registry that serves another registry's
+// content byte for byte to that registry's host.
+var aliases = map[string]string{
+	// yarn's registry is a mirror of npm's: same tarballs, same packuments.
+	"registry.yarnpkg.com": "registry.npmjs.org",
+}
+
+// Origin returns the host that stands for a host (in its normal form, as
+// Host returns it) when comparing where packages came from: the registry
+// it is an alias of, else the host itself.
+func Origin(host string) string {
+	if o, ok := aliases[host]; ok {
+		return o
+	}
+	return host
+}
