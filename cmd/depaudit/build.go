@@ -164,8 +164,11 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	}
 	cfg.Inspect, cfg.Hashes = verifyHooks(cl, ruleHashes(br.rules.Hashes()))
 	if c.Bool("debug") {
+		// The proxy may still warn from a connection's goroutine after
+		// Run returned, when env is replaced below: keep its own copy.
+		debugOut := termSafe{env.stderr}
 		cfg.Warnf = func(format string, a ...any) {
-			fmt.Fprintf(termSafe{env.stderr}, "depaudit: proxy: "+format+"\n", a...)
+			fmt.Fprintf(debugOut, "depaudit: proxy: "+format+"\n", a...)
 		}
 		log.SetOutput(env.stderr)
 		log.SetPrefix("depaudit: ")

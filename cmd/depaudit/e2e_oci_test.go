@@ -145,7 +145,7 @@ func TestE2ESkopeo(t *testing.T) {
 	flatten(bad.bom.Components, "", parents, &all)
 	i := slices.IndexFunc(all, func(c cdx.Component) bool { return c.PackageURL == layer })
 	if i < 0 {
-		t.Fatalf("no layer component in %s", componentList(all))
+		t.Fatalf("no layer component in %s\nstderr:\n%s", componentList(all), bad.stderr)
 	}
 	if v := propValues(all[i].Properties, sbom.PropVerification); len(v) != 1 || v[0] != "mismatch" {
 		t.Fatalf("tampered layer: %q\n%s", v, bad.stderr)
