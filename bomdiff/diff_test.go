@@ -473,3 +473,22 @@ func TestDiffRegistryAlias(t *testing.T) {
 		t.Errorf("npm → another host: %s", d.Summary())
 	}
 }
+
+// TestWriteTextEscapesTerminalControls: names (here a service's) from an SBOM cannot drive
+// the terminal that shows the diff, with or without colour.
+func TestWriteTextEscapesTerminalControls(t *testing.T) {
+	d := DiffBOMs(testBOM(nil), testBOM(nil, "evil\x1b]0;owned\x07.example.com"))
+	for _, color := range []bool{false, true} {
+		var b strings.Builder
+		if err := d.WriteText(&b, color); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if strings.Contains(out, "\x1b]") || strings.ContainsRune(out, 0x07) {
+			t.Errorf("color=%v: a control sequence from the SBOM reached the output: %q", color, out)
+		}
+		if !strings.Contains(out, `\u001b]0;owned\u0007`) {
+			t.Errorf("color=%v: the name is not shown escaped: %q", color, out)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/depaudit/depaudit/internal/termsafe"
 	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
@@ -60,7 +61,9 @@ func (d *Diff) WriteText(w io.Writer, color bool) error {
 		sec := textSections[c]
 		fmt.Fprintf(bw, "%s\n", paint(ansiBold+sec.style, fmt.Sprintf("%s: %d", sec.title, n)))
 		for _, line := range d.textLines(c) {
-			fmt.Fprintf(bw, "  %s\n", paint(sec.style, line))
+			// Names, versions and URLs come from SBOMs depaudit did not
+			// write: escape what a terminal would act on.
+			fmt.Fprintf(bw, "  %s\n", paint(sec.style, termsafe.String(line)))
 		}
 		fmt.Fprintln(bw)
 	}

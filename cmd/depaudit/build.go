@@ -166,7 +166,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	if c.Bool("debug") {
 		// The proxy may still warn from a connection's goroutine after
 		// Run returned, when env is replaced below: keep its own copy.
-		debugOut := termSafe{env.stderr}
+		debugOut := termSafe{W: env.stderr}
 		cfg.Warnf = func(format string, a ...any) {
 			fmt.Fprintf(debugOut, "depaudit: proxy: "+format+"\n", a...)
 		}

@@ -33,7 +33,7 @@ func classifyCommand(env *appEnv) *cli.Command {
 				return err
 			}
 			// URLs may come from a capture log: nothing printed may drive the terminal.
-			return runClassify(termSafe{env.stdout}, set, c.Bool("json"), c.Args().Slice())
+			return runClassify(termSafe{W: env.stdout}, set, c.Bool("json"), c.Args().Slice())
 		},
 	}
 }
