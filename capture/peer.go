@@ -185,23 +185,28 @@ func holdsSocket(pids map[int]bool, inode uint64) bool {
 // inBuild reports whether the client socket of c (a connection accepted by
 // the proxy) is held by a process of the tree rooted at root: the build's
 // own processes, as opposed to strangers. It returns the socket owner's
-// uid too, -1 when unknown.
-func inBuild(c net.Conn, root int) (bool, int) {
+// uid too, -1 when unknown. A socket of depaudit's own user is looked for
+// through /proc only when check allows it; checked is false when it did
+// not (the connection then counts as a stranger's).
+func inBuild(c net.Conn, root int, check func() bool) (build bool, uid int, checked bool) {
 	local, ok1 := c.LocalAddr().(*net.TCPAddr)
 	remote, ok2 := c.RemoteAddr().(*net.TCPAddr)
 	if !ok1 || !ok2 {
-		return false, -1
+		return false, -1, true
 	}
 	// The client's socket has the client's address as its local end.
 	uid, inode, err := socketEntry(remote, local)
 	if err != nil || root <= 0 {
-		return false, uid
+		return false, uid, true
 	}
 	if uid != os.Getuid() {
 		// Another user's process: not the build's, which runs as this
 		// user; found without looking through /proc, so that a flood of
 		// other users' connections costs little.
-		return false, uid
+		return false, uid, true
 	}
-	return holdsSocket(processTree(root), inode), uid
+	if !check() {
+		return false, uid, false
+	}
+	return holdsSocket(processTree(root), inode), uid, true
 }

@@ -447,9 +447,12 @@ func (p *Proxy) clientConn(req *http.Request, ctx *goproxy.ProxyCtx) *timeoutCon
 func (p *Proxy) recordRejected(req *http.Request, method, rawURL string) {
 	if p.cfg.BuildRoot != nil {
 		c, _ := req.Context().Value(connKey{}).(*timeoutConn)
-		build, uid := false, -1
+		build, uid, checked := false, -1, true
 		if c != nil {
-			build, uid = inBuild(c.Conn, p.cfg.BuildRoot())
+			build, uid, checked = inBuild(c.Conn, p.cfg.BuildRoot(), p.strangers.check)
+		}
+		if !checked {
+			p.strangers.unchecked()
 		}
 		if !build {
 			if p.strangers.add(StrangerSample{Time: p.now(), UID: uid, Port: "main", Method: method, Host: hostOf(req.URL, req.Host)}) &&

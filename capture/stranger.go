@@ -3,6 +3,8 @@ package capture
 import (
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Strangers are processes outside the build (another user's, or this
@@ -13,6 +15,10 @@ import (
 type Strangers struct {
 	// Refused is the number of connections and requests refused.
 	Refused int64 `json:"refused"`
+	// Unchecked is how many of them were counted as strangers without
+	// looking for their process in the build's tree, because refusals of
+	// this user's processes came faster than MaxStrangerChecks a second.
+	Unchecked int64 `json:"unchecked,omitempty"`
 	// Samples describes the first few, at most MaxStrangerSamples.
 	Samples []StrangerSample `json:"samples,omitempty"`
 }
@@ -33,10 +39,41 @@ type StrangerSample struct {
 	Host   string `json:"host,omitempty"`
 }
 
+// MaxStrangerChecks bounds how many refused connections of depaudit's own
+// user a second are looked for in the build's process tree (a scan of
+// /proc, about 10 ms each), after a burst of StrangerCheckBurst. Beyond
+// that a refusal counts as a stranger's unchecked: a flood of
+// unauthenticated connections costs the proxy little CPU, and a build's
+// own tool that could not authenticate is still recorded the first times.
+const (
+	MaxStrangerChecks  = 50
+	StrangerCheckBurst = 20
+)
+
 // strangerCount counts strangers, keeping the first few as samples.
 type strangerCount struct {
 	mu sync.Mutex
 	s  Strangers
+	// checks limits the process-tree scans (see MaxStrangerChecks).
+	checks *rate.Limiter
+}
+
+// check reports whether one more refused connection of this user may be
+// looked for in the build's process tree now.
+func (c *strangerCount) check() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.checks == nil {
+		c.checks = rate.NewLimiter(MaxStrangerChecks, StrangerCheckBurst)
+	}
+	return c.checks.Allow()
+}
+
+// unchecked counts a refusal counted as a stranger's without a scan.
+func (c *strangerCount) unchecked() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.s.Unchecked++
 }
 
 // add counts one stranger; it reports whether it was kept as a sample.

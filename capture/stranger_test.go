@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // strangerUID is the user other users' processes run as in these tests.
@@ -217,5 +218,49 @@ func TestStrangersCountedApart(t *testing.T) {
 	}
 	if s.Samples[0].Host != "stranger.example" || s.Samples[0].UID != os.Getuid() || s.Samples[0].Port != "main" {
 		t.Errorf("first sample: %+v", s.Samples[0])
+	}
+}
+
+// TestStrangerChecksAreRateLimited: a flood of refused connections from
+// this user's processes outside the build is not each looked for through
+// /proc: past a burst, at most MaxStrangerChecks a second are, and the
+// rest count as strangers unchecked.
+func TestStrangerChecksAreRateLimited(t *testing.T) {
+	// The build: a process that makes no request; this test's process is
+	// outside its tree.
+	build := exec.Command("sleep", "60")
+	if err := build.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { build.Process.Kill(); build.Wait() })
+	tp := newTestProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request without the credential reached upstream: %s", r.URL)
+	}), true, func(c *ProxyConfig) { c.BuildRoot = func() int { return build.Process.Pid } })
+	const flood = 200
+	c := tp.client(t, true)
+	start := time.Now()
+	for i := range flood {
+		resp, err := c.Get(fmt.Sprintf("http://stranger.example/%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusProxyAuthRequired {
+			t.Fatalf("stranger got %d", resp.StatusCode)
+		}
+	}
+	// A refusal is counted after its 407 is written.
+	s := tp.Strangers()
+	for deadline := time.Now().Add(10 * time.Second); s.Refused < flood && time.Now().Before(deadline); s = tp.Strangers() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	elapsed := time.Since(start).Seconds()
+	if s.Refused != flood {
+		t.Fatalf("refused %d, want %d", s.Refused, flood)
+	}
+	checked := s.Refused - s.Unchecked
+	if limit := int64(StrangerCheckBurst + MaxStrangerChecks*elapsed + 1); checked > limit || s.Unchecked == 0 {
+		t.Errorf("%d of %d refusals looked for through /proc in %.2fs (at most %d allowed), %d unchecked",
+			checked, flood, elapsed, limit, s.Unchecked)
 	}
 }

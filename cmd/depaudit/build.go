@@ -276,6 +276,10 @@ func printStrangers(w io.Writer, s capture.Strangers) {
 			line += ", …"
 		}
 	}
+	if s.Unchecked > 0 {
+		line += fmt.Sprintf(" (%d of them, arriving faster than %d a second, counted without looking for their process)",
+			s.Unchecked, capture.MaxStrangerChecks)
+	}
 	fmt.Fprintln(w, line)
 }
 
