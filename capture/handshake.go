@@ -49,3 +49,51 @@ func (h *handshakes) certificateSent(session any) bool {
 	v, ok := h.m.LoadAndDelete(key)
 	return ok && v.(*atomic.Bool).Load()
 }
+
+// certRefusals holds the tunnels whose client closed after receiving
+// depaudit's certificate, until the run ends. Node does so when it
+// refuses the certificate, but so does Go's transport when it drops a
+// dial it no longer needs mid-handshake (its request went over another
+// connection): a host that another connection reached is not refused.
+type certRefusals struct {
+	mu      sync.Mutex
+	pending []*Exchange
+	// reached are the hosts some exchange got an answer from.
+	reached map[string]bool
+}
+
+// add holds x, the record of a tunnel closed after the certificate.
+func (c *certRefusals) add(x *Exchange) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending = append(c.pending, x)
+}
+
+// answered notes that x got an answer.
+func (c *certRefusals) answered(x *Exchange) {
+	if x.Status <= 0 || x.Host == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reached == nil {
+		c.reached = map[string]bool{}
+	}
+	c.reached[x.Host] = true
+}
+
+// take returns, and forgets, the refusals of hosts nothing reached, and
+// how many others were dropped.
+func (c *certRefusals) take() (refused []*Exchange, dropped int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, x := range c.pending {
+		if c.reached[x.Host] {
+			dropped++
+		} else {
+			refused = append(refused, x)
+		}
+	}
+	c.pending = nil
+	return refused, dropped
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,7 +31,8 @@ func (c *closeOnFirstRead) Read(b []byte) (int, error) {
 // TestSilentCertificateRefusalRecorded: a client that closes the tunnel
 // without an alert after it received depaudit's certificate refused it:
 // the refusal is recorded and named, unlike a tunnel abandoned before its
-// ClientHello, which is still not shown.
+// ClientHello, which is still not shown, and one to a host that another
+// connection of the run reached.
 func TestSilentCertificateRefusalRecorded(t *testing.T) {
 	tp := newTestProxy(t, http.NotFoundHandler(), false)
 	// Abandoned before the ClientHello ended: not shown.
@@ -43,9 +45,24 @@ func TestSilentCertificateRefusalRecorded(t *testing.T) {
 	if err := tc.Handshake(); err == nil {
 		t.Fatal("handshake succeeded")
 	}
-	xs := tp.rec.waitFor(t, 1)
+	// Refused after the certificate, by a client that reached the same
+	// host through another connection (Go's transport dropping a dial it
+	// no longer needs): not a refusal.
+	resp, err := tp.client(t, false).Get("http://reached.example/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	raw = openTunnel(t, tp.Proxy, "reached.example")
+	tc = tls.Client(&closeOnFirstRead{Conn: raw}, &tls.Config{ServerName: "reached.example", RootCAs: x509.NewCertPool()})
+	if err := tc.Handshake(); err == nil {
+		t.Fatal("handshake succeeded")
+	}
+	// The refusal is decided when the run ends.
 	time.Sleep(200 * time.Millisecond)
-	xs = tp.rec.all()
+	tp.Proxy.Close(time.Second)
+	xs := tp.rec.all()
+	xs = slices.DeleteFunc(xs, func(x *Exchange) bool { return x.Host == "reached.example" && x.Method == http.MethodGet })
 	if len(xs) != 1 {
 		for _, x := range xs {
 			t.Errorf("recorded %s %s: %s", x.Method, x.Host, x.Error)

@@ -116,7 +116,8 @@ type Proxy struct {
 	h2 *h2Upstream
 	// handshakes tells a client that refused depaudit's certificate from
 	// one that abandoned its tunnel (see handshake.go).
-	handshakes handshakes
+	handshakes   handshakes
+	certRefusals certRefusals
 }
 
 // tunnelMark is the goproxy UserData of an authenticated CONNECT tunnel;
@@ -620,6 +621,7 @@ func (p *Proxy) record(x *Exchange, start time.Time) {
 	}
 	// Errors quote URLs (Go's url.Error does, query included).
 	x.Error = RedactText(x.Error)
+	p.certRefusals.answered(x)
 	p.cfg.Record(x)
 }
 
@@ -821,7 +823,7 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 			// The client closed the tunnel, without an alert, after it
 			// got depaudit's certificate: it refused it (Node does so).
 			host := fmt.Sprint(args[1])
-			l.p.record(&Exchange{
+			l.p.certRefusals.add(&Exchange{
 				ID:            l.p.nextID.Add(1),
 				Start:         l.p.now(),
 				Method:        http.MethodConnect,
@@ -830,7 +832,7 @@ func (l goproxyLogger) Printf(format string, args ...any) {
 				ContentLength: -1,
 				Error: fmt.Sprintf("the client closed the connection after receiving depaudit's certificate, without a TLS alert (%v): "+
 					"it refused the certificate: it did not trust depaudit's CA (a CA file of its own, as npm --cafile), or pins certificates", err),
-			}, time.Time{})
+			})
 			return
 		}
 		if err, ok := args[2].(error); ok && clientAbandoned(err) {
@@ -892,6 +894,13 @@ func (p *Proxy) Close(grace time.Duration) {
 		}
 	}
 	p.cancel()
+	refused, dropped := p.certRefusals.take()
+	for _, x := range refused {
+		p.record(x, time.Time{})
+	}
+	if dropped > 0 {
+		p.warnf("%d tunnel(s) closed by the client after depaudit's certificate, to hosts other connections reached: dials the client no longer needed", dropped)
+	}
 	p.transport.CloseIdleConnections()
 	p.h2.tr.CloseIdleConnections()
 	if p.pool != nil {
