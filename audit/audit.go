@@ -45,7 +45,9 @@ type Config struct {
 	NoVerify bool
 	// VerifyFetch, when set, fetches after the build the registry metadata
 	// of the artifacts left unverifiable, through this client, which must
-	// verify TLS; nil fetches nothing.
+	// verify TLS; nil fetches nothing. A capture log that records fetches
+	// made after its build (see capture.RecordFetch) is never fetched for
+	// again: its records are used.
 	VerifyFetch *http.Client
 	// VerifyFetchEnv reads the build's environment for VerifyFetch: the
 	// Go privacy settings that keep a module from checksum databases (see
@@ -95,10 +97,17 @@ type Report struct {
 	// digest their registry published (apt and RPM indexes), in the order
 	// first seen; a verdict's PURL is the metadata's URL.
 	MetadataVerdicts []verify.Verdict
-	// Fetched are the metadata URLs Config.VerifyFetch fetched after the
-	// build; FetchErr joins the errors met doing so.
+	// Fetched are the metadata URLs fetched after the build and read;
+	// FetchErr joins the errors met doing so.
 	Fetched  []string
 	FetchErr error
+	// Fetches are what was fetched after the build, as the capture log
+	// records it (see capture.RecordFetch), FetchEnd nil when nothing
+	// was. FetchRecorded says they were read from the capture log rather
+	// than fetched now: the log already holds them.
+	Fetches       []capture.Fetch
+	FetchEnd      *capture.FetchEnd
+	FetchRecorded bool
 
 	// Rules is Config.Rules: nil when the build was judged by no policy.
 	Rules *rules.Rules
@@ -181,8 +190,21 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	declared := verify.Attribute(l, c)
 	first, _ := observe.Attribute(l.Exchanges, declared)
 	ev := verify.Collect(first, declared)
-	if !cfg.NoVerify && cfg.VerifyFetch != nil {
-		r.Fetched, r.FetchErr = ev.Fetch(ctx, cfg.VerifyFetch, verify.FetchOptions{Getenv: cfg.VerifyFetchEnv})
+	if !cfg.NoVerify {
+		var res verify.FetchResult
+		switch {
+		case l.FetchEnd != nil:
+			// Fetched after the build already: read, never asked again.
+			res = verify.FetchResult{Records: l.Fetches, End: *l.FetchEnd}
+			ev.Replay(res.Records, res.End)
+			r.FetchRecorded = true
+		case cfg.VerifyFetch != nil:
+			res = ev.Fetch(ctx, cfg.VerifyFetch, verify.FetchOptions{Getenv: cfg.VerifyFetchEnv})
+		}
+		if l.FetchEnd != nil || cfg.VerifyFetch != nil {
+			r.Fetches, r.FetchEnd = res.Records, &res.End
+			r.Fetched, r.FetchErr = res.Fetched(), res.Errors()
+		}
 	}
 	r.Observations, r.Refused = observe.Attribute(l.Exchanges, ev.Refined(declared))
 	r.byID = make(map[int64]*observe.Observation, len(r.Observations))

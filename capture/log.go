@@ -137,6 +137,11 @@ type Log struct {
 	// besides exchanges.
 	Connections []Connection
 	Lookups     []Lookup
+	// Fetches are the metadata documents fetched after the build to
+	// verify it, and FetchEnd their end: nil when none were (see
+	// RecordFetch).
+	Fetches  []Fetch
+	FetchEnd *FetchEnd
 	// Trailer is nil when the log has none (the run crashed or was killed).
 	Trailer *Trailer
 	// Damage describes the first damaged line, empty when every line read
@@ -289,6 +294,8 @@ func ReadLog(r io.Reader) (*Log, error) {
 				continue
 			}
 			l.Lookups = append(l.Lookups, lk.Lookup)
+		case RecordFetch, RecordFetchEnd:
+			l.readFetch(lineNo, kind.Record, line)
 		default:
 			l.UnknownRecords++
 		}

@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/package-url/packageurl-go"
 	"golang.org/x/mod/module"
@@ -30,28 +33,95 @@ type FetchOptions struct {
 	// modules the go command keeps from the checksum database; Fetch
 	// keeps them from it too. Nil reads an empty environment.
 	Getenv func(string) string
+	// Concurrency bounds the documents fetched at once; 0 means 8.
+	Concurrency int
+	// Now is the clock of the records; nil means time.Now.
+	Now func() time.Time
+}
+
+// FetchResult is what Fetch did, as the capture log records it (see
+// capture.RecordFetch): each document asked for, and their end.
+type FetchResult struct {
+	Records []capture.Fetch
+	End     capture.FetchEnd
+}
+
+// Errors joins, once each, the errors of the documents that could not be
+// had (a candidate that failed before another answered is not one); nil
+// when there were none.
+func (r FetchResult) Errors() error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, w := range r.End.Withheld {
+		msg, failed := strings.CutPrefix(w.Reason, fetchFailed)
+		if failed && !seen[msg] {
+			seen[msg] = true
+			errs = append(errs, errors.New(msg))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fetchFailed starts the reason of an artifact whose metadata could not be
+// fetched.
+const fetchFailed = "fetch failed: "
+
+// Fetched are the URLs of the documents fetched and read, in record order.
+func (r FetchResult) Fetched() []string {
+	var out []string
+	for _, f := range r.Records {
+		if f.Error == "" {
+			out = append(out, f.URL)
+		}
+	}
+	return out
+}
+
+// fetchJob is one metadata document asked for, for the artifacts that
+// wait on it: its candidate URLs, best first (a Go proxy's own checksum
+// database endpoint, then sum.golang.org); the first that answers wins.
+type fetchJob struct {
+	purls  []string
+	urls   []string
+	accept string
+	// Filled by the fetch: the records of every request made (candidates
+	// tried, documents followed) and the error of the last candidate.
+	recs []capture.Fetch
+	err  error
 }
 
 // Fetch fetches, for each artifact of the log that is still unverifiable,
-// the metadata its registry publishes digests in (an npm packument, a PyPI
-// simple page, a checksum database lookup, a Maven .sha1, a crates.io
-// index file), parses it as the inspectors do, and adds its digests to e.
-// A package's name is only sent to the service the build fetched it from
-// (or that service's own metadata host), and a Go module's to a checksum
-// database only when the build's go command would have asked it; the
-// others stay unverifiable, with the reason.
+// the metadata its registry publishes digests in (an npm abbreviated
+// packument, a PyPI simple page, a checksum database lookup, a Maven
+// .sha1, a crates.io index file), parses it as the inspectors do, and adds
+// its digests to e. A package's name is only sent to the service the build
+// fetched it from (or that service's own metadata host), and a Go module's
+// to a checksum database only when the build's go command would have
+// asked it; the others stay unverifiable, with the reason. One document
+// serves every artifact that needs it; documents are fetched concurrently
+// and their digests added in a deterministic order, so that
+// Replay(result) gives e the same evidence.
 // client must verify TLS (http.DefaultClient does); it is a parameter so
-// that tests can point it at a fake registry. It returns the URLs fetched
-// and the errors met; one failure does not stop the others.
-func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOptions) (fetched []string, err error) {
+// that tests can point it at a fake registry. One failure does not stop the
+// others: it is in its record and in the result's Withheld.
+func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOptions) FetchResult {
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	var errs []error
-	// done maps each metadata URL asked for to why it failed, "" when it
-	// did not.
-	done := map[string]string{}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	workers := opts.Concurrency
+	if workers <= 0 {
+		workers = 8
+	}
+	start := now()
+	var res FetchResult
+	res.End.Start = start
+	var jobs []*fetchJob
+	byURL := map[string]*fetchJob{}
 	for _, v := range e.Artifacts() {
 		if v.Status != StatusUnverifiable {
 			continue
@@ -68,7 +138,7 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 		urls, accept := metadataURLs(v.PURL, artifactURL)
 		if len(urls) > 0 && strings.HasPrefix(urls[len(urls)-1], sumDBLookup) {
 			if why := goSumDBWithheld(urls[len(urls)-1], getenv); why != "" {
-				e.withhold(v.PURL, why)
+				res.End.Withheld = append(res.End.Withheld, capture.Withheld{PURL: v.PURL, Reason: why})
 				continue
 			}
 		}
@@ -79,33 +149,78 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 		if len(urls) == 0 {
 			continue
 		}
-		if why, seen := done[urls[0]]; seen {
-			if why != "" {
-				e.withhold(v.PURL, why)
-			}
+		if j := byURL[urls[0]]; j != nil {
+			j.purls = append(j.purls, v.PURL)
 			continue
 		}
-		done[urls[0]] = ""
-		// Candidates in order (a Go proxy's own checksum database
-		// endpoint, then sum.golang.org): the first that answers wins.
-		var tried []error
-		for _, u := range urls {
-			err := e.fetchOne(ctx, client, u, accept)
-			if err == nil {
-				fetched = append(fetched, u)
-				tried = nil
-				break
-			}
-			tried = append(tried, err)
-		}
-		if len(tried) > 0 {
-			why := "fetch failed: " + tried[len(tried)-1].Error()
-			done[urls[0]] = why
-			e.withhold(v.PURL, why)
-		}
-		errs = append(errs, tried...)
+		j := &fetchJob{purls: []string{v.PURL}, urls: urls, accept: accept}
+		byURL[urls[0]] = j
+		jobs = append(jobs, j)
 	}
-	return fetched, errors.Join(errs...)
+
+	e.mu.Lock()
+	used := e.downloadedURLs()
+	e.mu.Unlock()
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for _, u := range j.urls {
+				recs, err := e.get(ctx, client, u, j.accept, true, used, now)
+				j.recs = append(j.recs, recs...)
+				j.err = err
+				if err == nil {
+					break
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	for _, j := range jobs {
+		res.Records = append(res.Records, j.recs...)
+		if j.err != nil {
+			res.End.Failed++
+			why := fetchFailed + j.err.Error()
+			for _, purl := range j.purls {
+				res.End.Withheld = append(res.End.Withheld, capture.Withheld{PURL: purl, Reason: why})
+			}
+		}
+	}
+	res.End.Requests = len(res.Records)
+	res.End.DurationMS = float64(now().Sub(start).Microseconds()) / 1000
+	e.Replay(res.Records, res.End)
+	return res
+}
+
+// Replay adds to e what fetches made after the build found (as Fetch
+// returned them, or as the capture log recorded them): the digests of
+// each document read, in record order, and why the others' artifacts
+// stay unverifiable.
+func (e *Evidence) Replay(records []capture.Fetch, end capture.FetchEnd) {
+	for _, f := range records {
+		if f.Error != "" {
+			continue
+		}
+		cl := e.c.Classify(classify.Request{URL: f.URL, Status: http.StatusOK, ContentType: f.ContentType})
+		p := planFor(cl, f.URL, f.ContentType)
+		e.mu.Lock()
+		for _, d := range f.Digests {
+			if d.Source == SourcePublished {
+				e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+			}
+		}
+		e.deb.addRecords(p, f.URL, f.Digests)
+		e.rpm.addRecords(f.Digests)
+		e.mu.Unlock()
+	}
+	for _, w := range end.Withheld {
+		e.withhold(w.PURL, w.Reason)
+	}
 }
 
 // withhold records why an artifact's metadata could not be had.
@@ -118,69 +233,89 @@ func (e *Evidence) withhold(purl, why string) {
 	e.withheld[purl] = why
 }
 
-// fetchOne fetches one metadata document and indexes its digests.
-func (e *Evidence) fetchOne(ctx context.Context, client *http.Client, rawURL, accept string) error {
-	return e.fetchDoc(ctx, client, rawURL, accept, true)
+// get fetches one metadata document and reads its digests, keeping of a
+// large index only those of the artifacts downloaded (used); with follow,
+// the documents it links to for them (a NuGet registration leaf's catalog
+// leaf) are fetched too. It returns a record of each request, and the
+// first error.
+func (e *Evidence) get(ctx context.Context, client *http.Client, rawURL, accept string, follow bool, used map[string]bool, now func() time.Time) ([]capture.Fetch, error) {
+	rec := capture.Fetch{Start: now(), URL: rawURL}
+	links, err := e.read(ctx, client, &rec, accept, follow, used)
+	rec.DurationMS = float64(now().Sub(rec.Start).Microseconds()) / 1000
+	if err != nil {
+		rec.Error = err.Error()
+		return []capture.Fetch{rec}, err
+	}
+	recs := []capture.Fetch{rec}
+	var errs []error
+	for _, l := range links {
+		more, err := e.get(ctx, client, l, "", false, used, now)
+		recs = append(recs, more...)
+		errs = append(errs, err)
+	}
+	return recs, errors.Join(errs...)
 }
 
-// fetchDoc fetches one metadata document and indexes its digests; with
-// follow, the documents it links to for them (a NuGet registration leaf's
-// catalog leaf) are fetched too.
-func (e *Evidence) fetchDoc(ctx context.Context, client *http.Client, rawURL, accept string, follow bool) error {
+// read makes rec's request and parses the answer into rec; it returns the
+// documents the answer links to for its digests (with follow).
+func (e *Evidence) read(ctx context.Context, client *http.Client, rec *capture.Fetch, accept string, follow bool, used map[string]bool) ([]string, error) {
+	rawURL := rec.URL
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	defer resp.Body.Close()
+	rec.Status = resp.StatusCode
+	rec.ContentType = resp.Header.Get("Content-Type")
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("fetch %s: status %d", rawURL, resp.StatusCode)
+		return nil, fmt.Errorf("fetch %s: status %d", rawURL, resp.StatusCode)
 	}
-	ct := resp.Header.Get("Content-Type")
-	f := e.c.Classify(classify.Request{URL: rawURL, Status: resp.StatusCode, ContentType: ct})
-	p := planFor(f, rawURL, ct)
+	f := e.c.Classify(classify.Request{URL: rawURL, Status: resp.StatusCode, ContentType: rec.ContentType})
+	p := planFor(f, rawURL, rec.ContentType)
 	p.follow = follow
 	parse, ok := parsers[p.kind]
 	if !ok {
-		return fmt.Errorf("fetch %s: not a document digests can be read from", rawURL)
+		return nil, fmt.Errorf("fetch %s: not a document digests can be read from", rawURL)
 	}
-	var ds []capture.Digest
-	// The client undoes a gzip encoding it asked for itself.
-	if err := parse(resp.Body, p, func(d capture.Digest) { ds = append(ds, d) }); err != nil {
-		return fmt.Errorf("fetch %s: %w", rawURL, err)
-	}
+	body := &countingReader{r: resp.Body}
 	var links []string
-	e.mu.Lock()
-	var used map[string]bool
-	if p.kind == bodyCondaRepodata {
-		// A channel's repodata lists far more than the build used.
-		used = e.downloadedURLs()
-	}
-	for _, d := range ds {
-		switch d.Source {
-		case sourceLink:
+	// An index of a whole channel or distribution lists far more than the
+	// build used: only what it used is kept.
+	large := p.kind == bodyCondaRepodata || p.kind == bodyDebPackages || p.kind == bodyRPMPrimary
+	// The client undoes a gzip encoding it asked for itself.
+	err = parse(body, p, func(d capture.Digest) {
+		switch {
+		case d.Source == sourceLink:
 			links = append(links, d.Subject)
-		case SourcePublished:
-			if used != nil && !used[urlkey.Key(d.Subject)] {
-				continue
-			}
-			e.addPublished(d, p.describe(d.Algorithm)+fetchedSuffix)
+		case large && !used[urlkey.Key(d.Subject)]:
+		default:
+			rec.Digests = append(rec.Digests, d)
 		}
+	})
+	rec.Bytes = body.n
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
-	e.deb.addRecords(p, rawURL, ds)
-	e.rpm.addRecords(ds)
-	e.mu.Unlock()
-	var errs []error
-	for _, l := range links {
-		errs = append(errs, e.fetchDoc(ctx, client, l, "", false))
-	}
-	return errors.Join(errs...)
+	return links, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // downloadedURLs are the URL keys of the artifacts the build downloaded

@@ -25,7 +25,8 @@ func TestFetchFailedReason(t *testing.T) {
 	b := artifactExchange("https://registry.npmjs.org/hello-lib/-/hello-lib-1.3.0.tgz", []byte("b"))
 	e := collect(logOf(a, b), defaultClassifier())
 	tr := &failingTransport{}
-	fetched, err := e.Fetch(context.Background(), &http.Client{Transport: tr}, FetchOptions{})
+	res := e.Fetch(context.Background(), &http.Client{Transport: tr}, FetchOptions{})
+	fetched, err := res.Fetched(), res.Errors()
 	if len(fetched) != 0 || err == nil || len(tr.asked) != 1 {
 		t.Fatalf("fetched %v, err %v, asked %v", fetched, err, tr.asked)
 	}

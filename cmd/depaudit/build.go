@@ -43,7 +43,7 @@ func buildCommand(env *appEnv) *cli.Command {
 			"temp dir a killed run left.\n\n" +
 			"With -o - (or --unclassified -), standard output carries only that document: the\n" +
 			"command's own standard output goes to standard error.",
-		Flags: slices.Concat(buildFlags(), []cli.Flag{sealedFlag()}, outputFlags(), rulesFlags(), verifyFlags(), uploadFlags()),
+		Flags: slices.Concat(buildFlags(), []cli.Flag{sealedFlag()}, outputFlags(), rulesFlags(), verifyFlags(true), uploadFlags()),
 		Action: func(c *cli.Context) error {
 			return runBuild(c, env)
 		},
@@ -319,6 +319,16 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captur
 	if err != nil {
 		return nil, err
 	}
+	var logErr error
+	if report.FetchEnd != nil && !report.FetchRecorded && run.LogErr == nil {
+		// What was fetched after the build goes into its log, so that
+		// `depaudit report` of the log gives this build's SBOM.
+		if werr := capture.WriteFetches(capLog.w, report.Fetches, *report.FetchEnd); werr != nil {
+			logErr = fmt.Errorf("capture log %s: %w", capturePath, werr)
+		} else if fi, werr = logFile.Stat(); werr != nil {
+			logErr = fmt.Errorf("capture log %s: %w", capturePath, werr)
+		}
+	}
 	opts.capturePath = capturePath
 	err = writeOutputs(env, "build", report, opts)
 	if err == nil && run.LogErr == nil {
@@ -326,8 +336,11 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captur
 		// cannot be compared.)
 		err = checkReadBack(capturePath, log, run.Exchanges)
 	}
-	if err == nil && capLog.stream == nil {
+	if err == nil && capLog.stream == nil && logErr == nil {
 		err = keepCaptureLogAt(env, capturePath, logFile, fi)
+	}
+	if err == nil {
+		err = logErr
 	}
 	return report, err
 }

@@ -36,13 +36,14 @@ func nugetAddFlow() []recordedStep {
 }
 
 // A restore fetches no registration: the .nupkg purls are lower-case and
-// unverifiable from the run; --verify-fetch follows the registration leaf
-// to the catalog leaf and verifies them by its packageHash.
+// unverifiable from the run; the fetch after the build (with
+// --no-verify-fetch, none) follows the registration leaf to the catalog
+// leaf and verifies them by its packageHash.
 func TestE2ENuGetRestoreRecorded(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, fakeregistry.Options{})
 	tam := newTamperer(t, e)
-	res := verifyBuild(e, tam, nil, e.replayCommand(t, nugetUserAgent, nugetRestoreFlow())...)
+	res := verifyBuild(e, tam, []string{"--no-verify-fetch"}, e.replayCommand(t, nugetUserAgent, nugetRestoreFlow())...)
 	res.mustSucceed(t)
 	lib, dep := "pkg:nuget/fixture.nuget@1.0.0", "pkg:nuget/fixture.dep@2.0.0-beta.1"
 	for _, p := range []string{lib, dep} {
@@ -50,7 +51,8 @@ func TestE2ENuGetRestoreRecorded(t *testing.T) {
 			t.Errorf("%s: %s", p, v)
 		}
 	}
-	res = verifyBuild(e, tam, []string{"--verify-fetch"}, e.replayCommand(t, nugetUserAgent, nugetRestoreFlow())...)
+	// By default, depaudit fetches what the build did not.
+	res = verifyBuild(e, tam, nil, e.replayCommand(t, nugetUserAgent, nugetRestoreFlow())...)
 	res.checkClean(t, "NuGet catalog packageHash (fetched after the build)", lib, dep)
 }
 

@@ -564,16 +564,19 @@ func TestE2EVerifyMavenCurl(t *testing.T) {
 	}
 }
 
-// Without metadata (curl of the artifacts alone), the build reports each
-// artifact unverifiable, with the reason.
+// Without metadata (curl of the artifacts alone) and --no-verify-fetch,
+// the build reports each artifact unverifiable, with the reason.
 func TestE2EVerifyWithoutMetadata(t *testing.T) {
 	t.Parallel()
 	curl := requireClient(t, "curl")
 	e := newE2E(t, fakeregistry.Options{})
 	tgz := "https://registry.npmjs.org/hello-lib/-/hello-lib-1.2.0.tgz"
 	zip := "https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip"
-	res := verifyBuild(e, newTamperer(t, e), nil, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgz, "-o", filepath.Join(e.dir, "b"), zip)
+	res := verifyBuild(e, newTamperer(t, e), []string{"--no-verify-fetch"}, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgz, "-o", filepath.Join(e.dir, "b"), zip)
 	res.mustSucceed(t)
+	if !strings.Contains(res.stderr, "not fetched after the build (--no-verify-fetch)") {
+		t.Errorf("the summary does not say the missing metadata was not fetched:\n%s", res.stderr)
+	}
 	for _, purl := range []string{"pkg:npm/hello-lib@1.2.0", "pkg:golang/github.com/example/mod/v2@v2.1.0"} {
 		if got := res.verdict(t, purl); got != "unverifiable" {
 			t.Errorf("%s without metadata: %s", purl, got)
@@ -587,8 +590,8 @@ func TestE2EVerifyWithoutMetadata(t *testing.T) {
 	}
 }
 
-// --verify-fetch fetches, after the build, the packument and checksum
-// database lookup the build did not see. The CLI's fetching client dials
+// By default depaudit fetches, after the build, the packument and checksum
+// database lookup the build did not see (--no-verify-fetch: it does not). The CLI's fetching client dials
 // the real registries (the test hooks do not reach it), so the build runs
 // through the CLI and the fetch step is driven with a client routed to the
 // Tamperer, on the capture log the build wrote.
@@ -600,17 +603,17 @@ func TestE2EVerifyFetch(t *testing.T) {
 	tgzBad := "https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz"
 	zip := "https://proxy.golang.org/github.com/example/mod/v2/@v/v2.1.0.zip"
 	tam := newTamperer(t, e, tgzBad)
-	res := verifyBuild(e, tam, nil, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
+	res := verifyBuild(e, tam, []string{"--no-verify-fetch"}, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
 		"-o", filepath.Join(e.dir, "c"), zip)
 	res.mustSucceed(t)
 	if got, want := res.summary(t), (verifyCounts{unverifiable: 3}); got != want {
 		t.Errorf("before the fetch: summary %+v, want %+v", got, want)
 	}
 
-	// The same downloads with --verify-fetch: depaudit fetches the
+	// The same downloads by default: depaudit fetches the abbreviated
 	// packument and the sumdb lookup after the build (through the test
 	// hooks, from the fake registry) and reaches a verdict for each.
-	fetched := verifyBuild(e, tam, []string{"--verify-fetch"}, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
+	fetched := verifyBuild(e, tam, nil, curl, "-fsS", "-o", filepath.Join(e.dir, "a"), tgzGood, "-o", filepath.Join(e.dir, "b"), tgzBad,
 		"-o", filepath.Join(e.dir, "c"), zip)
 	fetched.mustSucceed(t)
 	for purl, want := range map[string]string{
@@ -623,9 +626,33 @@ func TestE2EVerifyFetch(t *testing.T) {
 		}
 	}
 	fetched.checkTampered(t, e.reg, tgzBad, "pkg:npm/hello-dep@2.0.1", "npm packument")
-	if !strings.Contains(fetched.stderr, "fetched after the build") {
-		t.Errorf("summary does not say metadata was fetched:\n%s", fetched.stderr)
+	if !regexp.MustCompile(`3 metadata documents fetched after the build: 4 requests in \d+ms`).MatchString(fetched.stderr) {
+		t.Errorf("summary does not say what was fetched after the build, and in how long:\n%s", fetched.stderr)
 	}
+	// The fetches are in the capture log, after its trailer: `depaudit
+	// report` of it (offline: the report's client reaches no registry)
+	// gives the build's SBOM without fetching again.
+	if l := fetched.log; l.FetchEnd == nil || len(l.Fetches) != 4 || l.FetchEnd.Requests != 4 || l.FetchEnd.Failed != 0 || l.Damage != "" {
+		t.Fatalf("capture log: %d fetch records, end %+v, damage %q", len(l.Fetches), l.FetchEnd, l.Damage)
+	}
+	// The packuments of hello-lib and hello-dep, then the module's lookup:
+	// at the proxy's own checksum database endpoint first (the fake proxy
+	// has none), then at sum.golang.org.
+	var ok int
+	for _, f := range fetched.log.Fetches {
+		if f.Status == 200 && len(f.Digests) > 0 {
+			ok++
+		} else if !strings.Contains(f.URL, "proxy.golang.org/sumdb/") {
+			t.Errorf("fetch record %s: status %d, %d digests, %s", f.URL, f.Status, len(f.Digests), f.Error)
+		}
+	}
+	if ok != 3 {
+		t.Errorf("%d documents read after the build, want 3", ok)
+	}
+	if strings.Contains(fetched.stderr, "failed") {
+		t.Errorf("a candidate that another answered for is reported as a failure:\n%s", fetched.stderr)
+	}
+	e.checkReport(fetched.e2eResult)
 }
 
 // The helpers must tell a wrong verdict from a right one.

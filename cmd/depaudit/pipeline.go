@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 	"github.com/depaudit/depaudit/verify"
 )
 
-// verifyFetchTimeout bounds the whole of --verify-fetch.
+// verifyFetchTimeout bounds the whole of the fetch after the build.
 const verifyFetchTimeout = 2 * time.Minute
 
 // analyzeLog is the analysis stage of build and report: it judges the
@@ -50,7 +51,9 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 // plain HTTP client that verifies TLS. In tests, env.hooks route it to the
 // fake registries like the proxy.
 func verifyFetchClient(c *cli.Context, env *appEnv) *http.Client {
-	if !c.Bool("verify-fetch") {
+	// build has --no-verify-fetch (fetching is its default), report
+	// --verify-fetch.
+	if c.Bool("no-verify-fetch") || (!c.Bool("verify-fetch") && !hasFlag(c, "no-verify-fetch")) {
 		return nil
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -88,4 +91,14 @@ func writeOutputs(env *appEnv, command string, r *audit.Report, opts *outputOpti
 		return exitCode{code: exitError, msg: command + ": " + strings.Join(msgs, "; ")}
 	}
 	return nil
+}
+
+// hasFlag reports whether the command of c defines the flag name.
+func hasFlag(c *cli.Context, name string) bool {
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,7 +24,7 @@ func reportCommand(env *appEnv) *cli.Command {
 			"to no known registry. A log cut short by a crash is read up to the damage, with a warning.\n\n" +
 			"Exit status: 0 when the outputs were written; 2 when the log cannot be read or an output\n" +
 			"cannot be written; 3 with --fail-on-violation when the run broke a deny rule of the policy.",
-		Flags: slices.Concat(outputFlags(), rulesFlags(), verifyFlags(), []cli.Flag{
+		Flags: slices.Concat(outputFlags(), rulesFlags(), verifyFlags(false), []cli.Flag{
 			&cli.StringFlag{Name: "baseline", Usage: "check the policy's hash_changed against the SBOM in `FILE` (a previous build's)"},
 		}),
 		Action: func(c *cli.Context) error {

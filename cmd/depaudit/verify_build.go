@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -13,14 +14,28 @@ import (
 	"github.com/depaudit/depaudit/verify"
 )
 
-// verifyFlags are the flags of the commands that verify artifacts (build
-// and report).
-func verifyFlags() []cli.Flag {
+// verifyFetchPrivacy is what the flags' help says of the post-build
+// fetch's privacy.
+const verifyFetchPrivacy = "a package's name goes only to the service the build fetched it from, and modules the go command keeps from the checksum database " +
+	"(GOPRIVATE, GONOSUMDB, GONOSUMCHECK, GOSUMDB, GOFLAGS=-insecure, read from the environment) are not looked up"
+
+// verifyFlags are the flags of the commands that verify artifacts: build
+// fetches the missing metadata after the build unless told not to; report
+// uses what the capture log recorded of it, and fetches only when asked.
+func verifyFlags(build bool) []cli.Flag {
+	if build {
+		return []cli.Flag{
+			&cli.BoolFlag{Name: "no-verify-fetch", Usage: "do not fetch, after the build, the registry metadata it did not fetch itself " +
+				"(by default depaudit fetches it — abbreviated npm packuments, simple pages, one checksum database lookup per module, .sha1 files, " +
+				"index files — concurrently, to verify the artifacts the build left unverifiable, and records those fetches in the capture log); " +
+				verifyFetchPrivacy},
+			&cli.BoolFlag{Name: "verify-fetch", Hidden: true, Usage: "the default (kept for compatibility)"},
+		}
+	}
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "verify-fetch", Usage: "after the build, fetch the registry metadata that was not seen during it " +
-			"(packuments, simple pages, checksum database lookups, .sha1 files, index files) to verify the artifacts it left unverifiable; " +
-			"a package's name goes only to the service the build fetched it from, and modules the go command keeps from the checksum database " +
-			"(GOPRIVATE, GONOSUMDB, GONOSUMCHECK, GOSUMDB, GOFLAGS=-insecure, read from the environment) are not looked up"},
+		&cli.BoolFlag{Name: "verify-fetch", Usage: "when the capture log records no fetch made after its build (a build run with --no-verify-fetch, " +
+			"or an older depaudit), fetch the registry metadata the build did not fetch itself, to verify its artifacts; a log that records them " +
+			"is never fetched for again; " + verifyFetchPrivacy},
 	}
 }
 
@@ -61,7 +76,7 @@ func printVerification(w io.Writer, r *audit.Report) {
 		if len(lines) > 1 {
 			msg += ", the first"
 		}
-		fmt.Fprintf(w, "depaudit: warning: --verify-fetch: %s: %s\n", msg, lines[0])
+		fmt.Fprintf(w, "depaudit: warning: verifying after the build: %s: %s\n", msg, lines[0])
 	}
 	meta := r.MetadataVerdicts
 	for _, m := range verify.Mismatches(meta) {
@@ -73,8 +88,12 @@ func printVerification(w io.Writer, r *audit.Report) {
 	}
 	n := verify.Count(verdicts)
 	line := fmt.Sprintf("depaudit: verification: %d verified, %d mismatch, %d unverifiable", n.Verified, n.Mismatch, n.Unverifiable)
-	if len(r.Fetched) > 0 {
-		line += fmt.Sprintf(" (%s fetched after the build)", plural.Count(len(r.Fetched), "metadata document"))
+	if e := r.FetchEnd; e != nil && e.Requests > 0 {
+		line += fmt.Sprintf(" (%s fetched after the build: %s in %s)", plural.Count(len(r.Fetched), "metadata document"),
+			plural.Count(e.Requests, "request"), time.Duration(e.DurationMS*float64(time.Millisecond)).Round(time.Millisecond))
+	}
+	if n.Unverifiable > 0 && r.FetchEnd == nil {
+		line += "; the registry metadata missing was not fetched after the build (--no-verify-fetch)"
 	}
 	fmt.Fprintln(w, line)
 }
