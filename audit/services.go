@@ -5,19 +5,49 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/rules"
 )
 
-// Service is one host of the unclassified calls: what the build asked of a
-// host that is no known package registry, or downloaded from it.
+// Service roles: what the build used a host for, beside the artifacts it
+// downloaded from it (those are components).
+const (
+	// RoleRegistryMetadata: a package registry's indexes, packuments,
+	// version lists, checksum files.
+	RoleRegistryMetadata = "registry-metadata"
+	// RoleRegistryAPI: another endpoint of a known registry (tokens,
+	// search, audit, login).
+	RoleRegistryAPI = "registry-api"
+	// RoleVCS: a version-control repository fetched over git's smart-HTTP
+	// protocol (a clone, the go command's direct mode).
+	RoleVCS = "vcs"
+	// RoleUnclassified: calls no classifier recognised, and downloads
+	// from hosts that are no known registry.
+	RoleUnclassified = "unclassified"
+	// RoleFailedDownload: a download that failed (no component came of it).
+	RoleFailedDownload = "failed-download"
+	// RoleTunnel: a tunnel that failed before any request (a refused
+	// certificate, a handshake that timed out).
+	RoleTunnel = "tunnel"
+)
+
+// Service is one host the build used for something other than the
+// artifacts it downloaded whole: a registry's metadata or API, a git
+// repository, unclassified calls, failed downloads. Every host the build
+// contacted is a service, a component's download location, or both.
 type Service struct {
 	// Name is the host, as capture.Exchange.Host names it.
 	Name string
-	// Endpoints are the distinct URLs called, sorted.
+	// Roles are what the build used the host for (Role*), sorted.
+	Roles []string
+	// Endpoints are the distinct URLs called, sorted: in full for
+	// unclassified calls and failures, the repository for git, and the
+	// origin alone (scheme://host/) for a registry's metadata and API.
 	Endpoints []string
 	// Methods are the distinct HTTP methods used, sorted.
 	Methods []string
@@ -108,16 +138,54 @@ func unclassifiedCalls(obs []observe.Observation) []UnclassifiedCall {
 	return out
 }
 
-// services gathers the unclassified observations, and the failed requests
-// of any kind (a download that failed is no component), by host, sorted by
-// host.
+// role returns what observation o says of its host, "" when its host is
+// no service for it (an artifact downloaded whole).
+func role(o *observe.Observation) string {
+	switch {
+	case o.Tunnel():
+		if o.Exchange.Error != "" {
+			return RoleTunnel
+		}
+		return ""
+	case o.Unclassified():
+		return RoleUnclassified
+	case o.Finding.Ecosystem == classify.EcosystemGit:
+		return RoleVCS
+	case o.Finding.Kind == classify.KindMetadata || o.Finding.Kind == classify.KindSidecar:
+		return RoleRegistryMetadata
+	case o.Finding.Kind == classify.KindAPI:
+		return RoleRegistryAPI
+	case o.Exchange.Error != "":
+		return RoleFailedDownload
+	}
+	return ""
+}
+
+// endpoint is the URL a service lists for o in role.
+func endpoint(o *observe.Observation, role string) string {
+	switch role {
+	case RoleVCS:
+		if repo := classify.GitRepository(o.Exchange.URL); repo != "" {
+			return repo
+		}
+	case RoleRegistryMetadata, RoleRegistryAPI:
+		if u, err := url.Parse(o.Exchange.URL); err == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host + "/"
+		}
+	}
+	return o.Exchange.URL
+}
+
+// services gathers, by host, every observation that is not an artifact
+// downloaded whole (see role), sorted by host.
 func services(obs []observe.Observation) []*Service {
 	byName := make(map[string]*Service)
 	seen := uniques{}
 	var out []*Service
 	for i := range obs {
 		o := &obs[i]
-		if !o.Unclassified() && (o.Exchange.Error == "" || o.Tunnel()) {
+		r := role(o)
+		if r == "" {
 			continue
 		}
 		x := o.Exchange
@@ -127,7 +195,8 @@ func services(obs []observe.Observation) []*Service {
 			byName[x.Host] = s
 			out = append(out, s)
 		}
-		seen.add(&s.Endpoints, x.URL)
+		seen.add(&s.Roles, r)
+		seen.add(&s.Endpoints, endpoint(o, r))
 		seen.add(&s.Methods, x.Method)
 		if !slices.Contains(s.Statuses, x.Status) {
 			s.Statuses = append(s.Statuses, x.Status)
@@ -142,6 +211,7 @@ func services(obs []observe.Observation) []*Service {
 	}
 	slices.SortFunc(out, func(a, b *Service) int { return strings.Compare(a.Name, b.Name) })
 	for _, s := range out {
+		slices.Sort(s.Roles)
 		slices.Sort(s.Endpoints)
 		slices.Sort(s.Methods)
 		slices.Sort(s.Statuses)

@@ -12,12 +12,12 @@ import (
 // Go recognises Go module traffic: the module proxy protocol
 // ({module}/@v/list, {v}.info, {v}.mod, {v}.zip, @latest), the checksum
 // database (directly or through a proxy's /sumdb/), and, on any host,
-// `?go-get=1` import path discovery and git smart-HTTP fetches.
+// `?go-get=1` import path discovery.
 type Go struct {
 	proxies []site
 	sumdbs  []site
-	// anyHost enables the host-independent rules: go-get discovery, git
-	// smart-HTTP and Artifactory's /api/go/{repo}/ proxies.
+	// anyHost enables the host-independent rules: go-get discovery and
+	// Artifactory's /api/go/{repo}/ proxies.
 	anyHost bool
 	// anywhere recognises module zips, by the proxy layout
 	// .../{module}/@v/{version}.zip alone, on any host.
@@ -25,8 +25,8 @@ type Go struct {
 }
 
 // DefaultGo recognises proxy.golang.org and its public mirrors goproxy.cn
-// and goproxy.io, sum.golang.org, Artifactory Go proxies on any host,
-// go-get discovery and git smart-HTTP.
+// and goproxy.io, sum.golang.org, Artifactory Go proxies on any host and
+// go-get discovery.
 func DefaultGo() *Go {
 	return &Go{
 		proxies: []site{publicSite("proxy.golang.org"), publicSite("goproxy.cn"), publicSite("goproxy.io")},
@@ -86,19 +86,13 @@ func (c *Go) classify(p *parsed) (Finding, bool) {
 }
 
 // goVCS classifies direct-mode traffic on any host: `?go-get=1` discovery
-// (metadata) and git smart-HTTP (api).
+// (metadata). The git fetches that follow are git's (see Git).
 func goVCS(p *parsed) (Finding, bool) {
-	n := len(p.segs)
 	if p.u.RawQuery == "" && p.method != "POST" {
 		return Finding{}, false
 	}
 	q := p.u.Query()
 	switch {
-	case p.method == "GET" && n >= 3 && p.segs[n-2] == "info" && p.segs[n-1] == "refs" &&
-		(q.Get("service") == "git-upload-pack" || q.Get("service") == "git-receive-pack"):
-		return finding(p, EcosystemGo, KindAPI, pkgRef{}), true
-	case p.method == "POST" && n >= 2 && (p.segs[n-1] == "git-upload-pack" || p.segs[n-1] == "git-receive-pack"):
-		return finding(p, EcosystemGo, KindAPI, pkgRef{}), true
 	case p.method == "GET" && q.Get("go-get") == "1":
 		return finding(p, EcosystemGo, KindMetadata, pkgRef{}), true
 	}

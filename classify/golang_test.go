@@ -52,13 +52,9 @@ func TestGo(t *testing.T) {
 		get(proxy+"sumdb/sum.golang.org/supported", M, gol, ""),
 		get(proxy+"sumdb/sum.golang.org/lookup/gopkg.in/yaml.v3@v3.0.1", M, gol, "pkg:golang/gopkg.in/yaml.v3@v3.0.1"),
 		get(proxy+"sumdb/sum.golang.org/tile/8/1/001", M, gol, ""),
-		// go-get discovery and git smart-HTTP, on any host.
+		// go-get discovery, on any host (the git fetches that follow: TestGit).
 		get("https://golang.org/x/text?go-get=1", M, gol, ""),
 		get("https://go.example.com/internal/tool?go-get=1", M, gol, ""),
-		get("https://github.com/spf13/cobra.git/info/refs?service=git-upload-pack", API, gol, ""),
-		get("https://git.example.com/team/repo/info/refs?service=git-upload-pack", API, gol, ""),
-		{method: "POST", url: "https://github.com/spf13/cobra.git/git-upload-pack", kind: API, eco: gol},
-		{method: "POST", url: "https://git.example.com/team/repo/git-upload-pack", kind: API, eco: gol},
 		// Not Go.
 		none("https://git.example.com/team/repo/info/refs"),
 		none("https://git.example.com/team/repo/git-upload-pack"),

@@ -26,7 +26,7 @@ func NewSet(cs ...Classifier) *Set {
 }
 
 // Default returns the built-in classifiers in their fixed precedence order:
-// npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
+// git smart-HTTP (on any host), npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
 // npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
 // pub.dev, Hex, CRAN, CocoaPods, GitHub, Maven, the OS package archives,
 // toolchains; then the artifact layouts of npm, PyPI, Go and Cargo on any
@@ -35,6 +35,7 @@ func NewSet(cs ...Classifier) *Set {
 // applies to them); then generic downloads.
 func Default() *Set {
 	return NewSet(
+		DefaultGit(),
 		DefaultNPM(),
 		DefaultPyPI(),
 		DefaultGo(),

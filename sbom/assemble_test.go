@@ -3,6 +3,7 @@ package sbom
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -265,18 +266,44 @@ func TestAssembleBuildServicesAndSummary(t *testing.T) {
 			t.Errorf("%s: data = %+v", s.Name, s.Data)
 		}
 	}
-	// Generic downloads are listed as well; the GitHub CDN is not (its
-	// download was attributed through the redirect), nor are registries,
-	// unless a request to them failed (numpy's download), with its error.
-	wantNames := []string{"downloads.example.org", "files.pythonhosted.org", "get.example.dev", "telemetry.example.com"}
-	if !slices.Equal(names, wantNames) {
-		t.Fatalf("services %v, want %v", names, wantNames)
+	// Every host the build used for something other than an artifact
+	// downloaded whole is a service, with its roles: registries' metadata
+	// and API hosts, generic downloads and unclassified calls, a failed
+	// download (numpy's), a tunnel that failed. The GitHub CDN is not (its download was
+	// attributed through the redirect), nor a host of artifacts alone.
+	wantRoles := map[string][]string{
+		"api.segment.io":         {audit.RoleTunnel},
+		"downloads.example.org":  {audit.RoleUnclassified},
+		"files.pythonhosted.org": {audit.RoleFailedDownload},
+		"get.example.dev":        {audit.RoleUnclassified},
+		"index.crates.io":        {audit.RoleRegistryMetadata},
+		"proxy.golang.org":       {audit.RoleRegistryMetadata},
+		"pypi.org":               {audit.RoleRegistryMetadata},
+		"registry.npmjs.org":     {audit.RoleRegistryMetadata},
+		"repo.maven.apache.org":  {audit.RoleRegistryMetadata},
+		"telemetry.example.com":  {audit.RoleUnclassified},
 	}
-	tel := svcs[3]
+	var got []string
+	for _, s := range svcs {
+		got = append(got, s.Name+" "+strings.Join(propValues(s.Properties, PropServiceRole), ","))
+	}
+	var want []string
+	for _, n := range slices.Sorted(maps.Keys(wantRoles)) {
+		want = append(want, n+" "+strings.Join(wantRoles[n], ","))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("services and roles:\n got %q\nwant %q", got, want)
+	}
+	for _, s := range svcs {
+		if s.Name == "registry.npmjs.org" && !slices.Equal(*s.Endpoints, []string{"https://registry.npmjs.org/"}) {
+			t.Errorf("a registry's metadata endpoints are its origin alone: %v", *s.Endpoints)
+		}
+	}
+	tel := svcs[slices.IndexFunc(svcs, func(s cdx.Service) bool { return s.Name == "telemetry.example.com" })]
 	if tel.Authenticated == nil || !*tel.Authenticated {
 		t.Error("telemetry: authenticated not set although requests carried credentials")
 	}
-	if svcs[0].Authenticated != nil && *svcs[0].Authenticated {
+	if dl := svcs[slices.IndexFunc(svcs, func(s cdx.Service) bool { return s.Name == "downloads.example.org" })]; dl.Authenticated != nil && *dl.Authenticated {
 		t.Error("downloads.example.org: authenticated although no request carried credentials")
 	}
 	wantEndpoints := []string{"https://telemetry.example.com/v1/config?token=REDACTED", "https://telemetry.example.com/v1/events"}

@@ -31,6 +31,10 @@ const (
 	// PropContentEncoding is the Content-Encoding the bytes were served
 	// with; the hashes are over the bytes as served.
 	PropContentEncoding = "depaudit:content-encoding"
+	// PropServiceRole is what the build used a service's host for (one
+	// property per role): registry-metadata, registry-api, vcs,
+	// unclassified, failed-download, tunnel (see audit.Role*).
+	PropServiceRole = "depaudit:service:role"
 	// PropHTTPMethod is an HTTP method used with a service (one property
 	// per distinct method).
 	PropHTTPMethod = "depaudit:http:method"

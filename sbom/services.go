@@ -9,12 +9,16 @@ import (
 	"github.com/depaudit/depaudit/audit"
 )
 
-// service renders a host of the unclassified calls as a CycloneDX service.
+// service renders a host the build used as a CycloneDX service.
 func service(s *audit.Service) cdx.Service {
-	props := []cdx.Property{
+	var props []cdx.Property
+	for _, r := range s.Roles {
+		props = append(props, prop(PropServiceRole, r))
+	}
+	props = append(props,
 		prop(PropRequests, strconv.Itoa(s.Requests)),
 		prop(PropBytes, strconv.FormatInt(s.Bytes, 10)),
-	}
+	)
 	for _, m := range s.Methods {
 		props = append(props, prop(PropHTTPMethod, m))
 	}

@@ -4,12 +4,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 func TestE2ECurl(t *testing.T) {
@@ -214,6 +217,24 @@ func TestE2EGit(t *testing.T) {
 		t.Errorf("capture lacks the smart-HTTP exchanges (info/refs %v, upload-pack %v):\n%s", sawRefs, sawPack, describeLog(res.log))
 	}
 	checkSBOM(t, e.reg, res, sbomWant{})
+	// The clone is git's, not the go command's: the repository's host is a
+	// service with the role vcs and the repository as its endpoint.
+	bom := readBOM(t, res)
+	var found bool
+	for _, s := range *bom.Services {
+		if roles := propValues(s.Properties, sbom.PropServiceRole); slices.Contains(roles, audit.RoleVCS) {
+			found = true
+			if s.Endpoints == nil || !slices.Contains(*s.Endpoints, strings.TrimSuffix(fakeregistry.GitRepoURL, "/")) {
+				t.Errorf("vcs service %s: endpoints %v, want the repository %s", s.Name, s.Endpoints, fakeregistry.GitRepoURL)
+			}
+		}
+		if eco := propValues(s.Properties, sbom.PropEcosystem); slices.Contains(eco, "golang") {
+			t.Errorf("service %s is called golang", s.Name)
+		}
+	}
+	if !found {
+		t.Errorf("no service with the role vcs: %+v", *bom.Services)
+	}
 	out, err := exec.Command(git, "-C", dest, "rev-parse", "HEAD").Output()
 	if err != nil || strings.TrimSpace(string(out)) != e.reg.GitCommit() {
 		t.Errorf("cloned HEAD = %q (%v), want %s", out, err, e.reg.GitCommit())

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +19,7 @@ import (
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 // e2eSchemaDir holds the official CycloneDX schemas copied into the project.
@@ -125,17 +129,49 @@ func checkSBOM(t *testing.T, reg *fakeregistry.Server, res *e2eResult, want sbom
 		}
 	}
 	checkStandardFormats(t, res.capturePath, bom)
+	// Every host the build contacted is in the SBOM: a service with its
+	// roles, or the download location of a component. The unclassified
+	// ones are those wanted.
 	var svcHosts []string
+	inSBOM := map[string]bool{}
 	if bom.Services != nil {
 		for _, s := range *bom.Services {
-			svcHosts = append(svcHosts, s.Name)
+			roles := propValues(s.Properties, sbom.PropServiceRole)
+			if len(roles) == 0 {
+				t.Errorf("service %s has no role", s.Name)
+			}
+			if slices.Contains(roles, audit.RoleUnclassified) {
+				svcHosts = append(svcHosts, s.Name)
+			}
+			inSBOM[s.Name] = true
+		}
+	}
+	for _, c := range comps {
+		var urls []string
+		if c.ExternalReferences != nil {
+			for _, r := range *c.ExternalReferences {
+				urls = append(urls, r.URL)
+			}
+		}
+		// A URL that redirected to the download (a release asset to its CDN).
+		urls = append(urls, propValues(c.Properties, sbom.PropRedirectedFrom)...)
+		urls = append(urls, propValues(c.Properties, sbom.PropURL)...)
+		for _, raw := range urls {
+			if u, err := url.Parse(raw); err == nil {
+				inSBOM[u.Host] = true
+			}
+		}
+	}
+	for _, x := range res.log.Exchanges {
+		if x.Status != http.StatusProxyAuthRequired && !inSBOM[x.Host] {
+			t.Errorf("host %s (%s %s) is nowhere in the SBOM", x.Host, x.Method, x.URL)
 		}
 	}
 	wantHosts := append([]string(nil), want.unclassifiedHosts...)
 	sort.Strings(wantHosts)
 	sort.Strings(svcHosts)
 	if strings.Join(svcHosts, ",") != strings.Join(wantHosts, ",") {
-		t.Errorf("SBOM services %v, want %v", svcHosts, wantHosts)
+		t.Errorf("SBOM services with role unclassified %v, want %v", svcHosts, wantHosts)
 	}
 	ub, err := os.ReadFile(res.unclassifiedPath)
 	if err != nil {
