@@ -56,6 +56,9 @@ type ProxyConfig struct {
 	// Hashes, when set, decides which digests beyond SHA-256 each body
 	// gets; nil gives every body SHA-256, SHA-512 and SHA-1.
 	Hashes HashesFunc
+	// Expect, when set, gives the digests a body must have; a body that
+	// has others never reaches the client whole (see ExpectFunc).
+	Expect ExpectFunc
 	// Gate, when set, is asked before each request goes upstream; a
 	// non-empty denial stops it with 403 Forbidden and that text as the
 	// body, so the client fails at the right place with a readable reason.
@@ -563,7 +566,12 @@ func (p *Proxy) roundTrip(req *http.Request, pctx *goproxy.ProxyCtx) (*http.Resp
 		p.finish(x, start)
 		return resp, nil
 	}
-	rb := &recordingBody{rc: resp.Body, h: NewHasher(p.hashes(x)), x: x, p: p, start: start, release: release, cancel: rcancel, client: req.Context()}
+	var expected []Digest
+	if p.cfg.Expect != nil && x.Status == http.StatusOK && req.Method == http.MethodGet {
+		expected = p.cfg.Expect(x)
+	}
+	rb := &recordingBody{rc: resp.Body, h: NewHasher(p.hashes(x) | expectHashes(expected)), x: x, p: p, start: start, release: release, cancel: rcancel,
+		client: req.Context(), expected: expected}
 	if bi := p.inspector(x); bi != nil {
 		rb.inspect = bi
 	}
@@ -665,9 +673,81 @@ type recordingBody struct {
 	eof     bool
 	eofNext bool // the end was seen with the last bytes, and is reported next
 	readErr error
+
+	// expected are the digests the body must have (see ExpectFunc): its
+	// last bytes wait in held until it has ended and they are compared,
+	// out holds what may go to the client, cut says why it was cut.
+	expected []Digest
+	held     []byte
+	out      []byte
+	tmp      []byte
+	cut      string
 }
 
 func (b *recordingBody) Read(buf []byte) (int, error) {
+	if len(b.expected) > 0 {
+		return b.readChecked(buf)
+	}
+	return b.read(buf)
+}
+
+// readChecked is Read for a body whose digests are expected: what is read
+// from upstream goes to the client but for the last holdBack bytes, which
+// go only once the whole body's digests match.
+func (b *recordingBody) readChecked(buf []byte) (int, error) {
+	for {
+		if len(b.out) > 0 {
+			n := copy(buf, b.out)
+			b.out = b.out[n:]
+			return n, nil
+		}
+		if b.eof && b.cut == "" && b.readErr == nil && len(b.held) == 0 {
+			return b.read(buf) // reports the end, and ends the exchange
+		}
+		if b.cut != "" || b.readErr != nil {
+			return 0, fmt.Errorf("depaudit: %s", b.cut)
+		}
+		if b.tmp == nil {
+			b.tmp = make([]byte, 32<<10)
+		}
+		n, err := b.read(b.tmp)
+		b.held = append(b.held, b.tmp[:n]...)
+		switch {
+		case err == nil && !b.eofNext:
+			if keep := min(len(b.held), holdBack); len(b.held) > keep {
+				b.out = append(b.out[:0], b.held[:len(b.held)-keep]...)
+				b.held = append(b.held[:0], b.held[len(b.held)-keep:]...)
+			}
+		case err == nil || err == io.EOF:
+			// The body has ended (with these bytes, or now): check it.
+			b.eof = true
+			if why := checkExpected(b.expected, b.h.Sum()); why != "" {
+				b.cut = why
+				b.held = nil
+				b.done("")
+				// Close the client's connection: a body without a length
+				// would otherwise be ended cleanly by the server, and look
+				// whole.
+				if b.conn != nil {
+					b.conn.Close()
+				}
+				return 0, fmt.Errorf("depaudit: %s", why)
+			}
+			b.out, b.held = b.held, nil
+		default:
+			// Upstream failed: the exchange has ended with it.
+			b.out, b.held = b.held, nil
+			if len(b.out) == 0 {
+				return 0, err
+			}
+			b.readErr = err
+		}
+	}
+}
+
+// read reads the body from upstream, hashing and inspecting it, and ends
+// the exchange when it ends.
+func (b *recordingBody) read(buf []byte) (int, error) {
 	if b.eofNext {
 		// The last bytes were handed over with the previous Read; now
 		// they have been written to the client (into the cork, for a
@@ -698,7 +778,7 @@ func (b *recordingBody) Read(buf []byte) (int, error) {
 	if err != nil {
 		if err == io.EOF {
 			b.eof = true
-			if n > 0 {
+			if n > 0 || len(b.expected) > 0 {
 				// Data and the end together: the exchange ends on the
 				// next Read, once these bytes have reached the client,
 				// so that a corked response goes out whole, before its
@@ -739,6 +819,8 @@ func (b *recordingBody) done(why string) {
 		x.Bytes = b.h.Written()
 		lengthOK := x.ContentLength < 0 || x.Bytes == x.ContentLength
 		switch {
+		case b.cut != "":
+			x.Error = b.cut
 		case b.readErr != nil && b.p.ctx.Err() != nil:
 			x.Error = "depaudit stopped before the body ended"
 		case b.readErr != nil && b.stalled.Load():

@@ -58,6 +58,9 @@ type RunConfig struct {
 	Inspect InspectFunc
 	// Hashes, when set, chooses each body's digests (see ProxyConfig.Hashes).
 	Hashes HashesFunc
+	// Expect, when set, gives the digests bodies must have (see
+	// ProxyConfig.Expect).
+	Expect ExpectFunc
 	// Gate, when set, may deny requests (see ProxyConfig.Gate).
 	Gate func(x *Exchange) (denial string)
 	// Warnf receives diagnostics; nil discards them.
@@ -189,6 +192,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		UpstreamDial:    cfg.UpstreamDial,
 		Inspect:         cfg.Inspect,
 		Hashes:          cfg.Hashes,
+		Expect:          cfg.Expect,
 		Gate:            cfg.Gate,
 		Warnf:           cfg.Warnf,
 	})

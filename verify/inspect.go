@@ -39,7 +39,10 @@ func NewInspectFunc(c Classifier, opts Options) capture.InspectFunc {
 // of it: the inspector of NewInspectFunc, and the choice of each body's
 // digests (see HashesFor), with extra added to every body's.
 func NewHooks(c Classifier, opts Options, extra capture.Hashes) (capture.InspectFunc, capture.HashesFunc) {
-	redirects := &redirectMemo{}
+	return newHooks(c, opts, extra, &redirectMemo{})
+}
+
+func newHooks(c Classifier, opts Options, extra capture.Hashes, redirects *redirectMemo) (capture.InspectFunc, capture.HashesFunc) {
 	hashes := func(x *capture.Exchange) capture.Hashes {
 		hs := extra
 		if x.Method != "" && x.Method != http.MethodGet {

@@ -19,6 +19,7 @@ import (
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/sbom"
 )
 
@@ -162,7 +163,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 		Signals:         signals,
 		Gate:            br.gate(),
 	}
-	cfg.Inspect, cfg.Hashes = verifyHooks(cl, ruleHashes(br.rules.Hashes()))
+	cfg.Inspect, cfg.Hashes, cfg.Expect = verifyHooks(cl, ruleHashes(br.rules.Hashes()), br.rules != nil && br.rules.Mode() == rules.ModeEnforce)
 	if c.Bool("debug") {
 		// The proxy may still warn from a connection's goroutine after
 		// Run returned, when env is replaced below: keep its own copy.

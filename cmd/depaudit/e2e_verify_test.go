@@ -681,3 +681,51 @@ func TestVerifyResultHelpers(t *testing.T) {
 		t.Errorf("pairs %+v", p)
 	}
 }
+
+// TestE2EEnforceCutsMismatch: in enforce mode a tarball whose bytes differ
+// from the integrity its packument published earlier in the run never
+// reaches the client whole, so even a client that checks nothing (curl)
+// fails at that download; in audit mode it gets the bytes, and depaudit
+// reports the mismatch after the build.
+func TestE2EEnforceCutsMismatch(t *testing.T) {
+	t.Parallel()
+	curl := requireClient(t, "curl")
+	e := newE2E(t, fakeregistry.Options{})
+	packument := "https://registry.npmjs.org/hello-dep"
+	tgz := "https://registry.npmjs.org/hello-dep/-/hello-dep-2.0.1.tgz"
+	tam := newTamperer(t, e, tgz)
+	for _, mode := range []string{"audit", "enforce"} {
+		e.writeFile(mode+".yaml", "mode: "+mode+"\n")
+		out := filepath.Join(e.dir, mode+".tgz")
+		res := verifyBuild(e, tam, []string{"--rules", filepath.Join(e.dir, mode+".yaml"), "--no-verify-fetch"},
+			curl, "-fsS", "-o", filepath.Join(e.dir, mode+".json"), packument, "-o", out, tgz)
+		var x *capture.Exchange
+		for i := range res.log.Exchanges {
+			if res.log.Exchanges[i].URL == tgz {
+				x = &res.log.Exchanges[i]
+			}
+		}
+		if x == nil {
+			t.Fatalf("%s: the tarball is not in the capture log:\n%s", mode, describeLog(res.log))
+		}
+		got, _ := os.ReadFile(out)
+		if mode == "audit" {
+			if res.code != 0 || !strings.Contains(res.stderr, "DIGEST MISMATCH: pkg:npm/hello-dep@2.0.1") {
+				t.Errorf("audit: exit %d, want 0 with the mismatch reported:\n%s", res.code, res.stderr)
+			}
+			if !x.Complete || int64(len(got)) != x.Bytes {
+				t.Errorf("audit: curl got %d bytes, the exchange %+v: want the tampered tarball whole", len(got), x)
+			}
+			continue
+		}
+		if res.code == 0 {
+			t.Errorf("enforce: curl succeeded although the tarball differs from its integrity\n%s", res.stderr)
+		}
+		if x.Complete || !strings.Contains(x.Error, "digest mismatch: the body's sha512") || !strings.Contains(x.Error, "cut the transfer") {
+			t.Errorf("enforce: the tarball is recorded complete=%v %q, want the cut", x.Complete, x.Error)
+		}
+		if x.Bytes == 0 || int64(len(got)) >= x.Bytes {
+			t.Errorf("enforce: curl wrote %d bytes of the %d the registry sent: the body reached it whole", len(got), x.Bytes)
+		}
+	}
+}

@@ -42,9 +42,15 @@ func verifyFlags(build bool) []cli.Flag {
 // verifyHooks returns the capture hooks of a build: the inspector reads the
 // digests registries publish, and computes the extra digests of artifacts,
 // as the bodies stream through the proxy; the other chooses the digests of
-// each body: SHA-256, and those its ecosystem publishes or extra adds.
-func verifyHooks(cl verify.Classifier, extra capture.Hashes) (capture.InspectFunc, capture.HashesFunc) {
-	return verify.NewHooks(cl, verify.Options{}, extra)
+// each body: SHA-256, and those its ecosystem publishes or extra adds. In
+// enforce mode, the third gives the digests already published for a body,
+// which the proxy holds it to (nil otherwise).
+func verifyHooks(cl verify.Classifier, extra capture.Hashes, enforce bool) (capture.InspectFunc, capture.HashesFunc, capture.ExpectFunc) {
+	if enforce {
+		return verify.NewEnforceHooks(cl, verify.Options{}, extra)
+	}
+	inspect, hashes := verify.NewHooks(cl, verify.Options{}, extra)
+	return inspect, hashes, nil
 }
 
 // ruleHashes turns the rules file's "hashes" into the digests every body
