@@ -92,6 +92,7 @@ var purlTypes = map[string]string{
 	EcosystemNuGet:       packageurl.TypeNuget,
 	EcosystemConda:       packageurl.TypeConda,
 	EcosystemToolchain:   packageurl.TypeGeneric,
+	EcosystemHelm:        packageurl.TypeGeneric,
 	EcosystemDeb:         packageurl.TypeDebian,
 	EcosystemOCI:         packageurl.TypeOCI,
 	EcosystemRPM:         packageurl.TypeRPM,

@@ -29,7 +29,7 @@ func NewSet(cs ...Classifier) *Set {
 // git smart-HTTP (on any host), npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
 // npm, PyPI, Go, crates.io, RubyGems, Composer, NuGet, conda, Hugging Face,
 // pub.dev, Hex, CRAN, CocoaPods, GitHub, Maven, the OS package archives,
-// toolchains; then the artifact layouts of npm, PyPI, Go and Cargo on any
+// Helm chart repositories, toolchains; then the artifact layouts of npm, PyPI, Go and Cargo on any
 // host (a private registry no rules file names: its packages still get
 // their ecosystem's purl, with the host as repository_url, so that policy
 // applies to them); then generic downloads.
@@ -55,6 +55,7 @@ func Default() *Set {
 		DefaultOCI(),
 		DefaultRPM(),
 		DefaultAPK(),
+		DefaultHelm(),
 		DefaultToolchain(),
 		&NPM{anywhere: true},
 		&PyPI{anywhere: true},

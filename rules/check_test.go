@@ -53,6 +53,7 @@ func TestGateRuleKinds(t *testing.T) {
 		{"allow hosts, allowed", "policy: {allow: {hosts: ['*.corp.example']}}", privateNPM, ""},
 		{"deny ecosystem", "policy: {deny: {ecosystems: [cargo]}}", crate, `rule policy.deny.ecosystems[0] "cargo" matches ecosystem cargo`},
 		{"deny ecosystem, other", "policy: {deny: {ecosystems: [cargo]}}", npmTarball, ""},
+		{"allow ecosystems, OS packages and charts", "policy: {allow: {ecosystems: [cargo, deb, helm]}}", crate, ""},
 		{"allow ecosystems", "policy: {allow: {ecosystems: [npm]}}", crate, "rule policy.allow.ecosystems: ecosystem cargo is not in the list"},
 		{"allow ecosystems ignore unclassified", "policy: {allow: {ecosystems: [npm]}}", api, ""},
 		{"deny purl tarball", "policy: {deny: {purls: ['pkg:npm/hello-dep', 'pkg:npm/evil-*']}}", evilTarball, `rule policy.deny.purls[1] "pkg:npm/evil-*" matches pkg:npm/evil-pkg@1.0.0`},

@@ -577,7 +577,8 @@ func (l *hostList) UnmarshalYAML(n *yaml.Node) error {
 var policyEcosystems = []string{classify.EcosystemNPM, classify.EcosystemPyPI, classify.EcosystemGo, classify.EcosystemMaven,
 	classify.EcosystemCargo, classify.EcosystemGitHub, classify.EcosystemGem, classify.EcosystemComposer, classify.EcosystemNuGet, classify.EcosystemConda,
 	classify.EcosystemToolchain, classify.EcosystemHuggingFace, classify.EcosystemPub, classify.EcosystemHex, classify.EcosystemCRAN,
-	classify.EcosystemCocoaPods}
+	classify.EcosystemCocoaPods, classify.EcosystemDeb, classify.EcosystemOCI, classify.EcosystemRPM, classify.EcosystemAPK,
+	classify.EcosystemHelm, classify.EcosystemGit}
 
 // ecosystemEntry is one item of an ecosystems list.
 type ecosystemEntry struct{ scalar }

@@ -100,7 +100,7 @@ func TestParseEdgeCases(t *testing.T) {
 		{"root list", "- mode\n", false, "the rules file must be a mapping"},
 		{"number mode", "mode: 1\n", false, `mode must be a string, not "1" (quote it)`},
 		{"generic ecosystem", "policy:\n  allow:\n    ecosystems: [generic]\n", false, "governed by policy.generic_downloads"},
-		{"unknown policy ecosystem", "policy:\n  deny:\n    ecosystems: [rubygems]\n", false, `must be one of npm, pypi, golang, maven, cargo, github, gem, composer, nuget, conda, toolchain, huggingface, pub, hex, cran, cocoapods, not "rubygems"`},
+		{"unknown policy ecosystem", "policy:\n  deny:\n    ecosystems: [rubygems]\n", false, `must be one of npm, pypi, golang, maven, cargo, github, gem, composer, nuget, conda, toolchain, huggingface, pub, hex, cran, cocoapods, deb, oci, rpm, apk, helm, git, not "rubygems"`},
 		{"duplicate registry", "registries:\n  - {url: https://a.example/npm/, ecosystem: npm}\n  - {url: https://a.example/npm, ecosystem: npm}\n", false, "already given at line 2"},
 		{"registry without ecosystem", "registries:\n  - url: https://a.example/npm/\n", false, "needs an ecosystem"},
 		{"purl pattern without name", "policy:\n  deny:\n    purls: [\"pkg:npm\"]\n", false, "needs a type and a name"},

@@ -26,11 +26,32 @@ const (
 // declare returns the declaration that metadata names rawURL (resolved
 // against base) as the file of purl; ok is false when either is empty.
 func declare(p plan, rawURL, purl string) (capture.Digest, bool) {
+	return declareAs(p, rawURL, purl, "")
+}
+
+// declareAs is declare for a purl whose type does not name its ecosystem
+// (a Helm chart is pkg:generic): the declaration's algorithm is then
+// "purl:ECOSYSTEM".
+func declareAs(p plan, rawURL, purl, ecosystem string) (capture.Digest, bool) {
 	u := resolveURL(p.base, rawURL)
 	if urlkey.Key(u) == "" || purl == "" {
 		return capture.Digest{}, false
 	}
-	return capture.Digest{Subject: u, Algorithm: AlgPURL, Value: purl, Source: SourceDeclared}, true
+	alg := AlgPURL
+	if ecosystem != "" {
+		alg += ":" + ecosystem
+	}
+	return capture.Digest{Subject: u, Algorithm: alg, Value: purl, Source: SourceDeclared}, true
+}
+
+// declaredEcosystem returns the ecosystem a declaration's algorithm names
+// ("" for a plain "purl": the purl's type), and whether alg is one.
+func declaredEcosystem(alg string) (string, bool) {
+	if alg == AlgPURL {
+		return "", true
+	}
+	eco, ok := strings.CutPrefix(alg, AlgPURL+":")
+	return eco, ok && eco != ""
 }
 
 // Attributed is a classifier that also knows which artifact URLs the
@@ -55,14 +76,15 @@ func Attribute(l *capture.Log, c Classifier) *Attributed {
 		x := &l.Exchanges[i]
 		xs = append(xs, x)
 		for _, d := range x.Digests {
-			if d.Source != SourceDeclared || d.Algorithm != AlgPURL {
+			eco, isDecl := declaredEcosystem(d.Algorithm)
+			if d.Source != SourceDeclared || !isDecl {
 				continue
 			}
 			k := urlkey.Key(d.Subject)
 			if _, seen := a.declared[k]; k == "" || seen {
 				continue
 			}
-			if f, ok := declaredFinding(d.Value); ok {
+			if f, ok := declaredFinding(d.Value, eco); ok {
 				a.declared[k] = f
 			}
 		}
@@ -89,13 +111,17 @@ func Attribute(l *capture.Log, c Classifier) *Attributed {
 	return a
 }
 
-// declaredFinding is the artifact finding of a declared purl.
-func declaredFinding(purl string) (classify.Finding, bool) {
+// declaredFinding is the artifact finding of a declared purl, of the
+// ecosystem eco ("": the purl's type).
+func declaredFinding(purl, eco string) (classify.Finding, bool) {
 	p, err := classify.ParsePURL(purl)
 	if err != nil || p.Name == "" || p.Version == "" {
 		return classify.Finding{}, false
 	}
-	return classify.Finding{Kind: classify.KindArtifact, Ecosystem: p.Type, PURL: purl,
+	if eco == "" {
+		eco = p.Type
+	}
+	return classify.Finding{Kind: classify.KindArtifact, Ecosystem: eco, PURL: purl,
 		Group: p.Namespace, Name: p.Name, Version: p.Version}, true
 }
 

@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/depaudit/depaudit/capture"
@@ -18,7 +19,8 @@ func fuzzParse(t *testing.T, kind bodyKind, rawURL string, data []byte) {
 		f: classify.Default().Classify(classify.Request{URL: rawURL})}
 	_ = parsers[kind](bytes.NewReader(data), p, func(d capture.Digest) {
 		if d.Source == SourceDeclared {
-			if _, ok := declaredFinding(d.Value); !ok || d.Algorithm != AlgPURL || urlkey.Key(d.Subject) == "" {
+			eco, isDecl := declaredEcosystem(d.Algorithm)
+			if _, ok := declaredFinding(d.Value, eco); !ok || !isDecl || urlkey.Key(d.Subject) == "" {
 				t.Fatalf("bad declaration %+v", d)
 			}
 			return
@@ -33,6 +35,15 @@ func fuzzParse(t *testing.T, kind bodyKind, rawURL string, data []byte) {
 		} else if normalHex(d.Algorithm, d.Value) != d.Value {
 			t.Fatalf("bad hex digest %+v", d)
 		}
+	})
+}
+
+func FuzzHelmIndex(f *testing.F) {
+	f.Add([]byte("apiVersion: v1\nentries:\n  nginx:\n  - apiVersion: v2\n    digest: " + strings.Repeat("ab", 32) +
+		"\n    name: nginx\n    urls:\n    - https://charts.bitnami.com/bitnami/nginx-15.4.4.tgz\n    version: 15.4.4\ngenerated: x\n"))
+	f.Add([]byte("entries:\n    a:\n      - name: 'a'\n        version: \"1.0.0\"\n        urls: [a-1.0.0.tgz, \"b/a-1.0.0.tgz\"]\n        digest: x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzParse(t, bodyHelmIndex, "https://charts.bitnami.com/bitnami/index.yaml", data)
 	})
 }
 

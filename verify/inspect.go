@@ -199,6 +199,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyRPMPrimary:    parseRPMPrimary,
 	bodyAPKIndex:      parseAPKIndex,
 	bodyPub:           parsePub,
+	bodyHelmIndex:     parseHelmIndex,
 	bodyHexPackage:    parseHexPackage,
 	bodyCRANPackages:  parseCRANPackages,
 	bodyPodspec:       parsePodspec,

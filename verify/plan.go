@@ -39,6 +39,7 @@ const (
 	bodyHexPackage
 	bodyCRANPackages
 	bodyPodspec
+	bodyHelmIndex
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -193,6 +194,10 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case f.Kind == classify.KindMetadata && (strings.HasSuffix(path, "/PACKAGES") || strings.HasSuffix(path, "/PACKAGES.gz")):
 			p.kind, p.source = bodyCRANPackages, "CRAN PACKAGES MD5sum"
 		}
+	case classify.EcosystemHelm:
+		if f.Kind == classify.KindMetadata && strings.HasSuffix(path, "/index.yaml") {
+			p.kind, p.source = bodyHelmIndex, "Helm chart repository index digest"
+		}
 	case classify.EcosystemCocoaPods:
 		if f.Kind == classify.KindMetadata && strings.HasSuffix(path, ".podspec.json") {
 			p.kind, p.source = bodyPodspec, "CocoaPods podspec"
@@ -256,7 +261,7 @@ func (p plan) describe(alg string) string {
 		return p.source + " packageHash"
 	case bodyCondaRepodata, bodyCondaPackage, bodyChecksums, bodyRustManifest:
 		return p.source + " " + alg
-	case bodyAdoptium, bodyHuggingFace, bodyPub, bodyHexPackage, bodyCRANPackages:
+	case bodyAdoptium, bodyHuggingFace, bodyPub, bodyHexPackage, bodyCRANPackages, bodyHelmIndex:
 		return p.source
 	case bodyPodspec:
 		return p.source + " " + alg

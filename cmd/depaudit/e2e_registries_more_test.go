@@ -3,9 +3,11 @@ package main
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/sbom"
 )
 
 // Recorded flows of clients that cannot be had here, each replayed clean
@@ -59,6 +61,27 @@ func TestE2ERecordedRegistries(t *testing.T) {
 			},
 			artifact: fakeregistry.CocoaPodsSourceURL, purl: "pkg:cocoapods/FixturePod@1.0.0",
 			source: "CocoaPods podspec sha256", alg: "sha256"},
+		// helm repo add, then helm pull (Helm 3's getter): the chart
+		// repository's index.yaml, then the chart's URL from it. helm
+		// checks no digest unless told to verify a provenance file.
+		{name: "helm", userAgent: "Helm/3.14.2",
+			steps: []recordedStep{
+				{url: fakeregistry.HelmIndexURL},
+				{url: fakeregistry.HelmChartURL},
+			},
+			artifact: fakeregistry.HelmChartURL,
+			purl:     "pkg:generic/fixture-chart@1.2.3?repository_url=https:%2F%2Fcharts.bitnami.com%2Fbitnami",
+			source:   "Helm chart repository index digest", alg: "sha256"},
+		// helm dependency build of a chart whose dependency the index
+		// serves from another host (GitHub Pages): the index names it.
+		{name: "helm-other-host", userAgent: "Helm/3.14.2",
+			steps: []recordedStep{
+				{url: fakeregistry.HelmIndexURL},
+				{url: fakeregistry.HelmPagesChartURL},
+			},
+			artifact: fakeregistry.HelmPagesChartURL,
+			purl:     "pkg:generic/dep-chart@0.4.0?repository_url=https:%2F%2Fcharts.bitnami.com%2Fbitnami",
+			source:   "Helm chart repository index digest", alg: "sha256"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newE2E(t, fakeregistry.Options{})
@@ -72,6 +95,9 @@ func TestE2ERecordedRegistries(t *testing.T) {
 			good.checkClean(t, tc.source, tc.purl)
 			if n := len(good.components()); n != 1 {
 				t.Errorf("%d components, want 1", n)
+			}
+			if eco := good.prop(t, tc.purl, sbom.PropEcosystem); strings.HasPrefix(tc.name, "helm") && (len(eco) != 1 || eco[0] != "helm") {
+				t.Errorf("%s: ecosystem %q, want helm (a chart, not a generic download)", tc.purl, eco)
 			}
 			bad := verifyBuild(e, newTamperer(t, e, tc.artifact), nil, cmd()...)
 			bad.mustSucceed(t)

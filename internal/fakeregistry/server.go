@@ -111,7 +111,7 @@ func (s *Server) start(opts Options) (err error) {
 	b := newBuilder(opts, s.manifest)
 	for _, add := range []func(*builder) error{addNPM, addPyPI, addGo, addCargo, addMaven, addGitHub, addGeneric,
 		addDeb, addOCI, addRPM, addGem, addComposer, addNuGet, addConda, addToolchains, addAPK, addHuggingFace,
-		addPub, addHex, addCRAN, addCocoaPods} {
+		addPub, addHex, addCRAN, addCocoaPods, addHelm} {
 		if err := add(b); err != nil {
 			return err
 		}
