@@ -77,7 +77,7 @@ func HashesFor(f classify.Finding) capture.Hashes {
 	}
 	switch f.Ecosystem {
 	case classify.EcosystemGo, classify.EcosystemCargo, classify.EcosystemOCI,
-		classify.EcosystemConda, classify.EcosystemGem, classify.EcosystemDeb:
+		classify.EcosystemConda, classify.EcosystemGem, classify.EcosystemDeb, classify.EcosystemHelm:
 		return 0
 	case classify.EcosystemNuGet:
 		return capture.HashSHA512
