@@ -31,9 +31,21 @@ type Header struct {
 	Command []string `json:"command"`
 	// Dir is the working directory the command ran in.
 	Dir string `json:"dir,omitempty"`
+	// Project is the built project as its manifest in Dir named it when
+	// the run started; nil when there was none.
+	Project *Project `json:"project,omitempty"`
 	// Sealed says the command ran in a sealed network: every connection
 	// it attempted is in the log (exchanges, connections, lookups).
 	Sealed bool `json:"sealed,omitempty"`
+}
+
+// Project is a built project's identity as its own manifest states it
+// (see package project): the SBOM's metadata.component.
+type Project struct {
+	Name     string `json:"name"`
+	Version  string `json:"version,omitempty"`
+	PURL     string `json:"purl,omitempty"`
+	Manifest string `json:"manifest,omitempty"`
 }
 
 // Trailer is the last line of a capture log, written when the run ended.

@@ -24,6 +24,8 @@ type RunConfig struct {
 	Command []string
 	// Dir is the working directory; empty means the current one.
 	Dir string
+	// Project is the built project's identity, recorded in the header.
+	Project *Project
 	// Environ is depaudit's own environment, from which the child's is made.
 	Environ []string
 	// Getenv reads depaudit's own environment (upstream proxy, SSL_CERT_FILE).
@@ -166,6 +168,7 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 		Start:   start.UTC(),
 		Command: RedactArgs(cfg.Command),
 		Dir:     wd,
+		Project: cfg.Project,
 		Sealed:  cfg.Network != nil,
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/package-url/packageurl-go"
 
 	"github.com/depaudit/depaudit/audit"
 )
@@ -22,7 +23,16 @@ const defaultProjectName = "unnamed"
 // the build command ended.
 func metadata(r *audit.Report, opts Options, ts time.Time) *cdx.Metadata {
 	l := r.Log
-	name := opts.ProjectName
+	name, version, purl := opts.ProjectName, opts.ProjectVersion, ""
+	if p := l.Header.Project; name == "" && p != nil && p.Name != "" {
+		// The project's own manifest names it; --version still wins.
+		name, purl = p.Name, p.PURL
+		if version == "" {
+			version = p.Version
+		} else if purl != "" {
+			purl = withVersion(purl, version)
+		}
+	}
 	if name == "" && l.Header.Dir != "" {
 		name = filepath.Base(filepath.Clean(l.Header.Dir))
 		if name == string(filepath.Separator) || name == "." {
@@ -75,12 +85,24 @@ func metadata(r *audit.Report, opts Options, ts time.Time) *cdx.Metadata {
 			Version: opts.ToolVersion,
 		}}},
 		Component: &cdx.Component{
-			Type:    cdx.ComponentTypeApplication,
-			Name:    name,
-			Version: opts.ProjectVersion,
+			Type:       cdx.ComponentTypeApplication,
+			Name:       name,
+			Version:    version,
+			PackageURL: purl,
 		},
 		Properties: propsOrNil(props),
 	}
+}
+
+// withVersion returns purl with its version set to version, "" when purl
+// does not parse.
+func withVersion(purl, version string) string {
+	p, err := packageurl.FromString(purl)
+	if err != nil {
+		return ""
+	}
+	p.Version = version
+	return p.ToString()
 }
 
 // formatTime renders t in UTC, RFC 3339 with the fraction it has.

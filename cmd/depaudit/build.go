@@ -19,6 +19,7 @@ import (
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/project"
 	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/sbom"
 )
@@ -148,6 +149,7 @@ func runBuild(c *cli.Context, env *appEnv) error {
 	signals, stop := processSignals(env)
 	defer stop()
 	cfg := capture.RunConfig{
+		Project:         detectProject(env, args),
 		Command:         args,
 		Environ:         env.environ(),
 		Getenv:          env.getenv,
@@ -400,4 +402,24 @@ func checkReadBack(path string, l *capture.Log, wrote int64) error {
 			"something changed it during the build, and the SBOM does not describe the build", path, len(l.Exchanges), wrote)
 	}
 	return nil
+}
+
+// detectProject reads the identity of the project built in the working
+// directory from its manifest (package project), for the SBOM's
+// metadata.component; nil when there is none. A manifest that does not
+// parse is a warning, not a failure.
+func detectProject(env *appEnv, command []string) *capture.Project {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	p, ok, err := project.Detect(wd, command)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "depaudit: warning: the project's name is not read from its manifest: %v\n", err)
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	return &capture.Project{Name: p.Name, Version: p.Version, PURL: p.PURL, Manifest: p.Manifest}
 }

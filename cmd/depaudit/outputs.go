@@ -42,7 +42,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: string(sbom.FormatJSON), Usage: "SBOM `FORMAT`: json or xml (CycloneDX), or spdx-json (SPDX 2.3)"},
 		&cli.StringFlag{Name: "spec-version", Value: sbom.DefaultSpecVersion.String(), Usage: "CycloneDX `VERSION` to write: 1.6 or 1.5"},
 		&cli.StringFlag{Name: "unclassified", Usage: "also write the calls to no known registry as JSON to `FILE`; - for standard output"},
-		&cli.StringFlag{Name: "name", Usage: "`NAME` of the built project in the SBOM", DefaultText: "the directory's name"},
+		&cli.StringFlag{Name: "name", Usage: "`NAME` of the built project in the SBOM", DefaultText: "the name its manifest (go.mod, package.json, pom.xml, Cargo.toml, pyproject.toml) gives, else the directory's name"},
 		&cli.StringFlag{Name: "version", Usage: "`VERSION` of the built project in the SBOM"},
 	}, writerFlags()...)
 }
