@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -84,24 +83,4 @@ func WriteFetches(w io.Writer, fetches []Fetch, end FetchEnd) error {
 		return fmt.Errorf("write capture log: fetch end record: %w", err)
 	}
 	return nil
-}
-
-// readFetch adds a fetch record's line to l.
-func (l *Log) readFetch(lineNo int, kind string, line []byte) {
-	switch kind {
-	case RecordFetch:
-		var f fetchLine
-		if err := json.Unmarshal(line, &f); err != nil {
-			l.damaged(lineNo, "%v", err)
-			return
-		}
-		l.Fetches = append(l.Fetches, f.Fetch)
-	case RecordFetchEnd:
-		var e fetchEndLine
-		if err := json.Unmarshal(line, &e); err != nil {
-			l.damaged(lineNo, "%v", err)
-			return
-		}
-		l.FetchEnd = &e.FetchEnd
-	}
 }

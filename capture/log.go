@@ -278,36 +278,30 @@ func ReadLog(r io.Reader) (*Log, error) {
 		}
 		switch kind.Record {
 		case RecordExchange:
-			var x exchangeLine
-			if err := json.Unmarshal(line, &x); err != nil {
-				l.damaged(lineNo, "%v", err)
-				continue
+			if x, ok := decodeLine[exchangeLine](l, lineNo, line); ok {
+				x.legacyOutcome()
+				l.Exchanges = append(l.Exchanges, x.Exchange)
 			}
-			x.legacyOutcome()
-			l.Exchanges = append(l.Exchanges, x.Exchange)
 		case RecordTrailer:
-			var t Trailer
-			if err := json.Unmarshal(line, &t); err != nil {
-				l.damaged(lineNo, "%v", err)
-				continue
+			if t, ok := decodeLine[Trailer](l, lineNo, line); ok {
+				l.Trailer = &t
 			}
-			l.Trailer = &t
 		case RecordConnection:
-			var c connectionLine
-			if err := json.Unmarshal(line, &c); err != nil {
-				l.damaged(lineNo, "%v", err)
-				continue
+			if c, ok := decodeLine[connectionLine](l, lineNo, line); ok {
+				l.Connections = append(l.Connections, c.Connection)
 			}
-			l.Connections = append(l.Connections, c.Connection)
 		case RecordLookup:
-			var lk lookupLine
-			if err := json.Unmarshal(line, &lk); err != nil {
-				l.damaged(lineNo, "%v", err)
-				continue
+			if lk, ok := decodeLine[lookupLine](l, lineNo, line); ok {
+				l.Lookups = append(l.Lookups, lk.Lookup)
 			}
-			l.Lookups = append(l.Lookups, lk.Lookup)
-		case RecordFetch, RecordFetchEnd:
-			l.readFetch(lineNo, kind.Record, line)
+		case RecordFetch:
+			if f, ok := decodeLine[fetchLine](l, lineNo, line); ok {
+				l.Fetches = append(l.Fetches, f.Fetch)
+			}
+		case RecordFetchEnd:
+			if e, ok := decodeLine[fetchEndLine](l, lineNo, line); ok {
+				l.FetchEnd = &e.FetchEnd
+			}
 		default:
 			l.UnknownRecords++
 		}
@@ -315,3 +309,13 @@ func ReadLog(r io.Reader) (*Log, error) {
 }
 
 var errNoNewline = errors.New("last line has no newline")
+
+// decodeLine decodes one record line into a T; a line that does not decode
+// is counted as damaged and ok is false.
+func decodeLine[T any](l *Log, lineNo int, line []byte) (v T, ok bool) {
+	if err := json.Unmarshal(line, &v); err != nil {
+		l.damaged(lineNo, "%v", err)
+		return v, false
+	}
+	return v, true
+}
