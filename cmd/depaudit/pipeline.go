@@ -23,8 +23,8 @@ const verifyFetchTimeout = 2 * time.Minute
 
 // analyzeLog is the analysis stage of build and report: it judges the
 // capture log l under the rules of br, verifies its artifacts (fetching
-// missing metadata with --verify-fetch) and diffs it against baseline
-// (nil: no diff). Every output is then written from the report.
+// missing metadata after the build, or reading what the log recorded of
+// that) and diffs it against baseline (nil: no diff). Every output is then written from the report.
 func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
 	cfg := audit.Config{
 		Classifier:  br.classifier(),
@@ -47,7 +47,8 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 	return r, nil
 }
 
-// verifyFetchClient is the client of --verify-fetch, nil without it: a
+// verifyFetchClient is the client of the fetch after the build, nil when
+// there is none (build --no-verify-fetch; report without --verify-fetch): a
 // plain HTTP client that verifies TLS. In tests, env.hooks route it to the
 // fake registries like the proxy.
 func verifyFetchClient(c *cli.Context, env *appEnv) *http.Client {

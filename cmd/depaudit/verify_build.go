@@ -99,7 +99,7 @@ func printVerification(w io.Writer, r *audit.Report) {
 			plural.Count(e.Requests, "request"), time.Duration(e.DurationMS*float64(time.Millisecond)).Round(time.Millisecond))
 	}
 	if n.Unverifiable > 0 && r.FetchEnd == nil {
-		line += "; the registry metadata missing was not fetched after the build (--no-verify-fetch)"
+		line += "; the registry metadata missing was not fetched after the build (--no-verify-fetch; `depaudit report --verify-fetch` fetches it)"
 	}
 	fmt.Fprintln(w, line)
 }
