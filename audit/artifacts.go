@@ -12,6 +12,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/license"
 	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/verify"
@@ -31,6 +32,12 @@ type Artifact struct {
 	// Encoding is the Content-Encoding the bytes were served with (the
 	// digests are over the bytes as served).
 	Encoding string
+	// Licenses are the package's licences as the metadata the build
+	// fetched publishes them (normalised: see package license), and
+	// LicenseSource where they came from (license.Source*); both empty
+	// when nothing is known.
+	Licenses      []license.License
+	LicenseSource string
 	// FirstID is the capture log ID of the first request that fetched it.
 	FirstID int64
 	// Requests counts the requests that received these bytes.

@@ -22,6 +22,7 @@ import (
 	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/license"
 	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/verify"
@@ -229,6 +230,13 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	connectionFigures(l.Connections, &r.Summary)
 	r.Unclassified = unclassifiedCalls(r.Observations)
 
+	for _, a := range r.Artifacts {
+		raw, source := ev.Licenses(a.Finding.PURL)
+		a.LicenseSource = source
+		for _, l := range raw {
+			a.Licenses = append(a.Licenses, license.Normalize(l))
+		}
+	}
 	if !cfg.NoVerify {
 		for _, a := range r.Artifacts {
 			a.Verdict = ev.Check(a.Finding.PURL, a.SHA256)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/license"
 )
 
 // component renders an artifact as a CycloneDX component; verified says
@@ -54,7 +55,11 @@ func component(a *audit.Artifact, verified bool) cdx.Component {
 	for _, v := range a.Violations {
 		props = append(props, prop(PropViolation, v.String()))
 	}
+	if a.LicenseSource != "" {
+		props = append(props, prop(PropLicenseSource, a.LicenseSource))
+	}
 	return cdx.Component{
+		Licenses:   licenses(a.Licenses),
 		BOMRef:     a.Ref,
 		Type:       typ,
 		Group:      group,
@@ -69,4 +74,25 @@ func component(a *audit.Artifact, verified bool) cdx.Component {
 		}},
 		Properties: propsOrNil(props),
 	}
+}
+
+// licenses renders a component's licences: each an SPDX identifier or a
+// name, or, for a single compound expression, that expression (CycloneDX
+// does not mix expressions with licence objects in one list).
+func licenses(ls []license.License) *cdx.Licenses {
+	if len(ls) == 0 {
+		return nil
+	}
+	if len(ls) == 1 && ls[0].Expression != "" {
+		return &cdx.Licenses{{Expression: ls[0].Expression}}
+	}
+	out := make(cdx.Licenses, 0, len(ls))
+	for _, l := range ls {
+		name := l.Name
+		if l.Expression != "" {
+			name = l.Expression
+		}
+		out = append(out, cdx.LicenseChoice{License: &cdx.License{ID: l.ID, Name: name}})
+	}
+	return &out
 }

@@ -31,6 +31,10 @@ const (
 	// PropContentEncoding is the Content-Encoding the bytes were served
 	// with; the hashes are over the bytes as served.
 	PropContentEncoding = "depaudit:content-encoding"
+	// PropLicenseSource says where a component's licences come from
+	// ("maven pom", "maven parent pom"), or that the metadata the build
+	// fetched publishes none ("not published in what the build fetched").
+	PropLicenseSource = "depaudit:license:source"
 	// PropServiceRole is what the build used a service's host for (one
 	// property per role): registry-metadata, registry-api, vcs,
 	// unclassified, failed-download, tunnel (see audit.Role*).

@@ -207,6 +207,7 @@ func componentPackage(c *cdx.Component, ids map[common.ElementID]bool) *v23.Pack
 			Locator:  c.PackageURL,
 		}}
 	}
+	p.PackageLicenseDeclared, p.PackageLicenseComments = declaredLicense(c)
 	p.PackageSourceInfo = sourceInfo(c, p.PackageDownloadLocation)
 	p.PackageComment = verificationComment(c)
 	id := elementID(c, sha256)
@@ -380,4 +381,34 @@ func deref[T any](p *[]T) []T {
 		return nil
 	}
 	return *p
+}
+
+// declaredLicense is a component's licences as SPDX declares them: an
+// expression of SPDX identifiers and expressions (joined with AND), or,
+// when one is a name no SPDX identifier stands for, NOASSERTION with the
+// names in the licence comments; "" when the component has none.
+func declaredLicense(c *cdx.Component) (declared, comments string) {
+	if c.Licenses == nil {
+		return "", ""
+	}
+	var exprs, names []string
+	for _, l := range *c.Licenses {
+		switch {
+		case l.Expression != "" && len(*c.Licenses) == 1:
+			exprs = append(exprs, l.Expression)
+		case l.Expression != "":
+			exprs = append(exprs, "("+l.Expression+")")
+		case l.License != nil && l.License.ID != "":
+			exprs = append(exprs, l.License.ID)
+		case l.License != nil && l.License.Name != "":
+			names = append(names, l.License.Name)
+		}
+	}
+	switch {
+	case len(names) > 0:
+		return "NOASSERTION", "Licences as published: " + strings.Join(append(exprs, names...), "; ")
+	case len(exprs) > 0:
+		return strings.Join(exprs, " AND "), ""
+	}
+	return "", ""
 }

@@ -78,6 +78,7 @@ type Evidence struct {
 	deb      debFacts
 	oci      ociFacts
 	rpm      rpmFacts
+	maven    mavenFacts
 	// withheld says, by purl, why Fetch did not look an artifact up: the
 	// build kept its name from the service (a private Go module).
 	withheld map[string]string
@@ -142,6 +143,7 @@ func (e *Evidence) add(o *observe.Observation) {
 	e.deb.add(p, x)
 	e.addOCI(f, x, whole)
 	e.rpm.addRecords(x.Digests)
+	e.maven.addRecords(x.Digests)
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:

@@ -200,6 +200,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyAPKIndex:      parseAPKIndex,
 	bodyPub:           parsePub,
 	bodyHelmIndex:     parseHelmIndex,
+	bodyMavenPOM:      parseMavenPOM,
 	bodyHexPackage:    parseHexPackage,
 	bodyCRANPackages:  parseCRANPackages,
 	bodyPodspec:       parsePodspec,
@@ -232,7 +233,15 @@ func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyIns
 	case bodyPyPIFile:
 		published, _ := pythonhostedBLAKE2b(p.base)
 		return newBLAKE2b(rawURL, published)
-	case bodyMavenArtifact, bodyCRANPackage:
+	case bodyMavenArtifact:
+		md5 := newMD5(rawURL)
+		if p.base == nil || !strings.HasSuffix(p.base.Path, ".pom") {
+			return md5
+		}
+		// A POM that is a component (a parent, the only file of its
+		// version) is read for its facts too.
+		return teeInspector{md5, startStream(func(r io.Reader, emit func(capture.Digest)) error { return parseMavenPOM(r, p, emit) })}
+	case bodyCRANPackage:
 		return newMD5(rawURL)
 	case bodyAPKFile:
 		return startStream(func(r io.Reader, emit func(capture.Digest)) error { return apkControlSHA1(r, rawURL, emit) })
@@ -311,4 +320,20 @@ func (s *streamInspector) Finish(complete bool) []capture.Digest {
 	s.pw.Close()
 	<-s.done
 	return s.out
+}
+
+// teeInspector gives one body to two inspectors and records what both found.
+type teeInspector [2]capture.BodyInspector
+
+func (t teeInspector) Write(p []byte) (int, error) {
+	for _, in := range t {
+		if _, err := in.Write(p); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (t teeInspector) Finish(complete bool) []capture.Digest {
+	return append(t[0].Finish(complete), t[1].Finish(complete)...)
 }

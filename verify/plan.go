@@ -40,6 +40,7 @@ const (
 	bodyCRANPackages
 	bodyPodspec
 	bodyHelmIndex
+	bodyMavenPOM
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -127,6 +128,10 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 			}
 		case classify.KindArtifact:
 			p.kind = bodyMavenArtifact
+		case classify.KindMetadata:
+			if strings.HasSuffix(path, ".pom") && f.PURL != "" {
+				p.kind, p.source = bodyMavenPOM, "Maven POM"
+			}
 		}
 	case classify.EcosystemDeb:
 		p = debPlan(p, f, u)

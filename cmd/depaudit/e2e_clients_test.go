@@ -194,6 +194,35 @@ func TestE2EMaven(t *testing.T) {
 	// Poms next to their jar are metadata; the parent pom, the only file of
 	// its version, is a component (type=pom) like the jars.
 	checkSBOM(t, e.reg, res, sbomWant{artifacts: append(jars, parent)})
+	// Licences from the POMs the build fetched: fixture-ext's own, by its
+	// SPDX identifier; fixture-lib's inherited from the parent POM, a name;
+	// plexus-utils' POM names none.
+	bom := readBOM(t, res)
+	for purl, want := range map[string]string{
+		"pkg:maven/org.example.fixture/fixture-ext@1.0.0":             "id Apache-2.0 from maven pom",
+		"pkg:maven/org.example.fixture/fixture-lib@1.0.0":             "name " + fakeregistry.MavenParentLicense + " from maven parent pom",
+		"pkg:maven/org.example.fixture/fixture-parent@1.0.0?type=pom": "name " + fakeregistry.MavenParentLicense + " from maven pom",
+		"pkg:maven/org.codehaus.plexus/plexus-utils@1.1":              "",
+	} {
+		got := ""
+		for _, c := range *bom.Components {
+			if c.PackageURL != purl {
+				continue
+			}
+			if c.Licenses != nil && len(*c.Licenses) == 1 && (*c.Licenses)[0].License != nil {
+				l := (*c.Licenses)[0].License
+				if l.ID != "" {
+					got = "id " + l.ID
+				} else {
+					got = "name " + l.Name
+				}
+				got += " from " + strings.Join(propValues(c.Properties, sbom.PropLicenseSource), ",")
+			}
+		}
+		if got != want {
+			t.Errorf("%s: licence %q, want %q", purl, got, want)
+		}
+	}
 }
 
 func TestE2EGit(t *testing.T) {

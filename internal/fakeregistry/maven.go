@@ -32,12 +32,19 @@ const MavenProjectPOM = `<?xml version="1.0" encoding="UTF-8"?>
 </project>
 `
 
+// MavenParentLicense is the licence the fixture parent POM publishes, which
+// fixture-lib inherits: a name, not an SPDX identifier.
+const MavenParentLicense = "The MIT License (MIT)"
+
 // mavenGAV is one fake Maven artifact version.
 type mavenGAV struct {
 	group, artifact, version string
 	packaging                string // "pom" or "jar"
 	deps                     []mavenGAV
 	extra                    string
+	// licenses are the POM's <licenses> names; parent its <parent>.
+	licenses []string
+	parent   *mavenGAV
 }
 
 func (g mavenGAV) dir() string {
@@ -53,16 +60,28 @@ func (g mavenGAV) pom() []byte {
 		}
 		deps.WriteString("  </dependencies>\n")
 	}
+	var meta strings.Builder
+	if g.parent != nil {
+		fmt.Fprintf(&meta, "  <parent>\n    <groupId>%s</groupId>\n    <artifactId>%s</artifactId>\n    <version>%s</version>\n  </parent>\n",
+			g.parent.group, g.parent.artifact, g.parent.version)
+	}
+	if len(g.licenses) > 0 {
+		meta.WriteString("  <licenses>\n")
+		for _, l := range g.licenses {
+			fmt.Fprintf(&meta, "    <license>\n      <name>%s</name>\n    </license>\n", l)
+		}
+		meta.WriteString("  </licenses>\n")
+	}
 	return []byte(fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
-  <groupId>%s</groupId>
+%s  <groupId>%s</groupId>
   <artifactId>%s</artifactId>
   <version>%s</version>
   <packaging>%s</packaging>
   <description>depaudit fixture</description>
 %s</project>
-`, g.group, g.artifact, g.version, g.packaging, deps.String()))
+`, meta.String(), g.group, g.artifact, g.version, g.packaging, deps.String()))
 }
 
 func (g mavenGAV) jar() ([]byte, error) {
@@ -90,10 +109,14 @@ func addMaven(b *builder) error {
 	if b.opts.Republish {
 		extra = " (republished)"
 	}
-	lib := mavenGAV{group: "org.example.fixture", artifact: "fixture-lib", version: libVersion, packaging: "jar", extra: extra}
+	// The parent publishes a licence that is no SPDX identifier, which
+	// fixture-lib inherits; fixture-ext names its own by its identifier.
+	parent := mavenGAV{group: "org.example.fixture", artifact: "fixture-parent", version: "1.0.0", packaging: "pom",
+		licenses: []string{MavenParentLicense}}
+	lib := mavenGAV{group: "org.example.fixture", artifact: "fixture-lib", version: libVersion, packaging: "jar", extra: extra, parent: &parent}
 	gavs := []mavenGAV{
-		{group: "org.example.fixture", artifact: "fixture-parent", version: "1.0.0", packaging: "pom"},
-		{group: "org.example.fixture", artifact: "fixture-ext", version: "1.0.0", packaging: "jar", deps: []mavenGAV{lib}},
+		parent,
+		{group: "org.example.fixture", artifact: "fixture-ext", version: "1.0.0", packaging: "jar", deps: []mavenGAV{lib}, licenses: []string{"Apache-2.0"}},
 		lib,
 		{group: "org.codehaus.plexus", artifact: "plexus-utils", version: "1.1", packaging: "jar"},
 	}

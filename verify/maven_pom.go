@@ -1,0 +1,183 @@
+package verify
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/license"
+)
+
+// Facts a Maven POM publishes, recorded as capture.Digests with Source
+// SourceFact and Subject the POM's coordinates as mavenKey writes them.
+const (
+	// FactLicense is a licence the POM's <licenses> names (its <name>,
+	// else its <url>), verbatim.
+	FactLicense = "license"
+	// FactMavenParent is the POM's <parent>, as a mavenKey.
+	FactMavenParent = "maven-parent"
+)
+
+// maxPOMDepth bounds the element nesting of a POM read.
+const maxPOMDepth = 64
+
+// mavenKey is the subject of a Maven POM's facts: "maven:GROUP:ARTIFACT:VERSION".
+func mavenKey(group, artifact, version string) string {
+	if group == "" || artifact == "" || version == "" {
+		return ""
+	}
+	return "maven:" + group + ":" + artifact + ":" + version
+}
+
+// mavenPURLKey is the mavenKey of a Maven purl (any type: the jar, the
+// POM), "" for another purl.
+func mavenPURLKey(purl string) string {
+	p, err := classify.ParsePURL(purl)
+	if err != nil || p.Type != "maven" {
+		return ""
+	}
+	return mavenKey(p.Namespace, p.Name, p.Version)
+}
+
+// parseMavenPOM streams a POM and emits its licences and its parent as
+// facts of the POM's coordinates (from its URL's purl, which the
+// repository layout fixes). Only the <project>'s own <licenses> and
+// <parent> are read, token by token.
+func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
+	subject := mavenPURLKey(p.f.PURL)
+	if subject == "" {
+		return nil
+	}
+	dec := xml.NewDecoder(r)
+	dec.Strict = true
+	var (
+		path            []string
+		parent          [3]string
+		licName, licURL string
+		licenses        []string
+		text            strings.Builder
+	)
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("maven pom: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(path) >= maxPOMDepth {
+				return fmt.Errorf("maven pom: nested deeper than %d elements", maxPOMDepth)
+			}
+			path = append(path, t.Name.Local)
+			text.Reset()
+		case xml.CharData:
+			if text.Len() < 4096 {
+				text.Write(t)
+			}
+		case xml.EndElement:
+			at := strings.Join(path, "/")
+			v := strings.TrimSpace(text.String())
+			switch at {
+			case "project/parent/groupId":
+				parent[0] = v
+			case "project/parent/artifactId":
+				parent[1] = v
+			case "project/parent/version":
+				parent[2] = v
+			case "project/licenses/license/name":
+				licName = v
+			case "project/licenses/license/url":
+				licURL = v
+			case "project/licenses/license":
+				if l := cmpOr(licName, licURL); l != "" {
+					licenses = append(licenses, l)
+				}
+				licName, licURL = "", ""
+			}
+			if len(path) > 0 {
+				path = path[:len(path)-1]
+			}
+			text.Reset()
+		}
+	}
+	for _, l := range licenses {
+		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+	}
+	if k := mavenKey(parent[0], parent[1], parent[2]); k != "" && !strings.Contains(k, "${") {
+		emit(capture.Digest{Subject: subject, Algorithm: FactMavenParent, Value: k, Source: SourceFact})
+	}
+	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// mavenFacts are the licences and parents of the POMs a run fetched.
+type mavenFacts struct {
+	licenses map[string][]string
+	parents  map[string]string
+}
+
+func (m *mavenFacts) addRecords(ds []capture.Digest) {
+	for _, d := range ds {
+		if d.Source != SourceFact || !strings.HasPrefix(d.Subject, "maven:") {
+			continue
+		}
+		switch d.Algorithm {
+		case FactLicense:
+			if m.licenses == nil {
+				m.licenses = map[string][]string{}
+			}
+			m.licenses[d.Subject] = appendNew(m.licenses[d.Subject], d.Value)
+		case FactMavenParent:
+			if m.parents == nil {
+				m.parents = map[string]string{}
+			}
+			m.parents[d.Subject] = d.Value
+		}
+	}
+}
+
+// maxParents bounds a POM's parent chain.
+const maxParents = 16
+
+// license returns the licences of the Maven artifact key: its POM's, else
+// the nearest parent's the build fetched, and where they came from.
+func (m *mavenFacts) license(key string) ([]string, string) {
+	for i := 0; key != "" && i < maxParents; i++ {
+		if l := m.licenses[key]; len(l) > 0 {
+			if i == 0 {
+				return l, license.SourceMavenPOM
+			}
+			return l, license.SourceMavenParentPOM
+		}
+		key = m.parents[key]
+	}
+	return nil, ""
+}
+
+// Licenses returns the licences published for the artifact purl in what
+// the build fetched, verbatim, and their source (a license.Source*
+// value); for a crate, none and license.SourceNotPublished (the crates.io
+// index publishes none); nil and "" when nothing is known.
+func (e *Evidence) Licenses(purl string) ([]string, string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if k := mavenPURLKey(purl); k != "" {
+		return e.maven.license(k)
+	}
+	if p, err := classify.ParsePURL(purl); err == nil && p.Type == "cargo" {
+		return nil, license.SourceNotPublished
+	}
+	return nil, ""
+}
