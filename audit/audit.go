@@ -22,6 +22,7 @@ import (
 	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/depgraph"
 	"github.com/depaudit/depaudit/license"
 	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/rules"
@@ -109,6 +110,11 @@ type Report struct {
 	Fetches       []capture.Fetch
 	FetchEnd      *capture.FetchEnd
 	FetchRecorded bool
+
+	// Graph is the dependency graph of Artifacts (by Artifact.Ref), from
+	// the requirements the metadata the build fetched declares; nil when
+	// the build fetched no such metadata for any artifact.
+	Graph *depgraph.Graph
 
 	// Rules is Config.Rules: nil when the build was judged by no policy.
 	Rules *rules.Rules
@@ -230,6 +236,7 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	connectionFigures(l.Connections, &r.Summary)
 	r.Unclassified = unclassifiedCalls(r.Observations)
 
+	r.Graph = graph(r.Artifacts, ev)
 	for _, a := range r.Artifacts {
 		raw, source := ev.Licenses(a.Finding.PURL)
 		a.LicenseSource = source
@@ -266,4 +273,36 @@ func (r *Report) diffSide() *bomdiff.Side {
 		s.AddService(sv.Name, sv.Endpoints)
 	}
 	return s
+}
+
+// graph builds the dependency graph of arts from what ev read of their
+// metadata; nil when it read nothing for any of them.
+func graph(arts []*Artifact, ev *verify.Evidence) *depgraph.Graph {
+	byRef := make(map[string]*Artifact, len(arts))
+	pkgs := make([]depgraph.Package, 0, len(arts))
+	known := false
+	for _, a := range arts {
+		byRef[a.Ref] = a
+		p, err := classify.ParsePURL(a.Finding.PURL)
+		if err != nil {
+			continue
+		}
+		name := p.Name
+		if p.Namespace != "" {
+			name = p.Namespace + "/" + p.Name
+		}
+		pkgs = append(pkgs, depgraph.Package{Ref: a.Ref, Ecosystem: a.Finding.Ecosystem, Name: name, Version: p.Version})
+		if _, ok := ev.Requires(a.Finding.PURL); ok {
+			known = true
+		}
+	}
+	if !known {
+		return nil
+	}
+	return depgraph.Build(pkgs, func(ref string) ([]string, bool) {
+		if a := byRef[ref]; a != nil {
+			return ev.Requires(a.Finding.PURL)
+		}
+		return nil, false
+	})
 }

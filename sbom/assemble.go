@@ -4,12 +4,15 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/depaudit/depaudit/audit"
+	"github.com/depaudit/depaudit/depgraph"
 )
 
 // Options are the facts of a build that its report does not hold.
@@ -82,7 +85,36 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 	if len(svcs) > 0 {
 		bom.Services = &svcs
 	}
+	if r.Graph != nil {
+		bom.Metadata.Component.BOMRef = projectRef
+		bom.Dependencies = dependencies(r.Graph)
+	}
 	return bom, nil
+}
+
+// projectRef is the bom-ref of the built project (metadata.component) when
+// the SBOM has a dependency graph.
+const projectRef = "depaudit:project"
+
+// dependencies renders a dependency graph: the project depends on the
+// roots, each package whose requirements the build's metadata stated on
+// what satisfies them. A package without an entry has dependencies the
+// build fetched nothing about (CycloneDX: unknown, not none).
+func dependencies(g *depgraph.Graph) *[]cdx.Dependency {
+	roots := slices.Clone(g.Roots)
+	deps := []cdx.Dependency{{Ref: projectRef, Dependencies: &roots}}
+	refs := slices.Sorted(maps.Keys(g.DependsOn))
+	for _, ref := range refs {
+		on := slices.Clone(g.DependsOn[ref])
+		d := cdx.Dependency{Ref: ref}
+		if len(on) > 0 {
+			d.Dependencies = &on
+		} else {
+			d.Dependencies = &[]string{}
+		}
+		deps = append(deps, d)
+	}
+	return &deps
 }
 
 // NewSerialNumber returns a random (version 4) UUID URN, for

@@ -7,8 +7,10 @@ import (
 	"hash"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/crypto/blake2b"
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/sumdb/dirhash"
 
 	"github.com/depaudit/depaudit/capture"
@@ -92,7 +94,28 @@ func (m *modH1) Finish(complete bool) []capture.Digest {
 	if err != nil {
 		return nil
 	}
-	return []capture.Digest{{Subject: m.subject, Algorithm: AlgH1, Value: h1, Source: SourceComputed}}
+	out := []capture.Digest{{Subject: m.subject, Algorithm: AlgH1, Value: h1, Source: SourceComputed}}
+	return append(out, goRequires(strings.TrimSuffix(m.subject, "/go.mod"), body)...)
+}
+
+// FactRequires is a dependency a package's metadata declares: Value is
+// "NAME@VERSION-OR-RANGE" as the ecosystem writes it (a Go module path and
+// its minimum version).
+const FactRequires = "requires"
+
+// goRequires returns the require lines of a go.mod as facts of subject
+// ("golang:MODULE@VERSION"): the modules, at their minimum versions, the
+// module's build selects from.
+func goRequires(subject string, gomod []byte) []capture.Digest {
+	f, err := modfile.ParseLax("go.mod", gomod, nil)
+	if err != nil {
+		return nil
+	}
+	var out []capture.Digest
+	for _, r := range f.Require {
+		out = append(out, capture.Digest{Subject: subject, Algorithm: FactRequires, Value: r.Mod.Path + "@" + r.Mod.Version, Source: SourceFact})
+	}
+	return out
 }
 
 // hashInspector computes one hash over an artifact and, optionally,

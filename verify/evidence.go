@@ -79,6 +79,9 @@ type Evidence struct {
 	oci      ociFacts
 	rpm      rpmFacts
 	maven    mavenFacts
+	// requires holds what each package's metadata says it depends on, by
+	// fact subject ("golang:MODULE@VERSION").
+	requires map[string][]string
 	// withheld says, by purl, why Fetch did not look an artifact up: the
 	// build kept its name from the service (a private Go module).
 	withheld map[string]string
@@ -144,6 +147,14 @@ func (e *Evidence) add(o *observe.Observation) {
 	e.addOCI(f, x, whole)
 	e.rpm.addRecords(x.Digests)
 	e.maven.addRecords(x.Digests)
+	for _, d := range x.Digests {
+		if d.Source == SourceFact && d.Algorithm == FactRequires {
+			if e.requires == nil {
+				e.requires = map[string][]string{}
+			}
+			e.requires[d.Subject] = appendNew(e.requires[d.Subject], d.Value)
+		}
+	}
 	for _, d := range x.Digests {
 		switch d.Source {
 		case SourcePublished:
@@ -357,4 +368,25 @@ func appendNew(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
+}
+
+// Requires returns what the metadata the build fetched says the package
+// purl depends on ("NAME@VERSION-OR-RANGE", see FactRequires), and whether
+// that metadata was fetched at all: known is false when the build fetched
+// nothing that says (then the package's dependencies are unknown, not
+// none).
+func (e *Evidence) Requires(purl string) (reqs []string, known bool) {
+	subject := goSubject(purl)
+	if subject == "" {
+		return nil, false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	reqs, known = e.requires[subject]
+	if !known {
+		// A go.mod without require lines states no dependency: it is
+		// known when its h1 was computed.
+		_, known = e.computed[subject+"/go.mod"]
+	}
+	return slices.Clone(reqs), known
 }

@@ -145,6 +145,28 @@ func TestE2EGo(t *testing.T) {
 	if !strings.Contains(res.stdout, `"Path": "github.com/Example/Upper"`) {
 		t.Errorf("go mod download printed:\n%s", res.stdout)
 	}
+	// The graph from the .mod files fetched: mod/v2 requires Upper, so the
+	// project depends on mod/v2 alone.
+	bom := readBOM(t, res)
+	refOf := map[string]string{}
+	for _, c := range *bom.Components {
+		refOf[c.PackageURL] = c.BOMRef
+	}
+	mod, upper := refOf["pkg:golang/github.com/example/mod/v2@v2.1.0"], refOf["pkg:golang/github.com/Example/Upper@v1.0.0"]
+	got := map[string][]string{}
+	if bom.Dependencies != nil {
+		for _, d := range *bom.Dependencies {
+			if d.Dependencies != nil {
+				got[d.Ref] = *d.Dependencies
+			} else {
+				got[d.Ref] = nil
+			}
+		}
+	}
+	if bom.Metadata.Component.BOMRef == "" || !slices.Equal(got[bom.Metadata.Component.BOMRef], []string{mod}) ||
+		!slices.Equal(got[mod], []string{upper}) || len(got[upper]) != 0 {
+		t.Errorf("dependencies %v; want the project → %s → %s", got, mod, upper)
+	}
 }
 
 // cargoBinDir returns the directory of the real cargo and rustc behind a

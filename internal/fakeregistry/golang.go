@@ -63,7 +63,7 @@ func addGo(b *builder) error {
 		{path: "github.com/Example/Upper", version: "v1.0.0", files: []memFile{
 			{"go.mod", upperMod}, {"upper.go", goSource("upper", "v1.0.0", upperExtra)}}},
 		{path: "github.com/example/mod/v2", version: "v2.1.0", files: []memFile{
-			{"go.mod", []byte("module github.com/example/mod/v2\n\ngo 1.21\n")}, {"mod.go", goSource("mod", "v2.1.0", "")}}},
+			{"go.mod", []byte("module github.com/example/mod/v2\n\ngo 1.21\n\nrequire github.com/Example/Upper v1.0.0 // indirect\n")}, {"mod.go", goSource("mod", "v2.1.0", "")}}},
 	}
 	if b.opts.Upgrade {
 		mods = append(mods, goModule{path: "github.com/Example/Upper", version: "v1.1.0", files: []memFile{

@@ -1,0 +1,138 @@
+// Package depgraph builds the dependency graph of what a build fetched:
+// an edge A → B when the metadata of A at the version fetched declares a
+// dependency that B, at the version fetched, satisfies. It decides edges
+// from requirements alone; reading requirements out of registry metadata
+// is package verify's.
+//
+// Go requirements are minimum versions: a module's `require M v1.2.0` is
+// satisfied by the greatest version of M the build fetched that is at
+// least v1.2.0, which is what minimal version selection builds with.
+package depgraph
+
+import (
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/semver"
+)
+
+// Package is one package the build fetched.
+type Package struct {
+	// Ref identifies the package in the graph (the SBOM's bom-ref).
+	Ref string
+	// Ecosystem is the classifier's ecosystem name ("golang", …).
+	Ecosystem string
+	// Name is the package's name as requirements name it (a Go module
+	// path); Version its version.
+	Name, Version string
+}
+
+// Requirement is a dependency as metadata declares it: "NAME@VERSION" for
+// Go (a minimum version).
+type Requirement = string
+
+// Graph is the dependency graph of the packages of a build.
+type Graph struct {
+	// DependsOn maps a package's Ref to the Refs it depends on, sorted;
+	// only packages whose requirements are known have an entry.
+	DependsOn map[string][]string
+	// Roots are the Refs of the packages no other package depends on,
+	// sorted: what the project itself depends on.
+	Roots []string
+	// Unknown are the Refs of the packages whose requirements the build
+	// fetched no metadata for, sorted.
+	Unknown []string
+}
+
+// Build returns the graph of pkgs. requires returns what the metadata of a
+// package (by Ref) declares, and known false when the build fetched no
+// such metadata. Ecosystems whose requirements Build cannot match yet
+// have no edges.
+func Build(pkgs []Package, requires func(ref string) (reqs []Requirement, known bool)) *Graph {
+	g := &Graph{DependsOn: map[string][]string{}}
+	byName := map[string][]Package{}
+	for _, p := range pkgs {
+		byName[p.Ecosystem+"\x00"+p.Name] = append(byName[p.Ecosystem+"\x00"+p.Name], p)
+	}
+	depended := map[string]bool{}
+	for _, p := range pkgs {
+		reqs, known := requires(p.Ref)
+		if !known {
+			g.Unknown = append(g.Unknown, p.Ref)
+			continue
+		}
+		var to []string
+		for _, r := range reqs {
+			if t, ok := satisfy(p.Ecosystem, r, byName); ok && t.Ref != p.Ref && !slices.Contains(to, t.Ref) {
+				to = append(to, t.Ref)
+				depended[t.Ref] = true
+			}
+		}
+		slices.Sort(to)
+		g.DependsOn[p.Ref] = to
+	}
+	for _, p := range pkgs {
+		if !depended[p.Ref] && !slices.Contains(g.Roots, p.Ref) {
+			g.Roots = append(g.Roots, p.Ref)
+		}
+	}
+	slices.Sort(g.Roots)
+	slices.Sort(g.Unknown)
+	return g
+}
+
+// satisfy returns the package of the build that satisfies requirement r of
+// a package of ecosystem eco.
+func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, bool) {
+	switch eco {
+	case "golang":
+		name, min, ok := strings.Cut(r, "@")
+		if !ok || !semver.IsValid(min) {
+			return Package{}, false
+		}
+		var best Package
+		found := false
+		for _, c := range byName[eco+"\x00"+name] {
+			if !semver.IsValid(c.Version) || semver.Compare(c.Version, min) < 0 {
+				continue
+			}
+			if !found || semver.Compare(c.Version, best.Version) > 0 {
+				best, found = c, true
+			}
+		}
+		return best, found
+	}
+	return Package{}, false
+}
+
+// Path returns a shortest path of Refs from a root to ref (the root first,
+// ref last), nil when ref is not in the graph.
+func (g *Graph) Path(ref string) []string {
+	parents := map[string]string{}
+	queue := slices.Clone(g.Roots)
+	seen := map[string]bool{}
+	for _, r := range queue {
+		seen[r] = true
+	}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		if cur == ref {
+			var path []string
+			for at := ref; ; at = parents[at] {
+				path = append([]string{at}, path...)
+				if _, ok := parents[at]; !ok {
+					return path
+				}
+			}
+		}
+		for _, n := range g.DependsOn[cur] {
+			if !seen[n] {
+				seen[n] = true
+				parents[n] = cur
+				queue = append(queue, n)
+			}
+		}
+	}
+	return nil
+}
