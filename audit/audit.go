@@ -272,6 +272,17 @@ func (r *Report) diffSide() *bomdiff.Side {
 	for _, sv := range r.Services {
 		s.AddService(sv.Name, sv.Endpoints)
 	}
+	if r.Graph != nil {
+		purls, labels := map[string]string{}, map[string]string{}
+		for _, a := range r.Artifacts {
+			group, name, version := a.Names()
+			if group != "" {
+				name = group + "/" + name
+			}
+			purls[a.Ref], labels[a.Ref] = a.Finding.PURL, name+"@"+version
+		}
+		s.SetGraph(r.Graph.Roots, r.Graph.DependsOn, purls, labels)
+	}
 	return s
 }
 

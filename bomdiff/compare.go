@@ -52,6 +52,9 @@ func Compare(old, new *Side) Diff {
 			d.ServicesRemoved = append(d.ServicesRemoved, *oldSvc)
 		}
 	}
+	for i := range d.Added {
+		d.Added[i].Via = ni.graph.via(d.Added[i].PURL)
+	}
 	d.sort()
 	return d
 }

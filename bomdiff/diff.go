@@ -106,6 +106,11 @@ type PackageRef struct {
 	Group     string `json:"group,omitempty"`
 	Name      string `json:"name"`
 	Version   string `json:"version,omitempty"`
+	// Via is, for an added package, a shortest path to it from what the
+	// project depends on directly ("name@version" each, the package itself
+	// left out), from the new BOM's dependencies; empty when the package
+	// is a direct dependency or the BOM states no graph.
+	Via []string `json:"via,omitempty"`
 }
 
 // VersionChange is a package whose version changed.

@@ -43,6 +43,116 @@ type diffPackage struct {
 type diffIndex struct {
 	packages map[string]*diffPackage
 	services map[string]*ServiceRef
+	graph    *depGraph
+}
+
+// depGraph is what a BOM's dependencies section says: the project's direct
+// dependencies (roots) and each component's, by bom-ref, with each
+// component's purl and display label.
+type depGraph struct {
+	roots     []string
+	dependsOn map[string][]string
+	refOf     map[string]string // purl → bom-ref
+	label     map[string]string // bom-ref → "name@version"
+}
+
+// maxPathNodes bounds the breadth-first search of a path.
+const maxPathNodes = 1 << 20
+
+// via returns the labels of a shortest path from a root to the component
+// purl, without the component itself; nil when it has none.
+func (g *depGraph) via(purl string) []string {
+	if g == nil {
+		return nil
+	}
+	target, ok := g.refOf[purl]
+	if !ok {
+		return nil
+	}
+	parent := map[string]string{}
+	seen := map[string]bool{}
+	queue := append([]string(nil), g.roots...)
+	for _, r := range queue {
+		seen[r] = true
+	}
+	for n := 0; len(queue) > 0 && n < maxPathNodes; n++ {
+		cur := queue[0]
+		queue = queue[1:]
+		if cur == target {
+			var path []string
+			for at, ok := parent[cur]; ok; at, ok = parent[at] {
+				path = append([]string{g.label[at]}, path...)
+			}
+			return path
+		}
+		for _, next := range g.dependsOn[cur] {
+			if !seen[next] {
+				seen[next] = true
+				parent[next] = cur
+				queue = append(queue, next)
+			}
+		}
+	}
+	return nil
+}
+
+// SetGraph gives the side the dependency graph of its components:
+// roots are the refs the project depends on, dependsOn each ref's,
+// components maps each ref to its purl and label ("name@version").
+func (s *Side) SetGraph(roots []string, dependsOn map[string][]string, purls, labels map[string]string) {
+	g := &depGraph{roots: roots, dependsOn: dependsOn, refOf: map[string]string{}, label: labels}
+	for ref, purl := range purls {
+		g.refOf[purl] = ref
+	}
+	s.ix.graph = g
+}
+
+// bomGraph reads a BOM's dependencies section; nil without one.
+func bomGraph(bom *cdx.BOM) *depGraph {
+	if bom.Dependencies == nil || len(*bom.Dependencies) == 0 {
+		return nil
+	}
+	g := &depGraph{dependsOn: map[string][]string{}, refOf: map[string]string{}, label: map[string]string{}}
+	var walk func(cs []cdx.Component, depth int)
+	walk = func(cs []cdx.Component, depth int) {
+		for i := range cs {
+			c := &cs[i]
+			if c.BOMRef != "" {
+				if c.PackageURL != "" {
+					g.refOf[c.PackageURL] = c.BOMRef
+				}
+				label := c.Name
+				if c.Group != "" {
+					label = c.Group + "/" + c.Name
+				}
+				if c.Version != "" {
+					label += "@" + c.Version
+				}
+				g.label[c.BOMRef] = label
+			}
+			if c.Components != nil && depth < maxNesting {
+				walk(*c.Components, depth+1)
+			}
+		}
+	}
+	if bom.Components != nil {
+		walk(*bom.Components, 0)
+	}
+	project := ""
+	if bom.Metadata != nil && bom.Metadata.Component != nil {
+		project = bom.Metadata.Component.BOMRef
+	}
+	for _, d := range *bom.Dependencies {
+		if d.Dependencies == nil {
+			continue
+		}
+		if d.Ref == project && project != "" {
+			g.roots = append(g.roots, *d.Dependencies...)
+			continue
+		}
+		g.dependsOn[d.Ref] = append(g.dependsOn[d.Ref], *d.Dependencies...)
+	}
+	return g
 }
 
 // volatileQualifiers say where a package came from or how it was checked,
@@ -79,6 +189,7 @@ func indexBOM(bom *cdx.BOM) *diffIndex {
 	if bom.Services != nil {
 		ix.addServices(*bom.Services, 0)
 	}
+	ix.graph = bomGraph(bom)
 	return ix
 }
 
@@ -395,6 +506,7 @@ func (ix *diffIndex) clone() *diffIndex {
 	out := &diffIndex{
 		packages: make(map[string]*diffPackage, len(ix.packages)),
 		services: ix.services,
+		graph:    ix.graph,
 	}
 	for k, p := range ix.packages {
 		cp := *p

@@ -79,7 +79,11 @@ func (d *Diff) markdownRows(c Category) [][3]string {
 		}
 	case CategoryAdded:
 		for _, r := range d.Added {
-			rows = append(rows, [3]string{mdCode(r.Key), "", mdCode(r.Version)})
+			version := mdCode(r.Version)
+			if len(r.Via) > 0 {
+				version += " via " + mdCode(strings.Join(r.Via, " → "))
+			}
+			rows = append(rows, [3]string{mdCode(r.Key), "", version})
 		}
 	case CategoryRemoved:
 		for _, r := range d.Removed {

@@ -105,7 +105,7 @@ func (d *Diff) textLines(c Category) []string {
 		}
 	case CategoryAdded:
 		for _, r := range d.Added {
-			out = append(out, "+ "+refLabel(r))
+			out = append(out, "+ "+refLabel(r)+viaLabel(r.Via))
 		}
 	case CategoryRemoved:
 		for _, r := range d.Removed {
@@ -201,4 +201,12 @@ func hostsDiffer(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// viaLabel is "  (via a@1 → b@2)" for a path, "" for none.
+func viaLabel(via []string) string {
+	if len(via) == 0 {
+		return ""
+	}
+	return "  (via " + strings.Join(via, " → ") + ")"
 }
