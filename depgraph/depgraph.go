@@ -6,13 +6,16 @@
 //
 // Go requirements are minimum versions: a module's `require M v1.2.0` is
 // satisfied by the greatest version of M the build fetched that is at
-// least v1.2.0, which is what minimal version selection builds with.
+// least v1.2.0, which is what minimal version selection builds with. npm
+// requirements are semver ranges (github.com/Masterminds/semver): the
+// greatest fetched version in the range.
 package depgraph
 
 import (
 	"slices"
 	"strings"
 
+	semverv3 "github.com/Masterminds/semver/v3"
 	"golang.org/x/mod/semver"
 )
 
@@ -28,7 +31,7 @@ type Package struct {
 }
 
 // Requirement is a dependency as metadata declares it: "NAME@VERSION" for
-// Go (a minimum version).
+// Go (a minimum version), "NAME RANGE" for npm.
 type Requirement = string
 
 // Graph is the dependency graph of the packages of a build.
@@ -85,6 +88,8 @@ func Build(pkgs []Package, requires func(ref string) (reqs []Requirement, known 
 // a package of ecosystem eco.
 func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, bool) {
 	switch eco {
+	case "npm":
+		return satisfyNPM(r, byName)
 	case "golang":
 		name, min, ok := strings.Cut(r, "@")
 		if !ok || !semver.IsValid(min) {
@@ -103,6 +108,42 @@ func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, b
 		return best, found
 	}
 	return Package{}, false
+}
+
+// satisfyNPM matches an npm requirement "NAME RANGE" (RANGE as
+// package.json writes it: a semver range, "*", "", an "npm:OTHER@RANGE"
+// alias) against the fetched versions of NAME: the greatest satisfying
+// version. A tag ("latest"), a URL or a path matches nothing.
+func satisfyNPM(r Requirement, byName map[string][]Package) (Package, bool) {
+	name, rng, _ := strings.Cut(r, " ")
+	rng = strings.TrimSpace(rng)
+	if alias, ok := strings.CutPrefix(rng, "npm:"); ok {
+		i := strings.LastIndex(alias, "@")
+		if i <= 0 {
+			name, rng = alias, ""
+		} else {
+			name, rng = alias[:i], alias[i+1:]
+		}
+	}
+	if rng == "" || rng == "latest" {
+		rng = "*"
+	}
+	c, err := semverv3.NewConstraint(rng)
+	if err != nil {
+		return Package{}, false
+	}
+	var best Package
+	var bestV *semverv3.Version
+	for _, p := range byName["npm\x00"+name] {
+		v, err := semverv3.NewVersion(p.Version)
+		if err != nil || !c.Check(v) {
+			continue
+		}
+		if bestV == nil || v.GreaterThan(bestV) {
+			best, bestV = p, v
+		}
+	}
+	return best, bestV != nil
 }
 
 // Path returns a shortest path of Refs from a root to ref (the root first,

@@ -38,3 +38,30 @@ func TestBuildGo(t *testing.T) {
 		t.Errorf("path to nowhere: %v", p)
 	}
 }
+
+func TestBuildNPM(t *testing.T) {
+	pkgs := []Package{
+		{Ref: "express", Ecosystem: "npm", Name: "express", Version: "4.18.2"},
+		{Ref: "bp", Ecosystem: "npm", Name: "body-parser", Version: "1.20.1"},
+		{Ref: "debug2", Ecosystem: "npm", Name: "debug", Version: "2.6.9"},
+		{Ref: "debug4", Ecosystem: "npm", Name: "debug", Version: "4.3.5"},
+		{Ref: "ms", Ecosystem: "npm", Name: "ms", Version: "2.1.3"},
+		{Ref: "scoped", Ecosystem: "npm", Name: "@types/node", Version: "20.11.0"},
+		{Ref: "pre", Ecosystem: "npm", Name: "next", Version: "15.0.0-rc.1"},
+	}
+	reqs := map[string][]string{
+		"express": {"body-parser 1.20.1", "debug 2.6.9", "@types/node >=18 <21", "next ^14.0.0", "gone ^1.0.0"},
+		"bp":      {"debug ^4.1.0 || ^5", "ms npm:ms@^2.1.0"},
+		"debug4":  {"ms *"},
+		"debug2":  {"ms 2.0.0"},
+	}
+	g := Build(pkgs, func(ref string) ([]string, bool) { r, ok := reqs[ref]; return r, ok })
+	for ref, w := range map[string][]string{"express": {"bp", "debug2", "scoped"}, "bp": {"debug4", "ms"}, "debug4": {"ms"}, "debug2": nil} {
+		if got := g.DependsOn[ref]; !slices.Equal(got, w) {
+			t.Errorf("%s depends on %v, want %v", ref, got, w)
+		}
+	}
+	if !slices.Equal(g.Roots, []string{"express", "pre"}) {
+		t.Errorf("roots %v", g.Roots)
+	}
+}

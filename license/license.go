@@ -18,6 +18,9 @@ const (
 	// SourceMavenParentPOM: the <licenses> of a parent POM the build
 	// fetched, which the artifact's POM inherits.
 	SourceMavenParentPOM = "maven parent pom"
+	// SourceNPMPackageJSON: the license of the package.json in the npm
+	// tarball the build fetched (what npm installed).
+	SourceNPMPackageJSON = "npm package.json"
 	// SourceNotPublished: the ecosystem's metadata that the build fetched
 	// publishes no licence (the crates.io index).
 	SourceNotPublished = "not published in what the build fetched"

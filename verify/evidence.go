@@ -80,8 +80,12 @@ type Evidence struct {
 	rpm      rpmFacts
 	maven    mavenFacts
 	// requires holds what each package's metadata says it depends on, by
-	// fact subject ("golang:MODULE@VERSION").
-	requires map[string][]string
+	// fact subject ("golang:MODULE@VERSION", an npm purl); manifests the
+	// manifests read (an npm package.json), licenses the licences they
+	// state (Maven's are in maven).
+	requires  map[string][]string
+	manifests map[string]string
+	licenses  map[string][]string
 	// withheld says, by purl, why Fetch did not look an artifact up: the
 	// build kept its name from the service (a private Go module).
 	withheld map[string]string
@@ -148,11 +152,25 @@ func (e *Evidence) add(o *observe.Observation) {
 	e.rpm.addRecords(x.Digests)
 	e.maven.addRecords(x.Digests)
 	for _, d := range x.Digests {
-		if d.Source == SourceFact && d.Algorithm == FactRequires {
+		if d.Source != SourceFact {
+			continue
+		}
+		switch {
+		case d.Algorithm == FactRequires:
 			if e.requires == nil {
 				e.requires = map[string][]string{}
 			}
 			e.requires[d.Subject] = appendNew(e.requires[d.Subject], d.Value)
+		case d.Algorithm == FactManifest:
+			if e.manifests == nil {
+				e.manifests = map[string]string{}
+			}
+			e.manifests[d.Subject] = d.Value
+		case d.Algorithm == FactLicense && strings.HasPrefix(d.Subject, "pkg:"):
+			if e.licenses == nil {
+				e.licenses = map[string][]string{}
+			}
+			e.licenses[d.Subject] = appendNew(e.licenses[d.Subject], d.Value)
 		}
 	}
 	for _, d := range x.Digests {
@@ -376,12 +394,19 @@ func appendNew(list []string, s string) []string {
 // nothing that says (then the package's dependencies are unknown, not
 // none).
 func (e *Evidence) Requires(purl string) (reqs []string, known bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if subject := npmSubject(purl); subject != "" {
+		reqs, known = e.requires[subject]
+		if !known {
+			_, known = e.manifests[subject]
+		}
+		return slices.Clone(reqs), known
+	}
 	subject := goSubject(purl)
 	if subject == "" {
 		return nil, false
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	reqs, known = e.requires[subject]
 	if !known {
 		// A go.mod without require lines states no dependency: it is

@@ -67,3 +67,6 @@ func gzipped(t *testing.T, b []byte) []byte {
 }
 
 func defaultClassifier() Classifier { return classify.Default() }
+
+// classifyReq is a GET of rawURL.
+func classifyReq(rawURL string) classify.Request { return classify.Request{URL: rawURL} }

@@ -201,6 +201,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyPub:           parsePub,
 	bodyHelmIndex:     parseHelmIndex,
 	bodyMavenPOM:      parseMavenPOM,
+	bodyNPMTarball:    parseNPMTarball,
 	bodyHexPackage:    parseHexPackage,
 	bodyCRANPackages:  parseCRANPackages,
 	bodyPodspec:       parsePodspec,

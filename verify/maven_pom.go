@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
@@ -175,6 +176,12 @@ func (e *Evidence) Licenses(purl string) ([]string, string) {
 	defer e.mu.Unlock()
 	if k := mavenPURLKey(purl); k != "" {
 		return e.maven.license(k)
+	}
+	if k := npmSubject(purl); k != "" {
+		if _, read := e.manifests[k]; read {
+			return slices.Clone(e.licenses[k]), license.SourceNPMPackageJSON
+		}
+		return nil, ""
 	}
 	if p, err := classify.ParsePURL(purl); err == nil && p.Type == "cargo" {
 		return nil, license.SourceNotPublished

@@ -41,6 +41,9 @@ const (
 	bodyPodspec
 	bodyHelmIndex
 	bodyMavenPOM
+	// An npm tarball, whose package.json gives its licence and
+	// dependencies.
+	bodyNPMTarball
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -86,6 +89,9 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 	path := u.Path
 	switch f.Ecosystem {
 	case classify.EcosystemNPM:
+		if f.Kind == classify.KindArtifact && f.PURL != "" {
+			p.kind = bodyNPMTarball
+		}
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyNPM, "npm packument"
 			if f.Version != "" {

@@ -78,6 +78,26 @@ func TestE2ENpm(t *testing.T) {
 	}
 	checkArtifacts(t, e.reg, res.log, tarballs...)
 	checkSBOM(t, e.reg, res, sbomWant{artifacts: tarballs})
+	// Licences and the graph from each tarball's package.json, as npm
+	// installed it: hello-lib depends on hello-dep (^2.0.0 → 2.0.1); the
+	// project on the three it asked for.
+	bom := readBOM(t, res)
+	refOf := map[string]string{}
+	for _, c := range *bom.Components {
+		refOf[c.PackageURL] = c.BOMRef
+		if c.Licenses == nil || len(*c.Licenses) != 1 || (*c.Licenses)[0].License == nil || (*c.Licenses)[0].License.ID != "MIT" ||
+			!slices.Equal(propValues(c.Properties, sbom.PropLicenseSource), []string{"npm package.json"}) {
+			t.Errorf("%s: licences %+v, want MIT from npm package.json", c.PackageURL, c.Licenses)
+		}
+	}
+	deps := map[string][]string{}
+	for _, d := range *bom.Dependencies {
+		deps[d.Ref] = *d.Dependencies
+	}
+	lib, dep := refOf["pkg:npm/hello-lib@1.2.0"], refOf["pkg:npm/hello-dep@2.0.1"]
+	if !slices.Equal(deps[lib], []string{dep}) || len(deps[bom.Metadata.Component.BOMRef]) != 3 || slices.Contains(deps[bom.Metadata.Component.BOMRef], dep) {
+		t.Errorf("dependencies %v: want the project → 3 packages, hello-lib → hello-dep", deps)
+	}
 	if _, err := os.Stat(filepath.Join(e.dir, "node_modules", "@fixture", "scoped", "package.json")); err != nil {
 		t.Errorf("npm did not install the scoped package: %v", err)
 	}

@@ -1,0 +1,136 @@
+package verify
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+)
+
+// FactManifest says which manifest of a package version was read (its
+// Value, "package.json"): the package's requirements are known even when
+// it states none.
+const FactManifest = "manifest"
+
+// maxPackageJSON bounds the package.json read out of an npm tarball.
+const maxPackageJSON = 1 << 20
+
+// npmPackageJSON is what is read of a tarball's package.json.
+type npmPackageJSON struct {
+	License              json.RawMessage   `json:"license"`
+	Licenses             []json.RawMessage `json:"licenses"`
+	Dependencies         map[string]string `json:"dependencies"`
+	OptionalDependencies map[string]string `json:"optionalDependencies"`
+	PeerDependencies     map[string]string `json:"peerDependencies"`
+	PeerDependenciesMeta map[string]struct {
+		Optional bool `json:"optional"`
+	} `json:"peerDependenciesMeta"`
+}
+
+// parseNPMTarball reads, as an npm tarball streams, its top directory's
+// package.json, the manifest npm installs from, and emits as facts of the
+// package version (its purl without qualifiers) its licence(s) and what it
+// depends on at run time: dependencies, optionalDependencies and required
+// peerDependencies, each "NAME RANGE" (FactRequires). devDependencies are
+// not installed with a package and are left out. Reading stops at the
+// package.json; a tarball without one gives nothing.
+func parseNPMTarball(r io.Reader, p plan, emit func(capture.Digest)) error {
+	subject := npmSubject(p.f.PURL)
+	if subject == "" {
+		return nil
+	}
+	gz, err := gzip.NewReader(r)
+	if err != nil {
+		return fmt.Errorf("npm tarball: %w", err)
+	}
+	tr := tar.NewReader(gz)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("npm tarball: %w", err)
+		}
+		name := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
+		if dir, file := path.Split(name); file != "package.json" || strings.Count(dir, "/") != 1 || hdr.Size > maxPackageJSON {
+			continue
+		}
+		var m npmPackageJSON
+		if err := json.NewDecoder(io.LimitReader(tr, maxPackageJSON)).Decode(&m); err != nil {
+			return fmt.Errorf("npm tarball: %s: %w", name, err)
+		}
+		emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "package.json", Source: SourceFact})
+		for _, l := range npmLicenses(m) {
+			emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+		}
+		deps := map[string]string{}
+		for n, r := range m.PeerDependencies {
+			if !m.PeerDependenciesMeta[n].Optional {
+				deps[n] = r
+			}
+		}
+		for _, set := range []map[string]string{m.OptionalDependencies, m.Dependencies} {
+			for n, r := range set {
+				deps[n] = r
+			}
+		}
+		names := make([]string, 0, len(deps))
+		for n := range deps {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			emit(capture.Digest{Subject: subject, Algorithm: FactRequires, Value: n + " " + deps[n], Source: SourceFact})
+		}
+		return nil
+	}
+}
+
+// npmLicenses reads package.json's license (a string, or the old
+// {"type": …} object) and the old licenses array.
+func npmLicenses(m npmPackageJSON) []string {
+	var out []string
+	add := func(raw json.RawMessage) {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+			return
+		}
+		var o struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(raw, &o) == nil && strings.TrimSpace(o.Type) != "" && !slices.Contains(out, strings.TrimSpace(o.Type)) {
+			out = append(out, strings.TrimSpace(o.Type))
+		}
+	}
+	if len(m.License) > 0 {
+		add(m.License)
+	}
+	for _, l := range m.Licenses {
+		add(l)
+	}
+	return out
+}
+
+// npmSubject is the subject of an npm package version's facts: its purl
+// without qualifiers; "" for another purl.
+func npmSubject(purl string) string {
+	p, err := classify.ParsePURL(purl)
+	if err != nil || p.Type != "npm" || p.Version == "" {
+		return ""
+	}
+	p.Qualifiers, p.Subpath = nil, ""
+	return p.ToString()
+}
