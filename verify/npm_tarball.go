@@ -31,15 +31,12 @@ type npmPackageJSON struct {
 	Dependencies         map[string]string `json:"dependencies"`
 	OptionalDependencies map[string]string `json:"optionalDependencies"`
 	PeerDependencies     map[string]string `json:"peerDependencies"`
-	PeerDependenciesMeta map[string]struct {
-		Optional bool `json:"optional"`
-	} `json:"peerDependenciesMeta"`
 }
 
 // parseNPMTarball reads, as an npm tarball streams, its top directory's
 // package.json, the manifest npm installs from, and emits as facts of the
 // package version (its purl without qualifiers) its licence(s) and what it
-// depends on at run time: dependencies, optionalDependencies and required
+// depends on at run time: dependencies, optionalDependencies and
 // peerDependencies, each "NAME RANGE" (FactRequires). devDependencies are
 // not installed with a package and are left out. Reading stops at the
 // package.json; a tarball without one gives nothing.
@@ -73,11 +70,11 @@ func parseNPMTarball(r io.Reader, p plan, emit func(capture.Digest)) error {
 		for _, l := range npmLicenses(m) {
 			emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
 		}
+		// Peers too, optional ones included: an edge is only drawn to a
+		// version the build fetched, which npm then installed for it.
 		deps := map[string]string{}
 		for n, r := range m.PeerDependencies {
-			if !m.PeerDependenciesMeta[n].Optional {
-				deps[n] = r
-			}
+			deps[n] = r
 		}
 		for _, set := range []map[string]string{m.OptionalDependencies, m.Dependencies} {
 			for n, r := range set {

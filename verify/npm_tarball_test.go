@@ -29,8 +29,9 @@ func tgz(t testing.TB, files map[string]string) []byte {
 
 // TestNPMTarballFacts: the top directory's package.json gives the
 // licence (string, old object, old array) and the run-time requirements
-// (dependencies, optional ones, required peers; not devDependencies nor
-// optional peers); a nested package.json is not the package's.
+// (dependencies, optional ones, peers, optional peers too, which npm
+// installs when present; not devDependencies); a nested package.json is
+// not the package's.
 func TestNPMTarballFacts(t *testing.T) {
 	const url = "https://registry.npmjs.org/@acme/web/-/web-1.0.0.tgz"
 	body := tgz(t, map[string]string{
@@ -48,7 +49,7 @@ func TestNPMTarballFacts(t *testing.T) {
 	for _, l := range []string{"ISC", "MIT"} {
 		want = append(want, capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
 	}
-	for _, r := range []string{"debug ^4.1.0", "fsevents ~2.3", "react >=18 <20"} {
+	for _, r := range []string{"debug ^4.1.0", "fsevents ~2.3", "react >=18 <20", "typescript *"} {
 		want = append(want, capture.Digest{Subject: subject, Algorithm: FactRequires, Value: r, Source: SourceFact})
 	}
 	if got != digestSet(want) {
