@@ -236,7 +236,7 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	connectionFigures(l.Connections, &r.Summary)
 	r.Unclassified = unclassifiedCalls(r.Observations)
 
-	r.Graph = graph(r.Artifacts, ev)
+	r.Graph = graph(r.Artifacts, ev, l.Header.Project)
 	for _, a := range r.Artifacts {
 		raw, source := ev.Licenses(a.Finding.PURL)
 		a.LicenseSource = source
@@ -288,7 +288,7 @@ func (r *Report) diffSide() *bomdiff.Side {
 
 // graph builds the dependency graph of arts from what ev read of their
 // metadata; nil when it read nothing for any of them.
-func graph(arts []*Artifact, ev *verify.Evidence) *depgraph.Graph {
+func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project) *depgraph.Graph {
 	byRef := make(map[string]*Artifact, len(arts))
 	pkgs := make([]depgraph.Package, 0, len(arts))
 	known := false
@@ -310,7 +310,11 @@ func graph(arts []*Artifact, ev *verify.Evidence) *depgraph.Graph {
 	if !known {
 		return nil
 	}
-	return depgraph.Build(pkgs, func(ref string) ([]string, bool) {
+	var proj *depgraph.Project
+	if project != nil && len(project.Requires) > 0 {
+		proj = &depgraph.Project{Ecosystem: project.Ecosystem, Requires: project.Requires}
+	}
+	return depgraph.BuildFor(proj, pkgs, func(ref string) ([]string, bool) {
 		if a := byRef[ref]; a != nil {
 			return ev.Requires(a.Finding.PURL)
 		}

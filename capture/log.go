@@ -46,6 +46,10 @@ type Project struct {
 	Version  string `json:"version,omitempty"`
 	PURL     string `json:"purl,omitempty"`
 	Manifest string `json:"manifest,omitempty"`
+	// Ecosystem and Requires are what the project depends on directly, as
+	// its manifest states it (see project.Project).
+	Ecosystem string   `json:"ecosystem,omitempty"`
+	Requires  []string `json:"requires,omitempty"`
 }
 
 // Trailer is the last line of a capture log, written when the run ended.

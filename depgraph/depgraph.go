@@ -45,6 +45,19 @@ type Graph struct {
 	// Unknown are the Refs of the packages whose requirements the build
 	// fetched no metadata for, sorted.
 	Unknown []string
+	// Unreachable are the Refs of the packages of the project's ecosystem
+	// that no path from the project's own requirements reaches, sorted:
+	// fetched, but not what the build built with (the go command's
+	// downloads to find which module holds a package, npm's optional
+	// packages for other platforms). Empty when the project's
+	// requirements are not known.
+	Unreachable []string
+}
+
+// Project is what the built project itself requires, from its manifest.
+type Project struct {
+	Ecosystem string
+	Requires  []Requirement
 }
 
 // Build returns the graph of pkgs. requires returns what the metadata of a
@@ -52,6 +65,14 @@ type Graph struct {
 // such metadata. Ecosystems whose requirements Build cannot match yet
 // have no edges.
 func Build(pkgs []Package, requires func(ref string) (reqs []Requirement, known bool)) *Graph {
+	return BuildFor(nil, pkgs, requires)
+}
+
+// BuildFor is Build for a project whose own requirements are known: its
+// roots are the packages that satisfy them (with the packages of other
+// ecosystems nothing depends on), and the packages of its ecosystem that
+// no path from them reaches are Unreachable. A nil project is Build.
+func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs []Requirement, known bool)) *Graph {
 	g := &Graph{DependsOn: map[string][]string{}}
 	byName := map[string][]Package{}
 	for _, p := range pkgs {
@@ -74,13 +95,45 @@ func Build(pkgs []Package, requires func(ref string) (reqs []Requirement, known 
 		slices.Sort(to)
 		g.DependsOn[p.Ref] = to
 	}
-	for _, p := range pkgs {
-		if !depended[p.Ref] && !slices.Contains(g.Roots, p.Ref) {
-			g.Roots = append(g.Roots, p.Ref)
+	if project != nil && len(project.Requires) > 0 {
+		for _, r := range project.Requires {
+			if t, ok := satisfy(project.Ecosystem, r, byName); ok && !slices.Contains(g.Roots, t.Ref) {
+				g.Roots = append(g.Roots, t.Ref)
+			}
+		}
+		reached := map[string]bool{}
+		queue := slices.Clone(g.Roots)
+		for _, r := range queue {
+			reached[r] = true
+		}
+		for len(queue) > 0 {
+			cur := queue[0]
+			queue = queue[1:]
+			for _, n := range g.DependsOn[cur] {
+				if !reached[n] {
+					reached[n] = true
+					queue = append(queue, n)
+				}
+			}
+		}
+		for _, p := range pkgs {
+			switch {
+			case p.Ecosystem == project.Ecosystem && !reached[p.Ref]:
+				g.Unreachable = append(g.Unreachable, p.Ref)
+			case p.Ecosystem != project.Ecosystem && !depended[p.Ref] && !slices.Contains(g.Roots, p.Ref):
+				g.Roots = append(g.Roots, p.Ref)
+			}
+		}
+	} else {
+		for _, p := range pkgs {
+			if !depended[p.Ref] && !slices.Contains(g.Roots, p.Ref) {
+				g.Roots = append(g.Roots, p.Ref)
+			}
 		}
 	}
 	slices.Sort(g.Roots)
 	slices.Sort(g.Unknown)
+	slices.Sort(g.Unreachable)
 	return g
 }
 

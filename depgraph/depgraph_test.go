@@ -65,3 +65,25 @@ func TestBuildNPM(t *testing.T) {
 		t.Errorf("roots %v", g.Roots)
 	}
 }
+
+// TestBuildForProject: with the project's own requirements, the roots are
+// what satisfies them; a package of its ecosystem no path reaches is
+// unreachable; another ecosystem's packages stay roots.
+func TestBuildForProject(t *testing.T) {
+	pkgs := []Package{
+		{Ref: "a", Ecosystem: "golang", Name: "example.com/a", Version: "v1.0.0"},
+		{Ref: "b", Ecosystem: "golang", Name: "example.com/b", Version: "v1.1.0"},
+		{Ref: "probe", Ecosystem: "golang", Name: "example.com/a/sub", Version: "v0.1.0"},
+		{Ref: "node", Ecosystem: "toolchain", Name: "node", Version: "20.11.1"},
+	}
+	reqs := map[string][]string{"a": {"example.com/b@v1.0.0"}, "b": {}, "probe": {}}
+	g := BuildFor(&Project{Ecosystem: "golang", Requires: []string{"example.com/a@v1.0.0"}}, pkgs,
+		func(ref string) ([]string, bool) { r, ok := reqs[ref]; return r, ok })
+	if !slices.Equal(g.Roots, []string{"a", "node"}) || !slices.Equal(g.Unreachable, []string{"probe"}) {
+		t.Errorf("roots %v, unreachable %v", g.Roots, g.Unreachable)
+	}
+	if g := Build(pkgs, func(ref string) ([]string, bool) { r, ok := reqs[ref]; return r, ok }); len(g.Unreachable) != 0 ||
+		!slices.Equal(g.Roots, []string{"a", "node", "probe"}) {
+		t.Errorf("without the project's requirements: roots %v, unreachable %v", g.Roots, g.Unreachable)
+	}
+}

@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -36,6 +38,13 @@ type Project struct {
 	PURL string `json:"purl,omitempty"`
 	// Manifest is the manifest's file name (go.mod, package.json, …).
 	Manifest string `json:"manifest"`
+	// Ecosystem is the manifest's ecosystem ("golang", "npm", …), and
+	// Requires what the project depends on directly as the manifest
+	// states it, in the form package depgraph reads ("PATH@VERSION" for
+	// Go, "NAME RANGE" for npm); empty for the manifests whose
+	// requirements are not read.
+	Ecosystem string   `json:"ecosystem,omitempty"`
+	Requires  []string `json:"requires,omitempty"`
 }
 
 // maxManifest bounds a manifest read.
@@ -148,14 +157,24 @@ func GoMod(data []byte) (Project, error) {
 	if err := module.CheckImportPath(path); err != nil {
 		return Project{}, fmt.Errorf("module path: %w", err)
 	}
-	return checked(Project{Name: path, PURL: purl(packageurl.TypeGolang, ns, name, "")})
+	p := Project{Name: path, PURL: purl(packageurl.TypeGolang, ns, name, ""), Ecosystem: "golang"}
+	if f, err := modfile.ParseLax("go.mod", data, nil); err == nil {
+		for _, r := range f.Require {
+			p.Requires = append(p.Requires, r.Mod.Path+"@"+r.Mod.Version)
+		}
+	}
+	return checked(p)
 }
 
 // PackageJSON reads an npm package.json: name (with its scope) and version.
 func PackageJSON(data []byte) (Project, error) {
 	var m struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
+		Name                 string            `json:"name"`
+		Version              string            `json:"version"`
+		Dependencies         map[string]string `json:"dependencies"`
+		DevDependencies      map[string]string `json:"devDependencies"`
+		OptionalDependencies map[string]string `json:"optionalDependencies"`
+		PeerDependencies     map[string]string `json:"peerDependencies"`
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return Project{}, err
@@ -163,13 +182,25 @@ func PackageJSON(data []byte) (Project, error) {
 	if m.Name == "" {
 		return Project{}, nil
 	}
+	// The project's own devDependencies are installed with it (npm ci,
+	// npm install); a package's are not.
+	deps := map[string]string{}
+	for _, set := range []map[string]string{m.PeerDependencies, m.DevDependencies, m.OptionalDependencies, m.Dependencies} {
+		for n, r := range set {
+			deps[n] = r
+		}
+	}
+	var reqs []string
+	for _, n := range slices.Sorted(maps.Keys(deps)) {
+		reqs = append(reqs, n+" "+deps[n])
+	}
 	ns, name := "", m.Name
 	if strings.HasPrefix(m.Name, "@") {
 		if s, n, ok := strings.Cut(m.Name, "/"); ok {
 			ns, name = s, n
 		}
 	}
-	return checked(Project{Name: m.Name, Version: m.Version, PURL: purl(packageurl.TypeNPM, ns, name, m.Version)})
+	return checked(Project{Name: m.Name, Version: m.Version, PURL: purl(packageurl.TypeNPM, ns, name, m.Version), Ecosystem: "npm", Requires: reqs})
 }
 
 // POM reads a Maven pom.xml: groupId (or the parent's), artifactId and

@@ -3,6 +3,7 @@ package project
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/package-url/packageurl-go"
@@ -16,12 +17,14 @@ func TestReaders(t *testing.T) {
 		want Project
 		err  bool
 	}{
-		{"go.mod", GoMod, "module github.com/depaudit/depaudit\n\ngo 1.26\n",
-			Project{Name: "github.com/depaudit/depaudit", PURL: "pkg:golang/github.com/depaudit/depaudit"}, false},
-		{"go.mod one element", GoMod, "module example\n", Project{Name: "example", PURL: "pkg:golang/example"}, false},
+		{"go.mod", GoMod, "module github.com/depaudit/depaudit\n\ngo 1.26\n\nrequire (\n\tgolang.org/x/mod v0.43.0\n\tgithub.com/a/b v1.0.0 // indirect\n)\n",
+			Project{Name: "github.com/depaudit/depaudit", PURL: "pkg:golang/github.com/depaudit/depaudit", Ecosystem: "golang",
+				Requires: []string{"golang.org/x/mod@v0.43.0", "github.com/a/b@v1.0.0"}}, false},
+		{"go.mod one element", GoMod, "module example\n", Project{Name: "example", PURL: "pkg:golang/example", Ecosystem: "golang"}, false},
 		{"go.mod without module", GoMod, "go 1.26\n", Project{}, false},
-		{"package.json", PackageJSON, `{"name":"@acme/web-shop","version":"2.1.0","private":true}`,
-			Project{Name: "@acme/web-shop", Version: "2.1.0", PURL: "pkg:npm/%40acme/web-shop@2.1.0"}, false},
+		{"package.json", PackageJSON, `{"name":"@acme/web-shop","version":"2.1.0","private":true,"dependencies":{"express":"^4.18.0"},"devDependencies":{"jest":"29"}}`,
+			Project{Name: "@acme/web-shop", Version: "2.1.0", PURL: "pkg:npm/%40acme/web-shop@2.1.0", Ecosystem: "npm",
+				Requires: []string{"express ^4.18.0", "jest 29"}}, false},
 		{"package.json unnamed", PackageJSON, `{"private":true}`, Project{}, false},
 		{"package.json broken", PackageJSON, `{"name":`, Project{}, true},
 		{"pom.xml", POM, `<project><modelVersion>4.0.0</modelVersion><groupId>org.acme</groupId><artifactId>shop</artifactId><version>1.4.0</version></project>`,
@@ -43,7 +46,7 @@ func TestReaders(t *testing.T) {
 		{"pyproject.toml broken", PyProject, "[project\n", Project{}, true},
 	} {
 		got, err := c.read([]byte(c.in))
-		if (err != nil) != c.err || got != c.want {
+		if (err != nil) != c.err || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: %+v, %v; want %+v (error %v)", c.name, got, err, c.want, c.err)
 		}
 	}

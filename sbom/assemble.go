@@ -63,7 +63,13 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 
 	comps := make([]cdx.Component, 0, len(r.Artifacts))
 	for _, a := range r.Artifacts {
-		comps = append(comps, component(a, r.Verified))
+		c := component(a, r.Verified)
+		if r.Graph != nil && slices.Contains(r.Graph.Unreachable, a.Ref) {
+			// Fetched, but reached from none of the project's own
+			// requirements: not part of what was built.
+			c.Scope = cdx.ScopeExcluded
+		}
+		comps = append(comps, c)
 	}
 	comps = nestParts(comps, r.Artifacts)
 	comps = append(comps, providedComponents(comps)...)

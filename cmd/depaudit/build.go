@@ -148,8 +148,13 @@ func runBuild(c *cli.Context, env *appEnv) error {
 
 	signals, stop := processSignals(env)
 	defer stop()
+	workdir := ""
+	if env.hooks != nil {
+		workdir = env.hooks.workdir
+	}
 	cfg := capture.RunConfig{
-		Project:         detectProject(env, args),
+		Dir:             workdir,
+		Project:         detectProject(env, args, workdir),
 		Command:         args,
 		Environ:         env.environ(),
 		Getenv:          env.getenv,
@@ -405,13 +410,15 @@ func checkReadBack(path string, l *capture.Log, wrote int64) error {
 }
 
 // detectProject reads the identity of the project built in the working
-// directory from its manifest (package project), for the SBOM's
+// directory wd ("": depaudit's own) from its manifest (package project), for the SBOM's
 // metadata.component; nil when there is none. A manifest that does not
 // parse is a warning, not a failure.
-func detectProject(env *appEnv, command []string) *capture.Project {
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil
+func detectProject(env *appEnv, command []string, wd string) *capture.Project {
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil
+		}
 	}
 	p, ok, err := project.Detect(wd, command)
 	if err != nil {
@@ -421,5 +428,5 @@ func detectProject(env *appEnv, command []string) *capture.Project {
 	if !ok {
 		return nil
 	}
-	return &capture.Project{Name: p.Name, Version: p.Version, PURL: p.PURL, Manifest: p.Manifest}
+	return &capture.Project{Name: p.Name, Version: p.Version, PURL: p.PURL, Manifest: p.Manifest, Ecosystem: p.Ecosystem, Requires: p.Requires}
 }

@@ -65,6 +65,9 @@ type testHooks struct {
 	sealedSpawn   func(cmd *exec.Cmd) error
 	sealedSysctl  func(name string) (string, error)
 	sealedTunPath string
+	// workdir replaces depaudit's working directory as the build's: where
+	// the command runs and the project's manifest is read.
+	workdir string
 }
 
 func main() {

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/depaudit/depaudit/internal/fakeregistry"
+)
+
+// TestE2EProjectRootsAndUnreachable: a build run in an npm project's
+// directory names the project from its package.json, roots the graph at
+// what it requires (hello-lib, whose hello-dep follows), and marks a
+// package the build fetched that none of that reaches (a tarball fetched
+// on the side) scope excluded. The build runs in the project's directory,
+// as users run it.
+func TestE2EProjectRootsAndUnreachable(t *testing.T) {
+	t.Parallel()
+	npm := requireClient(t, "npm")
+	curl := requireClient(t, "curl")
+	e := newE2E(t, fakeregistry.Options{})
+	e.npmProject()
+	e.writeFile("package.json", `{"name":"graph-app","version":"0.3.0","private":true,"dependencies":{"hello-lib":"^1.2.0"}}`+"\n")
+	e.hooks = func(h *testHooks) { h.workdir = e.dir }
+	res := e.build("sh", "-c", npm+" install --cache "+filepath.Join(e.home, "npm-cache")+" --no-audit --no-fund --loglevel=error && "+
+		curl+" -fsS -o side.tgz https://registry.npmjs.org/@fixture/scoped/-/scoped-3.1.0.tgz")
+	bom := readBOM(t, res)
+	if mc := bom.Metadata.Component; mc.Name != "graph-app" || mc.Version != "0.3.0" || mc.PackageURL != "pkg:npm/graph-app@0.3.0" {
+		t.Errorf("metadata.component %q %q %q", mc.Name, mc.Version, mc.PackageURL)
+	}
+	byPURL := map[string]cdx.Component{}
+	for _, c := range *bom.Components {
+		byPURL[c.PackageURL] = c
+	}
+	lib, dep, side := byPURL["pkg:npm/hello-lib@1.2.0"], byPURL["pkg:npm/hello-dep@2.0.1"], byPURL["pkg:npm/%40fixture/scoped@3.1.0"]
+	roots := []string{}
+	for _, d := range *bom.Dependencies {
+		if d.Ref == bom.Metadata.Component.BOMRef {
+			roots = *d.Dependencies
+		}
+	}
+	if !slices.Equal(roots, []string{lib.BOMRef}) {
+		t.Errorf("the project depends on %v, want hello-lib (%s) alone", roots, lib.BOMRef)
+	}
+	if lib.Scope != "" || dep.Scope != "" || side.Scope != cdx.ScopeExcluded {
+		t.Errorf("scopes: hello-lib %q, hello-dep %q, the side download %q; want the side download excluded", lib.Scope, dep.Scope, side.Scope)
+	}
+}
