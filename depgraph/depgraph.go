@@ -7,8 +7,9 @@
 // Go requirements are minimum versions: a module's `require M v1.2.0` is
 // satisfied by the greatest version of M the build fetched that is at
 // least v1.2.0, which is what minimal version selection builds with. npm
-// requirements are semver ranges (github.com/Masterminds/semver): the
-// greatest fetched version in the range.
+// and Cargo requirements are semver ranges (github.com/Masterminds/semver;
+// a bare Cargo version is a caret requirement): the greatest fetched
+// version in the range.
 package depgraph
 
 import (
@@ -143,6 +144,17 @@ func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, b
 	switch eco {
 	case "npm":
 		return satisfyNPM(r, byName)
+	case "cargo":
+		name, req, _ := strings.Cut(r, " ")
+		// Cargo reads a bare version as a caret requirement.
+		parts := strings.Split(req, ",")
+		for i, p := range parts {
+			if p = strings.TrimSpace(p); p != "" && p[0] >= '0' && p[0] <= '9' {
+				p = "^" + p
+			}
+			parts[i] = p
+		}
+		return greatest("cargo", name, strings.Join(parts, ", "), byName)
 	case "golang":
 		name, min, ok := strings.Cut(r, "@")
 		if !ok || !semver.IsValid(min) {
@@ -181,13 +193,19 @@ func satisfyNPM(r Requirement, byName map[string][]Package) (Package, bool) {
 	if rng == "" || rng == "latest" {
 		rng = "*"
 	}
+	return greatest("npm", name, rng, byName)
+}
+
+// greatest returns the greatest fetched version of name in ecosystem eco
+// that the semver range rng admits.
+func greatest(eco, name, rng string, byName map[string][]Package) (Package, bool) {
 	c, err := semverv3.NewConstraint(rng)
 	if err != nil {
 		return Package{}, false
 	}
 	var best Package
 	var bestV *semverv3.Version
-	for _, p := range byName["npm\x00"+name] {
+	for _, p := range byName[eco+"\x00"+name] {
 		v, err := semverv3.NewVersion(p.Version)
 		if err != nil || !c.Check(v) {
 			continue

@@ -87,3 +87,20 @@ func TestBuildForProject(t *testing.T) {
 		t.Errorf("without the project's requirements: roots %v, unreachable %v", g.Roots, g.Unreachable)
 	}
 }
+
+func TestBuildCargo(t *testing.T) {
+	pkgs := []Package{
+		{Ref: "app", Ecosystem: "cargo", Name: "fixture-crate", Version: "0.1.0"},
+		{Ref: "dep2", Ecosystem: "cargo", Name: "dep", Version: "0.2.0"},
+		{Ref: "dep3", Ecosystem: "cargo", Name: "dep", Version: "0.3.1"},
+		{Ref: "serde", Ecosystem: "cargo", Name: "serde", Version: "1.0.197"},
+	}
+	reqs := map[string][]string{"app": {"dep 0.2", "serde >=1.0.100, <2"}, "dep3": {"serde =1.0.197"}}
+	g := Build(pkgs, func(ref string) ([]string, bool) { r, ok := reqs[ref]; return r, ok })
+	if got := g.DependsOn["app"]; !slices.Equal(got, []string{"dep2", "serde"}) {
+		t.Errorf("app depends on %v (0.2 is ^0.2: 0.2.x, not 0.3.1)", got)
+	}
+	if got := g.DependsOn["dep3"]; !slices.Equal(got, []string{"serde"}) {
+		t.Errorf("dep3 depends on %v", got)
+	}
+}

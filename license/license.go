@@ -21,6 +21,9 @@ const (
 	// SourceNPMPackageJSON: the license of the package.json in the npm
 	// tarball the build fetched (what npm installed).
 	SourceNPMPackageJSON = "npm package.json"
+	// SourceCargoToml: the package.license of the Cargo.toml in the .crate
+	// the build fetched.
+	SourceCargoToml = "cargo Cargo.toml"
 	// SourceNotPublished: the ecosystem's metadata that the build fetched
 	// publishes no licence (the crates.io index).
 	SourceNotPublished = "not published in what the build fetched"

@@ -202,6 +202,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyHelmIndex:     parseHelmIndex,
 	bodyMavenPOM:      parseMavenPOM,
 	bodyNPMTarball:    parseNPMTarball,
+	bodyCrate:         parseCrate,
 	bodyHexPackage:    parseHexPackage,
 	bodyCRANPackages:  parseCRANPackages,
 	bodyPodspec:       parsePodspec,

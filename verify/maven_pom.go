@@ -183,7 +183,11 @@ func (e *Evidence) Licenses(purl string) ([]string, string) {
 		}
 		return nil, ""
 	}
-	if p, err := classify.ParsePURL(purl); err == nil && p.Type == "cargo" {
+	if k := crateSubject(purl); k != "" {
+		if _, read := e.manifests[k]; read {
+			return slices.Clone(e.licenses[k]), license.SourceCargoToml
+		}
+		// The index the build fetched publishes no licence.
 		return nil, license.SourceNotPublished
 	}
 	return nil, ""

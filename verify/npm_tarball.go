@@ -124,8 +124,14 @@ func npmLicenses(m npmPackageJSON) []string {
 // npmSubject is the subject of an npm package version's facts: its purl
 // without qualifiers; "" for another purl.
 func npmSubject(purl string) string {
+	return plainPURL(purl, "npm")
+}
+
+// plainPURL is purl without qualifiers and subpath when it is a versioned
+// purl of type typ, else "".
+func plainPURL(purl, typ string) string {
 	p, err := classify.ParsePURL(purl)
-	if err != nil || p.Type != "npm" || p.Version == "" {
+	if err != nil || p.Type != typ || p.Version == "" {
 		return ""
 	}
 	p.Qualifiers, p.Subpath = nil, ""

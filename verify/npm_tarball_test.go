@@ -11,16 +11,25 @@ import (
 )
 
 func tgz(t testing.TB, files map[string]string) []byte {
+	var list [][2]string
+	for _, name := range []string{"package/README.md", "package/lib/package.json", "package/package.json", "node/package.json"} {
+		if body, ok := files[name]; ok {
+			list = append(list, [2]string{name, body})
+		}
+	}
+	return tgzFiles(t, list)
+}
+
+// tgzFiles is a gzip-compressed tar of the files (name, body), in order.
+func tgzFiles(t testing.TB, files [][2]string) []byte {
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
-	for _, name := range []string{"package/README.md", "package/lib/package.json", "package/package.json", "node/package.json"} {
-		body, ok := files[name]
-		if !ok {
-			continue
+	for _, f := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: f[0], Mode: 0o644, Size: int64(len(f[1]))}); err != nil {
+			t.Fatal(err)
 		}
-		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body))})
-		tw.Write([]byte(body))
+		tw.Write([]byte(f[1]))
 	}
 	tw.Close()
 	gz.Close()

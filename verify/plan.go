@@ -44,6 +44,8 @@ const (
 	// An npm tarball, whose package.json gives its licence and
 	// dependencies.
 	bodyNPMTarball
+	// A .crate, whose Cargo.toml gives its licence and dependencies.
+	bodyCrate
 	// Artifacts (and the go.mod file) whose extra digests are computed.
 	bodyGoZip
 	bodyGoMod
@@ -148,6 +150,9 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 	case classify.EcosystemAPK:
 		p = apkPlan(p, f, u)
 	case classify.EcosystemCargo:
+		if f.Kind == classify.KindArtifact && f.PURL != "" {
+			p.kind = bodyCrate
+		}
 		if f.Kind == classify.KindMetadata && f.PURL != "" {
 			p.kind, p.source = bodyCargoIndex, "Cargo index"
 			if u.Hostname() == "index.crates.io" {

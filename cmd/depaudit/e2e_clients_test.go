@@ -215,6 +215,23 @@ func TestE2ECargo(t *testing.T) {
 	}
 	checkArtifacts(t, e.reg, res.log, crates...)
 	checkSBOM(t, e.reg, res, sbomWant{artifacts: crates})
+	// Each .crate's Cargo.toml: its licence, and fixture-crate → dep (^0.2).
+	bom := readBOM(t, res)
+	refOf := map[string]string{}
+	for _, c := range *bom.Components {
+		refOf[c.PackageURL] = c.BOMRef
+		if c.Licenses == nil || len(*c.Licenses) != 1 || (*c.Licenses)[0].License == nil || (*c.Licenses)[0].License.ID != "MIT" ||
+			!slices.Equal(propValues(c.Properties, sbom.PropLicenseSource), []string{"cargo Cargo.toml"}) {
+			t.Errorf("%s: licences %+v, want MIT from its Cargo.toml", c.PackageURL, c.Licenses)
+		}
+	}
+	deps := map[string][]string{}
+	for _, d := range *bom.Dependencies {
+		deps[d.Ref] = *d.Dependencies
+	}
+	if app, dep := refOf["pkg:cargo/fixture-crate@0.1.0"], refOf["pkg:cargo/dep@0.2.0"]; !slices.Equal(deps[app], []string{dep}) {
+		t.Errorf("dependencies %v: want fixture-crate → dep", deps)
+	}
 }
 
 func TestE2EMaven(t *testing.T) {
