@@ -1,13 +1,9 @@
 package verify
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
-	"path"
 	"sort"
 	"strings"
 
@@ -62,64 +58,46 @@ func parseCrate(r io.Reader, p plan, emit func(capture.Digest)) error {
 	if subject == "" {
 		return nil
 	}
-	gz, err := gzip.NewReader(r)
-	if err != nil {
-		return fmt.Errorf("crate: %w", err)
+	data, err := topFile(r, "Cargo.toml", maxCargoToml)
+	if err != nil || data == nil {
+		return err
 	}
-	tr := tar.NewReader(gz)
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("crate: %w", err)
-		}
-		name := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
-		if dir, file := path.Split(name); file != "Cargo.toml" || strings.Count(dir, "/") != 1 || hdr.Size > maxCargoToml {
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(tr, maxCargoToml))
-		if err != nil {
-			return fmt.Errorf("crate: %s: %w", name, err)
-		}
-		var m cargoManifest
-		if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&m); err != nil {
-			return fmt.Errorf("crate: %s: %w", name, err)
-		}
-		emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "Cargo.toml", Source: SourceFact})
-		if l := strings.TrimSpace(m.Package.License); l != "" {
-			emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
-		}
-		reqs := map[string]bool{}
-		add := func(set map[string]cargoDep) {
-			for key, d := range set {
-				crate := key
-				if d.Package != "" {
-					crate = d.Package
-				}
-				if d.Version == "" {
-					continue // a path or git dependency: no registry crate
-				}
-				reqs[crate+" "+d.Version] = true
+	var m cargoManifest
+	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&m); err != nil {
+		return fmt.Errorf("crate: Cargo.toml: %w", err)
+	}
+	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "Cargo.toml", Source: SourceFact})
+	if l := strings.TrimSpace(m.Package.License); l != "" {
+		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+	}
+	reqs := map[string]bool{}
+	add := func(set map[string]cargoDep) {
+		for key, d := range set {
+			crate := key
+			if d.Package != "" {
+				crate = d.Package
 			}
+			if d.Version == "" {
+				continue // a path or git dependency: no registry crate
+			}
+			reqs[crate+" "+d.Version] = true
 		}
-		add(m.Dependencies)
-		add(m.BuildDependencies)
-		for _, t := range m.Target {
-			add(t.Dependencies)
-			add(t.BuildDependencies)
-		}
-		list := make([]string, 0, len(reqs))
-		for r := range reqs {
-			list = append(list, r)
-		}
-		sort.Strings(list)
-		for _, r := range list {
-			emit(capture.Digest{Subject: subject, Algorithm: FactRequires, Value: r, Source: SourceFact})
-		}
-		return nil
 	}
+	add(m.Dependencies)
+	add(m.BuildDependencies)
+	for _, t := range m.Target {
+		add(t.Dependencies)
+		add(t.BuildDependencies)
+	}
+	list := make([]string, 0, len(reqs))
+	for r := range reqs {
+		list = append(list, r)
+	}
+	sort.Strings(list)
+	for _, r := range list {
+		emit(capture.Digest{Subject: subject, Algorithm: FactRequires, Value: r, Source: SourceFact})
+	}
+	return nil
 }
 
 // crateSubject is the subject of a crate version's facts: its purl without

@@ -45,51 +45,67 @@ func parseNPMTarball(r io.Reader, p plan, emit func(capture.Digest)) error {
 	if subject == "" {
 		return nil
 	}
+	data, err := topFile(r, "package.json", maxPackageJSON)
+	if err != nil || data == nil {
+		return err
+	}
+	var m npmPackageJSON
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("npm tarball: package.json: %w", err)
+	}
+	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "package.json", Source: SourceFact})
+	for _, l := range npmLicenses(m) {
+		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+	}
+	// Peers too, optional ones included: an edge is only drawn to a
+	// version the build fetched, which npm then installed for it.
+	deps := map[string]string{}
+	for n, r := range m.PeerDependencies {
+		deps[n] = r
+	}
+	for _, set := range []map[string]string{m.OptionalDependencies, m.Dependencies} {
+		for n, r := range set {
+			deps[n] = r
+		}
+	}
+	names := make([]string, 0, len(deps))
+	for n := range deps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		emit(capture.Digest{Subject: subject, Algorithm: FactRequires, Value: n + " " + deps[n], Source: SourceFact})
+	}
+	return nil
+}
+
+// topFile reads, from a gzip-compressed tar as it streams, the file named
+// name in the archive's top directory (package/package.json,
+// serde-1.0.0/Cargo.toml), at most max bytes; nil when there is none.
+// Reading stops there.
+func topFile(r io.Reader, name string, max int64) ([]byte, error) {
 	gz, err := gzip.NewReader(r)
 	if err != nil {
-		return fmt.Errorf("npm tarball: %w", err)
+		return nil, fmt.Errorf("archive: %w", err)
 	}
 	tr := tar.NewReader(gz)
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return nil, nil
 		}
 		if err != nil {
-			return fmt.Errorf("npm tarball: %w", err)
+			return nil, fmt.Errorf("archive: %w", err)
 		}
-		name := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
-		if dir, file := path.Split(name); file != "package.json" || strings.Count(dir, "/") != 1 || hdr.Size > maxPackageJSON {
+		clean := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
+		if dir, file := path.Split(clean); file != name || strings.Count(dir, "/") != 1 || hdr.Size > max {
 			continue
 		}
-		var m npmPackageJSON
-		if err := json.NewDecoder(io.LimitReader(tr, maxPackageJSON)).Decode(&m); err != nil {
-			return fmt.Errorf("npm tarball: %s: %w", name, err)
+		data, err := io.ReadAll(io.LimitReader(tr, max))
+		if err != nil {
+			return nil, fmt.Errorf("archive: %s: %w", clean, err)
 		}
-		emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "package.json", Source: SourceFact})
-		for _, l := range npmLicenses(m) {
-			emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
-		}
-		// Peers too, optional ones included: an edge is only drawn to a
-		// version the build fetched, which npm then installed for it.
-		deps := map[string]string{}
-		for n, r := range m.PeerDependencies {
-			deps[n] = r
-		}
-		for _, set := range []map[string]string{m.OptionalDependencies, m.Dependencies} {
-			for n, r := range set {
-				deps[n] = r
-			}
-		}
-		names := make([]string, 0, len(deps))
-		for n := range deps {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			emit(capture.Digest{Subject: subject, Algorithm: FactRequires, Value: n + " " + deps[n], Source: SourceFact})
-		}
-		return nil
+		return data, nil
 	}
 }
 
