@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -96,7 +97,7 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 			case "project/licenses/license/url":
 				licURL = v
 			case "project/licenses/license":
-				if l := cmpOr(licName, licURL); l != "" {
+				if l := cmp.Or(licName, licURL); l != "" {
 					licenses = append(licenses, l)
 				}
 				licName, licURL = "", ""
@@ -114,13 +115,6 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 		emit(capture.Digest{Subject: subject, Algorithm: FactMavenParent, Value: k, Source: SourceFact})
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // mavenFacts are the licences and parents of the POMs a run fetched.
