@@ -10,6 +10,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/depgraph"
 )
 
 // diffArtifact is one component of a BOM as the diff sees it: several
@@ -46,18 +47,13 @@ type diffIndex struct {
 	graph    *depGraph
 }
 
-// depGraph is what a BOM's dependencies section says: the project's direct
-// dependencies (roots) and each component's, by bom-ref, with each
-// component's purl and display label.
+// depGraph is what a BOM's dependencies section says (the graph, by
+// bom-ref), with each component's bom-ref by purl and display label.
 type depGraph struct {
-	roots     []string
-	dependsOn map[string][]string
-	refOf     map[string]string // purl → bom-ref
-	label     map[string]string // bom-ref → "name@version"
+	g     depgraph.Graph
+	refOf map[string]string // purl → bom-ref
+	label map[string]string // bom-ref → "name@version"
 }
-
-// maxPathNodes bounds the breadth-first search of a path.
-const maxPathNodes = 1 << 20
 
 // via returns the labels of a shortest path from a root to the component
 // purl, without the component itself; nil when it has none.
@@ -65,42 +61,22 @@ func (g *depGraph) via(purl string) []string {
 	if g == nil {
 		return nil
 	}
-	target, ok := g.refOf[purl]
-	if !ok {
+	path := g.g.Path(g.refOf[purl])
+	if len(path) < 2 {
 		return nil
 	}
-	parent := map[string]string{}
-	seen := map[string]bool{}
-	queue := append([]string(nil), g.roots...)
-	for _, r := range queue {
-		seen[r] = true
+	out := make([]string, len(path)-1)
+	for i, ref := range path[:len(path)-1] {
+		out[i] = g.label[ref]
 	}
-	for n := 0; len(queue) > 0 && n < maxPathNodes; n++ {
-		cur := queue[0]
-		queue = queue[1:]
-		if cur == target {
-			var path []string
-			for at, ok := parent[cur]; ok; at, ok = parent[at] {
-				path = append([]string{g.label[at]}, path...)
-			}
-			return path
-		}
-		for _, next := range g.dependsOn[cur] {
-			if !seen[next] {
-				seen[next] = true
-				parent[next] = cur
-				queue = append(queue, next)
-			}
-		}
-	}
-	return nil
+	return out
 }
 
 // SetGraph gives the side the dependency graph of its components:
 // roots are the refs the project depends on, dependsOn each ref's,
 // components maps each ref to its purl and label ("name@version").
 func (s *Side) SetGraph(roots []string, dependsOn map[string][]string, purls, labels map[string]string) {
-	g := &depGraph{roots: roots, dependsOn: dependsOn, refOf: map[string]string{}, label: labels}
+	g := &depGraph{g: depgraph.Graph{Roots: roots, DependsOn: dependsOn}, refOf: map[string]string{}, label: labels}
 	for ref, purl := range purls {
 		g.refOf[purl] = ref
 	}
@@ -112,7 +88,7 @@ func bomGraph(bom *cdx.BOM) *depGraph {
 	if bom.Dependencies == nil || len(*bom.Dependencies) == 0 {
 		return nil
 	}
-	g := &depGraph{dependsOn: map[string][]string{}, refOf: map[string]string{}, label: map[string]string{}}
+	g := &depGraph{g: depgraph.Graph{DependsOn: map[string][]string{}}, refOf: map[string]string{}, label: map[string]string{}}
 	var walk func(cs []cdx.Component, depth int)
 	walk = func(cs []cdx.Component, depth int) {
 		for i := range cs {
@@ -147,10 +123,10 @@ func bomGraph(bom *cdx.BOM) *depGraph {
 			continue
 		}
 		if d.Ref == project && project != "" {
-			g.roots = append(g.roots, *d.Dependencies...)
+			g.g.Roots = append(g.g.Roots, *d.Dependencies...)
 			continue
 		}
-		g.dependsOn[d.Ref] = append(g.dependsOn[d.Ref], *d.Dependencies...)
+		g.g.DependsOn[d.Ref] = append(g.g.DependsOn[d.Ref], *d.Dependencies...)
 	}
 	return g
 }
