@@ -96,39 +96,33 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 		slices.Sort(to)
 		g.DependsOn[p.Ref] = to
 	}
+	isRoot := map[string]bool{}
+	addRoot := func(ref string) {
+		if !isRoot[ref] {
+			isRoot[ref] = true
+			g.Roots = append(g.Roots, ref)
+		}
+	}
 	if project != nil && len(project.Requires) > 0 {
 		for _, r := range project.Requires {
-			if t, ok := satisfy(project.Ecosystem, r, byName); ok && !slices.Contains(g.Roots, t.Ref) {
-				g.Roots = append(g.Roots, t.Ref)
+			if t, ok := satisfy(project.Ecosystem, r, byName); ok {
+				addRoot(t.Ref)
 			}
 		}
 		reached := map[string]bool{}
-		queue := slices.Clone(g.Roots)
-		for _, r := range queue {
-			reached[r] = true
-		}
-		for len(queue) > 0 {
-			cur := queue[0]
-			queue = queue[1:]
-			for _, n := range g.DependsOn[cur] {
-				if !reached[n] {
-					reached[n] = true
-					queue = append(queue, n)
-				}
-			}
-		}
+		g.walk(func(ref, _ string) bool { reached[ref] = true; return true })
 		for _, p := range pkgs {
 			switch {
 			case p.Ecosystem == project.Ecosystem && !reached[p.Ref]:
 				g.Unreachable = append(g.Unreachable, p.Ref)
-			case p.Ecosystem != project.Ecosystem && !depended[p.Ref] && !slices.Contains(g.Roots, p.Ref):
-				g.Roots = append(g.Roots, p.Ref)
+			case p.Ecosystem != project.Ecosystem && !depended[p.Ref]:
+				addRoot(p.Ref)
 			}
 		}
 	} else {
 		for _, p := range pkgs {
-			if !depended[p.Ref] && !slices.Contains(g.Roots, p.Ref) {
-				g.Roots = append(g.Roots, p.Ref)
+			if !depended[p.Ref] {
+				addRoot(p.Ref)
 			}
 		}
 	}
@@ -217,34 +211,52 @@ func greatest(eco, name, rng string, byName map[string][]Package) (Package, bool
 	return best, bestV != nil
 }
 
-// Path returns a shortest path of Refs from a root to ref (the root first,
-// ref last), nil when ref is not in the graph.
-func (g *Graph) Path(ref string) []string {
-	parents := map[string]string{}
-	queue := slices.Clone(g.Roots)
+// walk visits the packages reachable from the roots, breadth first, each
+// once with the package it was reached from ("" for a root), until visit
+// returns false.
+func (g *Graph) walk(visit func(ref, from string) bool) {
 	seen := map[string]bool{}
-	for _, r := range queue {
-		seen[r] = true
+	queue := make([]string, 0, len(g.Roots))
+	for _, r := range g.Roots {
+		if !seen[r] {
+			seen[r] = true
+			queue = append(queue, r)
+			if !visit(r, "") {
+				return
+			}
+		}
 	}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
-		if cur == ref {
-			var path []string
-			for at := ref; ; at = parents[at] {
-				path = append([]string{at}, path...)
-				if _, ok := parents[at]; !ok {
-					return path
-				}
-			}
-		}
 		for _, n := range g.DependsOn[cur] {
 			if !seen[n] {
 				seen[n] = true
-				parents[n] = cur
 				queue = append(queue, n)
+				if !visit(n, cur) {
+					return
+				}
 			}
 		}
 	}
-	return nil
+}
+
+// Path returns a shortest path of Refs from a root to ref (the root first,
+// ref last), nil when ref is not in the graph.
+func (g *Graph) Path(ref string) []string {
+	from := map[string]string{}
+	found := false
+	g.walk(func(r, parent string) bool {
+		from[r] = parent
+		found = r == ref
+		return !found
+	})
+	if !found {
+		return nil
+	}
+	var path []string
+	for at := ref; at != ""; at = from[at] {
+		path = append([]string{at}, path...)
+	}
+	return path
 }
