@@ -289,11 +289,14 @@ func (r *Report) diffSide() *bomdiff.Side {
 // graph builds the dependency graph of arts from what ev read of their
 // metadata; nil when it read nothing for any of them.
 func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project) *depgraph.Graph {
-	byRef := make(map[string]*Artifact, len(arts))
+	type stated struct {
+		reqs  []string
+		known bool
+	}
+	byRef := make(map[string]stated, len(arts))
 	pkgs := make([]depgraph.Package, 0, len(arts))
 	known := false
 	for _, a := range arts {
-		byRef[a.Ref] = a
 		p, err := classify.ParsePURL(a.Finding.PURL)
 		if err != nil {
 			continue
@@ -303,9 +306,9 @@ func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project) *dep
 			name = p.Namespace + "/" + p.Name
 		}
 		pkgs = append(pkgs, depgraph.Package{Ref: a.Ref, Ecosystem: a.Finding.Ecosystem, Name: name, Version: p.Version})
-		if _, ok := ev.Requires(a.Finding.PURL); ok {
-			known = true
-		}
+		reqs, ok := ev.Requires(a.Finding.PURL)
+		byRef[a.Ref] = stated{reqs, ok}
+		known = known || ok
 	}
 	if !known {
 		return nil
@@ -315,9 +318,7 @@ func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project) *dep
 		proj = &depgraph.Project{Ecosystem: project.Ecosystem, Requires: project.Requires}
 	}
 	return depgraph.BuildFor(proj, pkgs, func(ref string) ([]string, bool) {
-		if a := byRef[ref]; a != nil {
-			return ev.Requires(a.Finding.PURL)
-		}
-		return nil, false
+		s := byRef[ref]
+		return s.reqs, s.known
 	})
 }

@@ -61,10 +61,16 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 		ts = time.Now()
 	}
 
+	unreachable := map[string]bool{}
+	if r.Graph != nil {
+		for _, ref := range r.Graph.Unreachable {
+			unreachable[ref] = true
+		}
+	}
 	comps := make([]cdx.Component, 0, len(r.Artifacts))
 	for _, a := range r.Artifacts {
 		c := component(a, r.Verified)
-		if r.Graph != nil && slices.Contains(r.Graph.Unreachable, a.Ref) {
+		if unreachable[a.Ref] {
 			// Fetched, but reached from none of the project's own
 			// requirements: not part of what was built.
 			c.Scope = cdx.ScopeExcluded

@@ -122,19 +122,20 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 	res.End.Start = start
 	var jobs []*fetchJob
 	byURL := map[string]*fetchJob{}
+	type artifactKey struct{ purl, sha256 string }
+	urlOf := map[artifactKey]string{}
+	e.mu.Lock()
+	for _, a := range e.artifacts {
+		if k := (artifactKey{a.purl, a.sha256}); urlOf[k] == "" {
+			urlOf[k] = a.url
+		}
+	}
+	e.mu.Unlock()
 	for _, v := range e.Artifacts() {
 		if v.Status != StatusUnverifiable {
 			continue
 		}
-		e.mu.Lock()
-		var artifactURL string
-		for _, a := range e.artifacts {
-			if a.purl == v.PURL && a.sha256 == v.SHA256 {
-				artifactURL = a.url
-				break
-			}
-		}
-		e.mu.Unlock()
+		artifactURL := urlOf[artifactKey{v.PURL, v.SHA256}]
 		urls, accept := metadataURLs(v.PURL, artifactURL)
 		if len(urls) > 0 && strings.HasPrefix(urls[len(urls)-1], sumDBLookup) {
 			if why := goSumDBWithheld(urls[len(urls)-1], getenv); why != "" {
