@@ -78,14 +78,14 @@ type Evidence struct {
 	deb      debFacts
 	oci      ociFacts
 	rpm      rpmFacts
-	maven    mavenFacts
 	// requires holds what each package's metadata says it depends on, by
-	// fact subject ("golang:MODULE@VERSION", an npm purl); manifests the
-	// manifests read (an npm package.json), licenses the licences they
-	// state (Maven's are in maven).
+	// fact subject ("golang:MODULE@VERSION", an npm or cargo purl,
+	// "maven:G:A:V"); manifests the manifests read (package.json,
+	// Cargo.toml), licenses the licences stated, parents each POM's parent.
 	requires  map[string][]string
 	manifests map[string]string
 	licenses  map[string][]string
+	parents   map[string]string
 	// withheld says, by purl, why Fetch did not look an artifact up: the
 	// build kept its name from the service (a private Go module).
 	withheld map[string]string
@@ -150,7 +150,6 @@ func (e *Evidence) add(o *observe.Observation) {
 	e.deb.add(p, x)
 	e.addOCI(f, x, whole)
 	e.rpm.addRecords(x.Digests)
-	e.maven.addRecords(x.Digests)
 	for _, d := range x.Digests {
 		if d.Source != SourceFact {
 			continue
@@ -166,7 +165,12 @@ func (e *Evidence) add(o *observe.Observation) {
 				e.manifests = map[string]string{}
 			}
 			e.manifests[d.Subject] = d.Value
-		case d.Algorithm == FactLicense && strings.HasPrefix(d.Subject, "pkg:"):
+		case d.Algorithm == FactMavenParent:
+			if e.parents == nil {
+				e.parents = map[string]string{}
+			}
+			e.parents[d.Subject] = d.Value
+		case d.Algorithm == FactLicense:
 			if e.licenses == nil {
 				e.licenses = map[string][]string{}
 			}

@@ -117,46 +117,21 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 	return nil
 }
 
-// mavenFacts are the licences and parents of the POMs a run fetched.
-type mavenFacts struct {
-	licenses map[string][]string
-	parents  map[string]string
-}
-
-func (m *mavenFacts) addRecords(ds []capture.Digest) {
-	for _, d := range ds {
-		if d.Source != SourceFact || !strings.HasPrefix(d.Subject, "maven:") {
-			continue
-		}
-		switch d.Algorithm {
-		case FactLicense:
-			if m.licenses == nil {
-				m.licenses = map[string][]string{}
-			}
-			m.licenses[d.Subject] = appendNew(m.licenses[d.Subject], d.Value)
-		case FactMavenParent:
-			if m.parents == nil {
-				m.parents = map[string]string{}
-			}
-			m.parents[d.Subject] = d.Value
-		}
-	}
-}
-
 // maxParents bounds a POM's parent chain.
 const maxParents = 16
 
-// license returns the licences of the Maven artifact key: its POM's, else
-// the nearest parent's the build fetched, and where they came from.
-func (m *mavenFacts) license(key string) ([]string, string) {
+// mavenLicense returns the licences of the Maven artifact key: its POM's,
+// else the nearest parent's the build fetched, and where they came from.
+// e.mu must be held.
+func (e *Evidence) mavenLicense(key string) ([]string, string) {
 	for i := 0; key != "" && i < maxParents; i++ {
-		if l := m.licenses[key]; len(l) > 0 {
+		if l := e.licenses[key]; len(l) > 0 {
 			if i == 0 {
-				return l, license.SourceMavenPOM
+				return slices.Clone(l), license.SourceMavenPOM
 			}
-			return l, license.SourceMavenParentPOM
+			return slices.Clone(l), license.SourceMavenParentPOM
 		}
-		key = m.parents[key]
+		key = e.parents[key]
 	}
 	return nil, ""
 }
@@ -169,7 +144,7 @@ func (e *Evidence) Licenses(purl string) ([]string, string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if k := mavenPURLKey(purl); k != "" {
-		return e.maven.license(k)
+		return e.mavenLicense(k)
 	}
 	if k := npmSubject(purl); k != "" {
 		if _, read := e.manifests[k]; read {
