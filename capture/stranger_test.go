@@ -185,16 +185,7 @@ func TestStrangersCountedApart(t *testing.T) {
 	// times, and another user.
 	const flood = 300
 	c := tp.client(t, true)
-	for i := range flood {
-		resp, err := c.Get(fmt.Sprintf("http://stranger.example/%d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusProxyAuthRequired {
-			t.Fatalf("stranger got %d", resp.StatusCode)
-		}
-	}
+	floodStrangers(t, c, flood)
 	want := int64(flood)
 	if os.Getuid() == 0 {
 		if setpriv, err := exec.LookPath("setpriv"); err == nil {
@@ -245,16 +236,7 @@ func TestStrangerChecksAreRateLimited(t *testing.T) {
 	const flood = 200
 	c := tp.client(t, true)
 	start := time.Now()
-	for i := range flood {
-		resp, err := c.Get(fmt.Sprintf("http://stranger.example/%d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusProxyAuthRequired {
-			t.Fatalf("stranger got %d", resp.StatusCode)
-		}
-	}
+	floodStrangers(t, c, flood)
 	// A refusal is counted after its 407 is written.
 	s := tp.Strangers()
 	for deadline := time.Now().Add(10 * time.Second); s.Refused < flood && time.Now().Before(deadline); s = tp.Strangers() {
@@ -268,5 +250,21 @@ func TestStrangerChecksAreRateLimited(t *testing.T) {
 	if limit := int64(burst + perSecond*elapsed + 1); checked > limit || s.Unchecked == 0 {
 		t.Errorf("%d of %d refusals looked for through /proc in %.2fs (at most %d allowed), %d unchecked",
 			checked, flood, elapsed, limit, s.Unchecked)
+	}
+}
+
+// floodStrangers sends n requests without the proxy credential through c,
+// each of which must be refused with 407.
+func floodStrangers(t *testing.T, c *http.Client, n int) {
+	t.Helper()
+	for i := range n {
+		resp, err := c.Get(fmt.Sprintf("http://stranger.example/%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusProxyAuthRequired {
+			t.Fatalf("stranger got %d", resp.StatusCode)
+		}
 	}
 }
