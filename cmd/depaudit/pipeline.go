@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +29,7 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 		Classifier:  br.classifier(),
 		Rules:       br.rules,
 		Baseline:    baseline,
-		VerifyFetch: verifyFetchClient(c, env),
+		VerifyFetch: verifyFetchClient(c, env, command),
 		// The go command's privacy settings, as the build's go saw them.
 		VerifyFetchEnv: verify.GoEnv(env.getenv),
 	}
@@ -51,10 +50,13 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 // there is none (build --no-verify-fetch; report without --verify-fetch): a
 // plain HTTP client that verifies TLS. In tests, env.hooks route it to the
 // fake registries like the proxy.
-func verifyFetchClient(c *cli.Context, env *appEnv) *http.Client {
-	// build has --no-verify-fetch (fetching is its default), report
-	// --verify-fetch.
-	if c.Bool("no-verify-fetch") || (!c.Bool("verify-fetch") && !hasFlag(c, "no-verify-fetch")) {
+func verifyFetchClient(c *cli.Context, env *appEnv, command string) *http.Client {
+	// A build fetches unless told not to; report only when asked.
+	fetch := c.Bool("verify-fetch")
+	if command == "build" {
+		fetch = !c.Bool("no-verify-fetch")
+	}
+	if !fetch {
 		return nil
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -92,14 +94,4 @@ func writeOutputs(env *appEnv, command string, r *audit.Report, opts *outputOpti
 		return exitCode{code: exitError, msg: command + ": " + strings.Join(msgs, "; ")}
 	}
 	return nil
-}
-
-// hasFlag reports whether the command of c defines the flag name.
-func hasFlag(c *cli.Context, name string) bool {
-	for _, f := range c.Command.Flags {
-		if slices.Contains(f.Names(), name) {
-			return true
-		}
-	}
-	return false
 }
