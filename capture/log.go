@@ -81,6 +81,10 @@ type LogWriter struct {
 	w   io.Writer
 	n   int64
 	err error
+	// spill, spillW and requested are Defer's.
+	spill     io.ReadWriteSeeker
+	spillW    *bufio.Writer
+	requested map[string]struct{}
 }
 
 // NewLogWriter writes the header to w and returns a writer for the rest of
@@ -114,7 +118,16 @@ func (lw *LogWriter) WriteExchange(x *Exchange) error {
 	if lw.err != nil {
 		return lw.err
 	}
-	if err := lw.writeLine(exchangeLine{Record: RecordExchange, Exchange: *x}); err != nil {
+	line := exchangeLine{Record: RecordExchange, Exchange: *x}
+	if lw.spill != nil {
+		keep, err := lw.deferDigests(x)
+		if err != nil {
+			lw.err = fmt.Errorf("write capture log: %w", err)
+			return lw.err
+		}
+		line.Digests = keep
+	}
+	if err := lw.writeLine(line); err != nil {
 		lw.err = fmt.Errorf("write capture log: %w", err)
 		return lw.err
 	}
@@ -135,6 +148,12 @@ func (lw *LogWriter) Close(t Trailer) error {
 	defer lw.mu.Unlock()
 	if lw.err != nil {
 		return lw.err
+	}
+	if lw.spill != nil {
+		if err := lw.writeDeferred(); err != nil {
+			lw.err = err
+			return lw.err
+		}
 	}
 	t.Record = RecordTrailer
 	t.Exchanges = lw.n
@@ -207,33 +226,7 @@ func ReadLog(r io.Reader) (*Log, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	l := &Log{}
 	lineNo := 0
-	readLine := func() ([]byte, error) {
-		var line []byte
-		long := false
-		for {
-			chunk, err := br.ReadSlice('\n')
-			if !long {
-				line = append(line, chunk...)
-				if len(line) > maxLine {
-					long, line = true, nil
-				}
-			}
-			switch {
-			case err == bufio.ErrBufferFull:
-				continue
-			case long && (err == nil || err == io.EOF):
-				return nil, errLongLine
-			case err == io.EOF:
-				if len(line) > 0 {
-					return line, errNoNewline
-				}
-				return nil, io.EOF
-			case err != nil:
-				return nil, err
-			}
-			return bytes.TrimRight(line, "\r\n"), nil
-		}
-	}
+	readLine := func() ([]byte, error) { return readLogLine(br) }
 	first, err := readLine()
 	lineNo++
 	if err != nil && !errors.Is(err, errNoNewline) {
@@ -248,6 +241,7 @@ func ReadLog(r io.Reader) (*Log, error) {
 	if l.Header.Format != LogFormat {
 		return nil, fmt.Errorf("%w: format %q, want %q", ErrNotCaptureLog, l.Header.Format, LogFormat)
 	}
+	byID := map[int64]int{}
 	for {
 		line, err := readLine()
 		lineNo++
@@ -276,7 +270,7 @@ func ReadLog(r io.Reader) (*Log, error) {
 			}
 			continue
 		}
-		if l.Trailer != nil && (kind.Record == RecordExchange || kind.Record == RecordTrailer) {
+		if l.Trailer != nil && (kind.Record == RecordExchange || kind.Record == RecordTrailer || kind.Record == RecordDigests) {
 			l.damaged(lineNo, "data after the trailer")
 			continue
 		}
@@ -284,7 +278,17 @@ func ReadLog(r io.Reader) (*Log, error) {
 		case RecordExchange:
 			if x, ok := decodeLine[exchangeLine](l, lineNo, line); ok {
 				x.legacyOutcome()
+				byID[x.ID] = len(l.Exchanges)
 				l.Exchanges = append(l.Exchanges, x.Exchange)
+			}
+		case RecordDigests:
+			if d, ok := decodeLine[digestsLine](l, lineNo, line); ok {
+				i, found := byID[d.Exchange]
+				if !found {
+					l.damaged(lineNo, "digests of exchange %d, which is not in the log", d.Exchange)
+					continue
+				}
+				l.Exchanges[i].Digests = append(l.Exchanges[i].Digests, d.Digests...)
 			}
 		case RecordTrailer:
 			if t, ok := decodeLine[Trailer](l, lineNo, line); ok {
@@ -313,6 +317,37 @@ func ReadLog(r io.Reader) (*Log, error) {
 }
 
 var errNoNewline = errors.New("last line has no newline")
+
+// readLogLine reads one line of at most maxLine bytes without its line
+// ending. A longer line is read to its end and dropped (errLongLine); the
+// last line without a newline comes with errNoNewline; io.EOF ends.
+func readLogLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	long := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !long {
+			line = append(line, chunk...)
+			if len(line) > maxLine {
+				long, line = true, nil
+			}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case long && (err == nil || err == io.EOF):
+			return nil, errLongLine
+		case err == io.EOF:
+			if len(line) > 0 {
+				return line, errNoNewline
+			}
+			return nil, io.EOF
+		case err != nil:
+			return nil, err
+		}
+		return bytes.TrimRight(line, "\r\n"), nil
+	}
+}
 
 // decodeLine decodes one record line into a T; a line that does not decode
 // is counted as damaged and ok is false.

@@ -171,6 +171,7 @@ func TestLogWriterReportsWriteErrors(t *testing.T) {
 func FuzzReadLog(f *testing.F) {
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exchange","id":1}` + "\n"))
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"trailer","exit_code":1}`))
+	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exchange","id":1}` + "\n" + `{"record":"digests","exchange":1,"digests":[{"subject":"https://e.com/a.tgz","alg":"sha1","value":"00"}]}` + "\n"))
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"record":"exch`))
 	f.Add([]byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" + `{"rec` + "\x00" + `ord":"exchange","id":1}` + "\n" +
 		`{"record":"exchange","id":2}` + "\n" + `{"record":"other"}` + "\n" + `{"record":"trailer","exchanges":2}` + "\n" + `{"record":"exchange","id":3}` + "\n"))

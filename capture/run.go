@@ -174,6 +174,15 @@ func Run(ctx context.Context, cfg RunConfig) (*RunResult, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// Digests a registry document declares for artifacts the build may
+	// never fetch wait in the run's private directory for the end of the
+	// run, which keeps only those of files the build requested.
+	spill, err := os.OpenFile(filepath.Join(dir, "deferred-digests.jsonl"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fail(fmt.Errorf("create the deferred digests file: %w", err))
+	}
+	defer spill.Close()
+	lw.Defer(spill)
 	var closed atomic.Bool
 	var logErr error
 	var logErrOnce sync.Once
