@@ -8,8 +8,11 @@
 // satisfied by the greatest version of M the build fetched that is at
 // least v1.2.0, which is what minimal version selection builds with. npm
 // and Cargo requirements are semver ranges (github.com/Masterminds/semver;
-// a bare Cargo version is a caret requirement): the greatest fetched
-// version in the range.
+// a bare Cargo version is a caret requirement): every fetched version in
+// the range. When more than one is, the metadata does not decide which the
+// client used (npm places each in a node_modules of its own): the graph
+// keeps an edge to each and records the requirement in Ambiguous rather
+// than guess.
 package depgraph
 
 import (
@@ -53,6 +56,18 @@ type Graph struct {
 	// packages for other platforms). Empty when the project's
 	// requirements are not known.
 	Unreachable []string
+	// Ambiguous maps a package's Ref to its requirements that more than
+	// one fetched version satisfies (an edge goes to each), in the order
+	// its metadata states them.
+	Ambiguous map[string][]Ambiguity
+}
+
+// Ambiguity is a requirement that several fetched versions satisfy.
+type Ambiguity struct {
+	// Requirement is as the metadata states it ("debug *").
+	Requirement Requirement
+	// Refs are the packages that satisfy it, sorted.
+	Refs []string
 }
 
 // Project is what the built project itself requires, from its manifest.
@@ -74,7 +89,7 @@ func Build(pkgs []Package, requires func(ref string) (reqs []Requirement, known 
 // ecosystems nothing depends on), and the packages of its ecosystem that
 // no path from them reaches are Unreachable. A nil project is Build.
 func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs []Requirement, known bool)) *Graph {
-	g := &Graph{DependsOn: map[string][]string{}}
+	g := &Graph{DependsOn: map[string][]string{}, Ambiguous: map[string][]Ambiguity{}}
 	byName := map[string][]Package{}
 	for _, p := range pkgs {
 		byName[p.Ecosystem+"\x00"+p.Name] = append(byName[p.Ecosystem+"\x00"+p.Name], p)
@@ -88,9 +103,21 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 		}
 		var to []string
 		for _, r := range reqs {
-			if t, ok := satisfy(p.Ecosystem, r, byName); ok && t.Ref != p.Ref && !slices.Contains(to, t.Ref) {
-				to = append(to, t.Ref)
-				depended[t.Ref] = true
+			var refs []string
+			for _, t := range satisfy(p.Ecosystem, r, byName) {
+				if t.Ref != p.Ref {
+					refs = append(refs, t.Ref)
+				}
+			}
+			slices.Sort(refs)
+			if len(refs) > 1 {
+				g.Ambiguous[p.Ref] = append(g.Ambiguous[p.Ref], Ambiguity{Requirement: r, Refs: refs})
+			}
+			for _, t := range refs {
+				if !slices.Contains(to, t) {
+					to = append(to, t)
+					depended[t] = true
+				}
 			}
 		}
 		slices.Sort(to)
@@ -105,7 +132,7 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 	}
 	if project != nil && len(project.Requires) > 0 {
 		for _, r := range project.Requires {
-			if t, ok := satisfy(project.Ecosystem, r, byName); ok {
+			for _, t := range satisfy(project.Ecosystem, r, byName) {
 				addRoot(t.Ref)
 			}
 		}
@@ -132,9 +159,10 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 	return g
 }
 
-// satisfy returns the package of the build that satisfies requirement r of
-// a package of ecosystem eco.
-func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, bool) {
+// satisfy returns the packages of the build that satisfy requirement r of
+// a package of ecosystem eco: none, one, or (a range several fetched
+// versions are in) more.
+func satisfy(eco string, r Requirement, byName map[string][]Package) []Package {
 	switch eco {
 	case "npm":
 		return satisfyNPM(r, byName)
@@ -148,11 +176,11 @@ func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, b
 			}
 			parts[i] = p
 		}
-		return greatest("cargo", name, strings.Join(parts, ", "), byName)
+		return inRange("cargo", name, strings.Join(parts, ", "), byName)
 	case "golang":
 		name, min, ok := strings.Cut(r, "@")
 		if !ok || !semver.IsValid(min) {
-			return Package{}, false
+			return nil
 		}
 		var best Package
 		found := false
@@ -164,16 +192,19 @@ func satisfy(eco string, r Requirement, byName map[string][]Package) (Package, b
 				best, found = c, true
 			}
 		}
-		return best, found
+		if !found {
+			return nil
+		}
+		return []Package{best}
 	}
-	return Package{}, false
+	return nil
 }
 
 // satisfyNPM matches an npm requirement "NAME RANGE" (RANGE as
 // package.json writes it: a semver range, "*", "", an "npm:OTHER@RANGE"
-// alias) against the fetched versions of NAME: the greatest satisfying
-// version. A tag ("latest"), a URL or a path matches nothing.
-func satisfyNPM(r Requirement, byName map[string][]Package) (Package, bool) {
+// alias) against the fetched versions of NAME: every satisfying version.
+// A tag ("latest"), a URL or a path matches nothing.
+func satisfyNPM(r Requirement, byName map[string][]Package) []Package {
 	name, rng, _ := strings.Cut(r, " ")
 	rng = strings.TrimSpace(rng)
 	if alias, ok := strings.CutPrefix(rng, "npm:"); ok {
@@ -187,28 +218,23 @@ func satisfyNPM(r Requirement, byName map[string][]Package) (Package, bool) {
 	if rng == "" || rng == "latest" {
 		rng = "*"
 	}
-	return greatest("npm", name, rng, byName)
+	return inRange("npm", name, rng, byName)
 }
 
-// greatest returns the greatest fetched version of name in ecosystem eco
-// that the semver range rng admits.
-func greatest(eco, name, rng string, byName map[string][]Package) (Package, bool) {
+// inRange returns the fetched versions of name in ecosystem eco that the
+// semver range rng admits.
+func inRange(eco, name, rng string, byName map[string][]Package) []Package {
 	c, err := semverv3.NewConstraint(rng)
 	if err != nil {
-		return Package{}, false
+		return nil
 	}
-	var best Package
-	var bestV *semverv3.Version
+	var out []Package
 	for _, p := range byName[eco+"\x00"+name] {
-		v, err := semverv3.NewVersion(p.Version)
-		if err != nil || !c.Check(v) {
-			continue
-		}
-		if bestV == nil || v.GreaterThan(bestV) {
-			best, bestV = p, v
+		if v, err := semverv3.NewVersion(p.Version); err == nil && c.Check(v) {
+			out = append(out, p)
 		}
 	}
-	return best, bestV != nil
+	return out
 }
 
 // walk visits the packages reachable from the roots, breadth first, each

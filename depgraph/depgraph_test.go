@@ -104,3 +104,23 @@ func TestBuildCargo(t *testing.T) {
 		t.Errorf("dep3 depends on %v", got)
 	}
 }
+
+// TestBuildAmbiguous: a range two fetched versions satisfy gets an edge to
+// each, and the requirement is recorded as ambiguous, never guessed away.
+func TestBuildAmbiguous(t *testing.T) {
+	pkgs := []Package{
+		{Ref: "app", Ecosystem: "npm", Name: "app", Version: "1.0.0"},
+		{Ref: "debug2", Ecosystem: "npm", Name: "debug", Version: "2.6.9"},
+		{Ref: "debug4", Ecosystem: "npm", Name: "debug", Version: "4.3.5"},
+		{Ref: "ms", Ecosystem: "npm", Name: "ms", Version: "2.1.3"},
+	}
+	reqs := map[string][]string{"app": {"ms ^2", "debug *"}, "debug2": {"ms 2.1.3"}, "debug4": {}, "ms": {}}
+	g := Build(pkgs, func(ref string) ([]string, bool) { r, ok := reqs[ref]; return r, ok })
+	if got := g.DependsOn["app"]; !slices.Equal(got, []string{"debug2", "debug4", "ms"}) {
+		t.Errorf("app depends on %v", got)
+	}
+	amb := g.Ambiguous["app"]
+	if len(amb) != 1 || amb[0].Requirement != "debug *" || !slices.Equal(amb[0].Refs, []string{"debug2", "debug4"}) || len(g.Ambiguous) != 1 {
+		t.Errorf("ambiguous %+v", g.Ambiguous)
+	}
+}

@@ -67,6 +67,10 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 			unreachable[ref] = true
 		}
 	}
+	purlOf := make(map[string]string, len(r.Artifacts))
+	for _, a := range r.Artifacts {
+		purlOf[a.Ref] = a.Finding.PURL
+	}
 	comps := make([]cdx.Component, 0, len(r.Artifacts))
 	for _, a := range r.Artifacts {
 		c := component(a, r.Verified)
@@ -74,6 +78,16 @@ func Render(r *audit.Report, opts Options) (*cdx.BOM, error) {
 			// Fetched, but reached from none of the project's own
 			// requirements: not part of what was built.
 			c.Scope = cdx.ScopeExcluded
+		}
+		if r.Graph != nil {
+			for _, amb := range r.Graph.Ambiguous[a.Ref] {
+				v := amb.Requirement + " →"
+				for _, ref := range amb.Refs {
+					v += " " + purlOf[ref]
+				}
+				props := append(derefProps(c.Properties), prop(PropDependencyAmbiguous, v))
+				c.Properties = &props
+			}
 		}
 		comps = append(comps, c)
 	}

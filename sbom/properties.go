@@ -35,6 +35,11 @@ const (
 	// ("maven pom", "maven parent pom"), or that the metadata the build
 	// fetched publishes none ("not published in what the build fetched").
 	PropLicenseSource = "depaudit:license:source"
+	// PropDependencyAmbiguous is a requirement of the component's metadata
+	// that more than one fetched version satisfies: "REQUIREMENT → PURL
+	// PURL…". The dependencies list an edge to each; which one the client
+	// used is not in what the build fetched.
+	PropDependencyAmbiguous = "depaudit:dependency:ambiguous"
 	// PropServiceRole is what the build used a service's host for (one
 	// property per role): registry-metadata, registry-api, vcs,
 	// unclassified, failed-download, tunnel (see audit.Role*).
@@ -87,4 +92,12 @@ func propsOrNil(ps []cdx.Property) *[]cdx.Property {
 		return nil
 	}
 	return &ps
+}
+
+// derefProps returns the properties ps points to, nil for none.
+func derefProps(ps *[]cdx.Property) []cdx.Property {
+	if ps == nil {
+		return nil
+	}
+	return *ps
 }
