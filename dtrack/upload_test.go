@@ -227,6 +227,24 @@ func TestSchemaErrorsAreShown(t *testing.T) {
 	}
 }
 
+// Beyond the fields the server names itself, the fake validates the whole
+// official schema: a dependency without its ref is refused.
+func TestSchemaValidatesDependencies(t *testing.T) {
+	srv := newFake(t, dtracktest.BOMUpload)
+	srv.AddProject(dtracktest.Project{Name: "web", Version: "1"})
+	c, _ := newClient(t, srv.URL, testKey)
+	good := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"x","bom-ref":"x"}],"dependencies":[{"ref":"x","dependsOn":[]}]}`)
+	if _, err := c.Upload(context.Background(), dtrack.UploadRequest{ProjectName: "web", ProjectVersion: "1", BOM: good}); err != nil {
+		t.Fatalf("valid BOM refused: %v", err)
+	}
+	bad := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"x","bom-ref":"x"}],"dependencies":[{"dependsOn":["x"]}]}`)
+	_, err := c.Upload(context.Background(), dtrack.UploadRequest{ProjectName: "web", ProjectVersion: "1", BOM: bad})
+	if e := asError(t, err); e.StatusCode != 400 {
+		t.Fatalf("status %d", e.StatusCode)
+	}
+	mustContain(t, err.Error(), "Schema validation failed", "ref")
+}
+
 func TestUnsupportedSpecVersionHint(t *testing.T) {
 	srv := newFake(t, dtracktest.BOMUpload)
 	srv.AddProject(dtracktest.Project{Name: "web", Version: "1"})

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/depaudit/depaudit/dtrack/dtracktest"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
 )
 
@@ -89,5 +91,13 @@ func TestE2EAmbiguousRange(t *testing.T) {
 	}
 	if want := []string{"hello-dep ^2.0.0 → pkg:npm/hello-dep@2.0.1 pkg:npm/hello-dep@2.1.0"}; !slices.Equal(marks, want) {
 		t.Errorf("hello-lib's ambiguity marks %q, want %q", marks, want)
+	}
+	// Dependency-Track accepts it: the fake server validates it against
+	// the official schema, dependencies and properties included.
+	srv, vars := uplFake(t, dtracktest.BOMUpload, dtracktest.ProjectCreationUpload)
+	up := runUpload(t, vars, "", nil, "--project", "graph-app", "--project-version", "0.3.0", "--auto-create", res.sbomPath)
+	expect(t, up, 0)
+	if ups := srv.Uploads(); len(ups) != 1 || !bytes.Contains(ups[0].BOM, []byte(`"dependencies"`)) {
+		t.Errorf("%d uploads, want the SBOM with its dependencies", len(ups))
 	}
 }

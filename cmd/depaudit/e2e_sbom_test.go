@@ -1,69 +1,29 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/bomdiff"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
+	"github.com/depaudit/depaudit/internal/formatcheck"
 	"github.com/depaudit/depaudit/sbom"
-)
-
-// e2eSchemaDir holds the official CycloneDX schemas copied into the project.
-const e2eSchemaDir = "../../testdata/cyclonedx-schemas"
-
-var (
-	e2eSchemaOnce sync.Once
-	e2eSchema     *jsonschema.Schema
-	e2eSchemaErr  error
 )
 
 // validateBOM16 validates a JSON BOM against the official CycloneDX 1.6 schema.
 func validateBOM16(t *testing.T, data []byte) {
 	t.Helper()
-	e2eSchemaOnce.Do(func() {
-		c := jsonschema.NewCompiler()
-		for _, name := range []string{"spdx.schema.json", "jsf-0.82.schema.json", "bom-1.6.schema.json"} {
-			f, err := os.Open(filepath.Join(e2eSchemaDir, name))
-			if err != nil {
-				e2eSchemaErr = err
-				return
-			}
-			doc, err := jsonschema.UnmarshalJSON(f)
-			f.Close()
-			if err != nil {
-				e2eSchemaErr = err
-				return
-			}
-			if err := c.AddResource("http://cyclonedx.org/schema/"+name, doc); err != nil {
-				e2eSchemaErr = err
-				return
-			}
-		}
-		e2eSchema, e2eSchemaErr = c.Compile("http://cyclonedx.org/schema/bom-1.6.schema.json")
-	})
-	if e2eSchemaErr != nil {
-		t.Fatalf("CycloneDX 1.6 schema: %v", e2eSchemaErr)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("SBOM is not JSON: %v", err)
-	}
-	if err := e2eSchema.Validate(inst); err != nil {
-		t.Errorf("SBOM does not validate against the CycloneDX 1.6 schema: %v", err)
+	if err := formatcheck.CycloneDX(data, "1.6"); err != nil {
+		t.Errorf("SBOM: %v", err)
 	}
 }
 

@@ -5,11 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/depaudit/depaudit/internal/formatcheck"
 )
 
 var base64RE = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
@@ -316,8 +319,9 @@ var componentTypes = map[string]bool{"application": true, "framework": true, "li
 	"machine-learning-model": true, "data": true, "cryptographic-asset": true}
 
 // validate stands in for CycloneDxValidator: it recognises JSON or XML,
-// checks the spec version as v4.14 does, and checks the component type
-// enumeration and required names.
+// checks the spec version as v4.14 does, the component type enumeration
+// and required names (with the server's messages), then validates JSON of
+// spec versions 1.5 and 1.6 against the official schema.
 func validate(bom []byte) (problem, bool) {
 	bom = bytes.TrimPrefix(bom, []byte("\xef\xbb\xbf"))
 	invalid := func(detail string, errs ...string) (problem, bool) {
@@ -363,6 +367,11 @@ func validate(bom []byte) (problem, bool) {
 	}
 	if len(errs) > 0 {
 		return invalid("Schema validation failed", errs...)
+	}
+	// Then the whole official schema of the spec version, as the server's
+	// validator does, where the repository holds it.
+	if err := formatcheck.CycloneDX(bom, *doc.SpecVersion); err != nil && !errors.Is(err, formatcheck.ErrNoCycloneDXSchema) {
+		return invalid("Schema validation failed", err.Error())
 	}
 	return problem{}, false
 }

@@ -1,4 +1,4 @@
-// Package formatcheck validates depaudit's SPDX and provenance outputs in
+// Package formatcheck validates depaudit's CycloneDX, SPDX and provenance outputs in
 // tests: against the official schemas copied into the repository's
 // testdata, and by the libraries that read them. It is for tests only.
 package formatcheck
@@ -123,4 +123,71 @@ func Provenance(data []byte) (*intoto.Statement, *slsa.Provenance, error) {
 		}
 	}
 	return st, pred, nil
+}
+
+var (
+	cdxOnce    sync.Once
+	cdxSchemas map[string]*jsonschema.Schema
+	cdxErr     error
+)
+
+// compileCycloneDX compiles the official CycloneDX JSON schemas of the
+// spec versions the repository's testdata holds, by spec version.
+func compileCycloneDX() (map[string]*jsonschema.Schema, error) {
+	cdxOnce.Do(func() {
+		dir := filepath.Join(testdataDir(), "cyclonedx-schemas")
+		c := jsonschema.NewCompiler()
+		for _, name := range []string{"spdx.schema.json", "jsf-0.82.schema.json", "bom-1.5.schema.json", "bom-1.6.schema.json"} {
+			f, err := os.Open(filepath.Join(dir, name))
+			if err != nil {
+				cdxErr = err
+				return
+			}
+			doc, err := jsonschema.UnmarshalJSON(f)
+			f.Close()
+			if err != nil {
+				cdxErr = fmt.Errorf("%s: %w", name, err)
+				return
+			}
+			if err := c.AddResource("http://cyclonedx.org/schema/"+name, doc); err != nil {
+				cdxErr = err
+				return
+			}
+		}
+		cdxSchemas = map[string]*jsonschema.Schema{}
+		for spec, name := range map[string]string{"1.5": "bom-1.5.schema.json", "1.6": "bom-1.6.schema.json"} {
+			s, err := c.Compile("http://cyclonedx.org/schema/" + name)
+			if err != nil {
+				cdxErr = err
+				return
+			}
+			cdxSchemas[spec] = s
+		}
+	})
+	return cdxSchemas, cdxErr
+}
+
+// ErrNoCycloneDXSchema is returned by CycloneDX for a spec version whose
+// schema the repository's testdata does not hold.
+var ErrNoCycloneDXSchema = fmt.Errorf("no CycloneDX JSON schema in testdata for this spec version")
+
+// CycloneDX checks that data is a CycloneDX JSON BOM valid by the official
+// schema of spec (a spec version: "1.5" or "1.6").
+func CycloneDX(data []byte, spec string) error {
+	schemas, err := compileCycloneDX()
+	if err != nil {
+		return fmt.Errorf("CycloneDX schemas: %w", err)
+	}
+	s, ok := schemas[spec]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoCycloneDXSchema, spec)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("BOM is not JSON: %w", err)
+	}
+	if err := s.Validate(inst); err != nil {
+		return fmt.Errorf("BOM does not validate against the CycloneDX %s schema: %w", spec, err)
+	}
+	return nil
 }
