@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -155,6 +156,23 @@ func (e *Evidence) Fetch(ctx context.Context, client *http.Client, opts FetchOpt
 			continue
 		}
 		j := &fetchJob{purls: []string{v.PURL}, urls: urls, accept: accept}
+		byURL[urls[0]] = j
+		jobs = append(jobs, j)
+	}
+	// The go.mod files fetched without their module's zip (a module the
+	// build only needed the requirements of) get the same lookup: its
+	// "/go.mod" line vouches for them (see Evidence.Metadata).
+	for _, m := range e.unvouchedGoMods() {
+		lookup := goLookup(m.module, m.version)
+		if lookup == "" || goSumDBWithheld(lookup, getenv) != "" {
+			continue
+		}
+		urls := goLookupURLs(lookup, m.url)
+		urls = slices.DeleteFunc(urls, func(u string) bool { return !sameService(u, m.url) })
+		if j := byURL[urls[0]]; j != nil {
+			continue
+		}
+		j := &fetchJob{purls: []string{m.module + "@" + m.version + "/go.mod"}, urls: urls}
 		byURL[urls[0]] = j
 		jobs = append(jobs, j)
 	}
@@ -319,6 +337,44 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// goMod is a go.mod file the build fetched: its module, version and URL.
+type goMod struct{ module, version, url string }
+
+// unvouchedGoMods are the go.mod files the build fetched whose module's zip
+// it did not fetch and that no digest the run recorded vouches for, in
+// module order.
+func (e *Evidence) unvouchedGoMods() []goMod {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	zips := map[string]bool{}
+	for _, a := range e.artifacts {
+		if g := goSubject(a.purl); g != "" {
+			zips[g+"/go.mod"] = true
+		}
+	}
+	urls := map[string]string{}
+	for _, b := range e.bodies {
+		for _, s := range b.subjects {
+			if strings.HasSuffix(s, "/go.mod") && len(b.urls) > 0 && urls[s] == "" {
+				urls[s] = b.urls[0]
+			}
+		}
+	}
+	var out []goMod
+	for _, subject := range slices.Sorted(maps.Keys(e.computed)) {
+		if !strings.HasPrefix(subject, goSubjectPrefix) || !strings.HasSuffix(subject, "/go.mod") || zips[subject] ||
+			len(e.gather([]indexKey{{keySubject, subject}})) > 0 {
+			continue
+		}
+		mod, version, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(subject, goSubjectPrefix), "/go.mod"), "@")
+		if !ok || urls[subject] == "" {
+			continue
+		}
+		out = append(out, goMod{module: mod, version: version, url: urls[subject]})
+	}
+	return out
+}
+
 // downloadedURLs are the URL keys of the artifacts the build downloaded
 // whole; e.mu must be held.
 func (e *Evidence) downloadedURLs() map[string]bool {
@@ -337,14 +393,32 @@ func metadataURLs(purl, artifactURL string) ([]string, string) {
 		return nil, ""
 	}
 	if strings.HasPrefix(u, sumDBLookup) {
-		// The go command asks the module proxy it downloaded from first
-		// ($GOPROXY/sumdb/sum.golang.org/lookup/…): where sum.golang.org
-		// itself is out of reach, the proxy still answers.
-		if base := goProxyBase(artifactURL); base != "" {
-			return []string{base + "/sumdb/sum.golang.org/lookup/" + strings.TrimPrefix(u, sumDBLookup), u}, accept
-		}
+		return goLookupURLs(u, artifactURL), accept
 	}
 	return []string{u}, accept
+}
+
+// goLookupURLs are where to look up, best first, the module version of
+// the checksum database lookup URL (a sumDBLookup one) whose files the
+// build fetched from fileURL: the go command asks the module proxy it
+// downloaded from first ($GOPROXY/sumdb/sum.golang.org/lookup/…), so that
+// where sum.golang.org itself is out of reach, the proxy still answers.
+func goLookupURLs(lookup, fileURL string) []string {
+	if base := goProxyBase(fileURL); base != "" {
+		return []string{base + "/sumdb/sum.golang.org/lookup/" + strings.TrimPrefix(lookup, sumDBLookup), lookup}
+	}
+	return []string{lookup}
+}
+
+// goLookup is the checksum database lookup URL of a module version, ""
+// when the path or version cannot be escaped.
+func goLookup(mod, version string) string {
+	em, err1 := module.EscapePath(mod)
+	ev, err2 := module.EscapeVersion(version)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return sumDBLookup + em + "@" + ev
 }
 
 // sumDBLookup is the lookup endpoint of the Go checksum database.
@@ -509,12 +583,7 @@ func metadataURL(purl, artifactURL string) (string, string) {
 		if p.Namespace != "" {
 			mod = p.Namespace + "/" + p.Name
 		}
-		em, err1 := module.EscapePath(mod)
-		ev, err2 := module.EscapeVersion(p.Version)
-		if err1 != nil || err2 != nil {
-			return "", ""
-		}
-		return "https://sum.golang.org/lookup/" + em + "@" + ev, ""
+		return goLookup(mod, p.Version), ""
 	case packageurl.TypeMaven:
 		if artifactURL == "" || strings.Contains(artifactURL, "?") {
 			return "", ""
