@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,7 +252,10 @@ func (e *e2eRun) buildFlags(flags []string, command ...string) *e2eResult {
 
 // checkReport runs `depaudit report` on the capture log of a build and
 // checks that it writes the build's SBOM (apart from serial number and
-// timestamp) and unclassified calls, byte for byte.
+// timestamp) and unclassified calls, byte for byte. When the log records
+// fetches made after the build, the report runs with --verify-fetch and
+// an upstream that refuses every connection: it must read them from the
+// log, not fetch again.
 func (e *e2eRun) checkReport(res *e2eResult) {
 	e.t.Helper()
 	out, err := os.MkdirTemp(e.home, "report-")
@@ -259,10 +264,22 @@ func (e *e2eRun) checkReport(res *e2eResult) {
 	}
 	sbomPath, unclassifiedPath := filepath.Join(out, "report.cdx.json"), filepath.Join(out, "report.unclassified.json")
 	var stdout, stderr bytes.Buffer
+	var dials atomic.Int32
 	env := &appEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(string) string { return "" }, environ: func() []string { return nil }}
-	if code := run(context.Background(), env, []string{"depaudit", "report", "-o", sbomPath, "--unclassified", unclassifiedPath, res.capturePath}); code != 0 {
+		getenv: func(string) string { return "" }, environ: func() []string { return nil },
+		hooks: &testHooks{upstreamDial: func(context.Context, string, string) (net.Conn, error) {
+			dials.Add(1)
+			return nil, errors.New("report must not fetch")
+		}}}
+	args := []string{"depaudit", "report", "-o", sbomPath, "--unclassified", unclassifiedPath}
+	if res.log != nil && res.log.FetchEnd != nil {
+		args = append(args, "--verify-fetch")
+	}
+	if code := run(context.Background(), env, append(args, res.capturePath)); code != 0 {
 		e.t.Fatalf("depaudit report: exit %d\n%s", code, stderr.String())
+	}
+	if n := dials.Load(); n > 0 {
+		e.t.Errorf("depaudit %s fetched again (%d connections) what the capture log records", strings.Join(args[1:], " "), n)
 	}
 	for _, pair := range [][2]string{{res.sbomPath, sbomPath}, {res.unclassifiedPath, unclassifiedPath}} {
 		built, err := os.ReadFile(pair[0])

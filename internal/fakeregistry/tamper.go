@@ -145,6 +145,11 @@ func tampered(b []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// GoSum returns the go.sum lines of a fixture module version (its zip's
+// and its go.mod's h1), as the checksum database vouches for them: what a
+// project that built with it once has in its go.sum.
+func (s *Server) GoSum(path, vers string) ([]byte, error) { return s.goSum(path, vers) }
+
 // goSum returns the go.sum lines of a fixture module version, from its
 // original zip and go.mod.
 func (s *Server) goSum(path, vers string) ([]byte, error) {
