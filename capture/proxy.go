@@ -271,8 +271,10 @@ func (p *Proxy) Credential() (user, token string) { return p.user, p.token }
 func newUpstreamTransport(cfg ProxyConfig) *http.Transport {
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, MinVersion: tls.VersionTLS12},
+		DialContext: dialer.DialContext,
+		// Sessions are resumed on new connections to a registry the run
+		// reached before: the certificate chain was verified on the first.
+		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, MinVersion: tls.VersionTLS12, ClientSessionCache: tls.NewLRUClientSessionCache(256)},
 		TLSHandshakeTimeout:   20 * time.Second,
 		ResponseHeaderTimeout: cfg.StallTimeout,
 		ExpectContinueTimeout: time.Second,
