@@ -222,7 +222,7 @@ func bench(o options, dir string, out io.Writer) error {
 		var first, repeated []time.Duration
 		repeats := 5 * o.hosts
 		if err := profiled("connect", func() error {
-			first, repeated, err = newConnections([]side{direct, proxied}, o.hosts, repeats)
+			first, repeated, err = newConnections([]side{direct, proxied}, o.hosts, repeats, false)
 			return err
 		}); err != nil {
 			return fmt.Errorf("new connection: %w", err)
@@ -231,6 +231,15 @@ func bench(o options, dir string, out io.Writer) error {
 		df, pf, dr, pr := first[0], first[1], repeated[0], repeated[1]
 		t.add(fmt.Sprintf("new connection, first host (median of %d)", o.hosts), ms(df), ms(pf), ratio(float64(pf)/float64(df)), "", true)
 		t.add(fmt.Sprintf("new connection, seen host (median of %d)", repeats), ms(dr), ms(pr), ratio(float64(pr)/float64(dr)), "≤ 2×", float64(pr) <= 2*float64(dr))
+		var rr []time.Duration
+		if err := profiled("connect-resume", func() error {
+			_, rr, err = newConnections([]side{direct, proxied}, o.hosts, repeats, true)
+			return err
+		}); err != nil {
+			return fmt.Errorf("new connection with TLS resumption: %w", err)
+		}
+		requests += o.hosts + repeats
+		t.add(fmt.Sprintf("new connection, seen host, TLS resumed (median of %d)", repeats), ms(rr[0]), ms(rr[1]), ratio(float64(rr[1])/float64(rr[0])), "≤ 2×", float64(rr[1]) <= 2*float64(rr[0]))
 		if o.sealed {
 			f, err := child.sealed("-phase", "connect", "-hosts", strconv.Itoa(o.hosts))
 			if err != nil {

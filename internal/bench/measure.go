@@ -25,13 +25,16 @@ type side struct {
 	dial func(network string) (net.Conn, error)
 	// proxy, for the proxy side, is the proxy URL with its credential.
 	proxy *url.URL
+	// sessions, when set, is the client's TLS session cache, shared by its
+	// transports as a client process shares it between connections.
+	sessions tls.ClientSessionCache
 }
 
 // transport returns a fresh transport, so a fresh set of connections, with
 // the settings of a typical Go client.
 func (s side) transport() *http.Transport {
 	tr := &http.Transport{
-		TLSClientConfig:     &tls.Config{RootCAs: s.roots},
+		TLSClientConfig:     &tls.Config{RootCAs: s.roots, ClientSessionCache: s.sessions},
 		DisableCompression:  true,
 		MaxIdleConnsPerHost: 64,
 		IdleConnTimeout:     time.Minute,
@@ -135,8 +138,16 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // newConnections measures a GET on a new connection (TCP, CONNECT when
 // proxied, TLS, GET) to hosts never seen before and to hosts seen already,
 // alternating between the sides. It returns the medians of each side.
-func newConnections(sides []side, hosts, repeats int) (first, repeated []time.Duration, err error) {
+// With resume, each side's client keeps a TLS session cache, as curl,
+// Node and browsers do, so that a connection to a seen host resumes.
+func newConnections(sides []side, hosts, repeats int, resume bool) (first, repeated []time.Duration, err error) {
 	buf := make([]byte, 4<<10)
+	if resume {
+		sides = slices.Clone(sides)
+		for i := range sides {
+			sides[i].sessions = tls.NewLRUClientSessionCache(4 * hosts)
+		}
+	}
 	once := func(s side, host string) (time.Duration, error) {
 		tr := s.transport()
 		defer tr.CloseIdleConnections()

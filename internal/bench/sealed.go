@@ -69,7 +69,7 @@ func runSealedClient(args []string) error {
 		}
 	case "connect":
 		var first, repeated []time.Duration
-		if first, repeated, err = newConnections([]side{s}, *hosts, 5**hosts); err == nil {
+		if first, repeated, err = newConnections([]side{s}, *hosts, 5**hosts, false); err == nil {
 			f.First, f.Repeated = first[0], repeated[0]
 		}
 	case "concurrency":
