@@ -236,7 +236,7 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	connectionFigures(l.Connections, &r.Summary)
 	r.Unclassified = unclassifiedCalls(r.Observations)
 
-	r.Graph = graph(r.Artifacts, ev, l.Header.Project)
+	r.Graph = graph(r.Artifacts, ev, l.Header.Project, pythonEnv(l.Exchanges))
 	for _, a := range r.Artifacts {
 		raw, source := ev.Licenses(a.Finding.PURL)
 		a.LicenseSource = source
@@ -286,9 +286,20 @@ func (r *Report) diffSide() *bomdiff.Side {
 	return s
 }
 
+// pythonEnv is the PEP 508 marker environment of the build's Python, as
+// the first request pip made states it in its User-Agent; nil without one.
+func pythonEnv(xs []capture.Exchange) map[string]string {
+	for i := range xs {
+		if env := depgraph.PipEnvironment(xs[i].UserAgent); env != nil {
+			return env
+		}
+	}
+	return nil
+}
+
 // graph builds the dependency graph of arts from what ev read of their
 // metadata; nil when it read nothing for any of them.
-func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project) *depgraph.Graph {
+func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project, pyEnv map[string]string) *depgraph.Graph {
 	type stated struct {
 		reqs  []string
 		known bool
@@ -317,7 +328,7 @@ func graph(arts []*Artifact, ev *verify.Evidence, project *capture.Project) *dep
 	if project != nil && len(project.Requires) > 0 {
 		proj = &depgraph.Project{Ecosystem: project.Ecosystem, Requires: project.Requires}
 	}
-	return depgraph.BuildFor(proj, pkgs, func(ref string) ([]string, bool) {
+	return depgraph.BuildWith(depgraph.Options{Project: proj, PythonEnv: pyEnv}, pkgs, func(ref string) ([]string, bool) {
 		s := byRef[ref]
 		return s.reqs, s.known
 	})

@@ -8,7 +8,8 @@
 // satisfied by the greatest version of M the build fetched that is at
 // least v1.2.0, which is what minimal version selection builds with. npm
 // and Cargo requirements are semver ranges (github.com/Masterminds/semver;
-// a bare Cargo version is a caret requirement): every fetched version in
+// a bare Cargo version is a caret requirement), PyPI requirements PEP 508
+// strings (see pypi.go): every fetched version in
 // the range. When more than one is, the metadata does not decide which the
 // client used (npm places each in a node_modules of its own): the graph
 // keeps an edge to each and records the requirement in Ambiguous rather
@@ -89,14 +90,48 @@ func Build(pkgs []Package, requires func(ref string) (reqs []Requirement, known 
 // ecosystems nothing depends on), and the packages of its ecosystem that
 // no path from them reaches are Unreachable. A nil project is Build.
 func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs []Requirement, known bool)) *Graph {
+	return BuildWith(Options{Project: project}, pkgs, requires)
+}
+
+// Options are what BuildWith knows of the build beyond its packages.
+type Options struct {
+	// Project is what the project itself requires; nil when unknown.
+	Project *Project
+	// PythonEnv holds the PEP 508 marker variables of the build's Python
+	// (see PipEnvironment); nil leaves markers on them undecided.
+	PythonEnv map[string]string
+}
+
+// BuildWith is BuildFor with the build's environment: PyPI requirements'
+// markers are evaluated in opts.PythonEnv.
+func BuildWith(opts Options, pkgs []Package, requires func(ref string) (reqs []Requirement, known bool)) *Graph {
+	project := opts.Project
 	g := &Graph{DependsOn: map[string][]string{}, Ambiguous: map[string][]Ambiguity{}}
-	byName := map[string][]Package{}
+	m := &matcher{byName: map[string][]Package{}, pyEnv: opts.PythonEnv, pyExtras: map[string]map[string]bool{}}
 	for _, p := range pkgs {
-		byName[p.Ecosystem+"\x00"+p.Name] = append(byName[p.Ecosystem+"\x00"+p.Name], p)
+		if p.Ecosystem == "pypi" {
+			p.Name = normalPyPIName(p.Name)
+		}
+		m.byName[p.Ecosystem+"\x00"+p.Name] = append(m.byName[p.Ecosystem+"\x00"+p.Name], p)
+	}
+	type stated struct {
+		reqs  []Requirement
+		known bool
+	}
+	all := make([]stated, len(pkgs))
+	for i, p := range pkgs {
+		reqs, known := requires(p.Ref)
+		all[i] = stated{reqs, known}
+		if p.Ecosystem == "pypi" {
+			m.noteExtras(reqs)
+		}
+	}
+	if project != nil && project.Ecosystem == "pypi" {
+		m.noteExtras(project.Requires)
 	}
 	depended := map[string]bool{}
-	for _, p := range pkgs {
-		reqs, known := requires(p.Ref)
+	for i, p := range pkgs {
+		reqs, known := all[i].reqs, all[i].known
 		if !known {
 			g.Unknown = append(g.Unknown, p.Ref)
 			continue
@@ -104,7 +139,7 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 		var to []string
 		for _, r := range reqs {
 			var refs []string
-			for _, t := range satisfy(p.Ecosystem, r, byName) {
+			for _, t := range m.satisfy(p, r) {
 				if t.Ref != p.Ref {
 					refs = append(refs, t.Ref)
 				}
@@ -132,7 +167,7 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 	}
 	if project != nil && len(project.Requires) > 0 {
 		for _, r := range project.Requires {
-			for _, t := range satisfy(project.Ecosystem, r, byName) {
+			for _, t := range m.satisfy(Package{Ecosystem: project.Ecosystem}, r) {
 				addRoot(t.Ref)
 			}
 		}
@@ -159,11 +194,49 @@ func BuildFor(project *Project, pkgs []Package, requires func(ref string) (reqs 
 	return g
 }
 
+// matcher matches requirements against the packages of a build.
+type matcher struct {
+	// byName holds the packages by ecosystem and name (PyPI names
+	// normalised).
+	byName map[string][]Package
+	pyEnv  map[string]string
+	// pyExtras are the extras some requirement of the build asks of each
+	// PyPI project (normalised names).
+	pyExtras map[string]map[string]bool
+}
+
+// noteExtras notes the extras PyPI requirements reqs ask for.
+func (m *matcher) noteExtras(reqs []Requirement) {
+	for _, r := range reqs {
+		req, ok := parsePyPIRequirement(r)
+		if !ok {
+			continue
+		}
+		for _, e := range req.extras {
+			if m.pyExtras[req.name] == nil {
+				m.pyExtras[req.name] = map[string]bool{}
+			}
+			m.pyExtras[req.name][e] = true
+		}
+	}
+}
+
 // satisfy returns the packages of the build that satisfy requirement r of
-// a package of ecosystem eco: none, one, or (a range several fetched
-// versions are in) more.
-func satisfy(eco string, r Requirement, byName map[string][]Package) []Package {
+// package from (of which only the ecosystem and name matter): none, one,
+// or (a range several fetched versions are in) more.
+func (m *matcher) satisfy(from Package, r Requirement) []Package {
+	byName := m.byName
+	eco := from.Ecosystem
 	switch eco {
+	case "pypi":
+		req, ok := parsePyPIRequirement(r)
+		if !ok {
+			return nil
+		}
+		if req.marker != "" && evalMarker(req.marker, m.pyEnv, m.pyExtras[normalPyPIName(from.Name)]) == no {
+			return nil
+		}
+		return satisfyPyPI(req, byName)
 	case "npm":
 		return satisfyNPM(r, byName)
 	case "cargo":

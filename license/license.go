@@ -24,6 +24,10 @@ const (
 	// SourceCargoToml: the package.license of the Cargo.toml in the .crate
 	// the build fetched.
 	SourceCargoToml = "cargo Cargo.toml"
+	// SourcePyPICoreMetadata: the core metadata (PEP 658 .metadata file)
+	// of the distribution the build fetched: License-Expression (PEP
+	// 639), else a one-line License, else the licence classifiers.
+	SourcePyPICoreMetadata = "pypi core metadata"
 	// SourceNotPublished: the ecosystem's metadata that the build fetched
 	// publishes no licence (the crates.io index).
 	SourceNotPublished = "not published in what the build fetched"

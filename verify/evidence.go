@@ -400,7 +400,7 @@ func appendNew(list []string, s string) []string {
 func (e *Evidence) Requires(purl string) (reqs []string, known bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if subject := cmp.Or(npmSubject(purl), crateSubject(purl)); subject != "" {
+	if subject := cmp.Or(npmSubject(purl), crateSubject(purl), pypiSubject(purl)); subject != "" {
 		reqs, known = e.requires[subject]
 		if !known {
 			_, known = e.manifests[subject]

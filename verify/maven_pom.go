@@ -152,6 +152,12 @@ func (e *Evidence) Licenses(purl string) ([]string, string) {
 		}
 		return nil, ""
 	}
+	if k := pypiSubject(purl); k != "" {
+		if _, read := e.manifests[k]; read {
+			return slices.Clone(e.licenses[k]), license.SourcePyPICoreMetadata
+		}
+		return nil, ""
+	}
 	if k := crateSubject(purl); k != "" {
 		if _, read := e.manifests[k]; read {
 			return slices.Clone(e.licenses[k]), license.SourceCargoToml

@@ -50,6 +50,9 @@ const (
 	bodyGoZip
 	bodyGoMod
 	bodyPyPIFile
+	// A PEP 658 core metadata file, whose headers give the licence and
+	// the requirements of the package version.
+	bodyPyPICoreMetadata
 	bodyMavenArtifact
 	// A conda package, which gets the digest its repodata published.
 	bodyCondaPackage
@@ -106,7 +109,11 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 			if _, ok := pythonhostedBLAKE2b(u); ok {
 				p.kind, p.source = bodyPyPIFile, "PyPI file URL"
 			}
-		case f.Kind != classify.KindMetadata || strings.HasSuffix(path, ".metadata"):
+		case f.Kind == classify.KindMetadata && strings.HasSuffix(path, ".metadata"):
+			if f.Version != "" {
+				p.kind, p.source = bodyPyPICoreMetadata, "PyPI core metadata"
+			}
+		case f.Kind != classify.KindMetadata:
 		case mt == pypiSimpleJSON:
 			p.kind, p.source = bodyPyPIJSON, "PyPI simple index (JSON)"
 		case mt == "text/html" || mt == "application/vnd.pypi.simple.v1+html" || (mt == "" && strings.HasSuffix(path, "/")):

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/internal/fakeregistry"
@@ -134,6 +136,51 @@ func TestE2EPip(t *testing.T) {
 	}
 	checkArtifacts(t, e.reg, res.log, urls...)
 	checkSBOM(t, e.reg, res, sbomWant{artifacts: urls})
+	// Licences and the graph from the PEP 658 core metadata pip fetched:
+	// tiny-wheel requires tiny-dep; its requirements gated on an extra
+	// nobody asked for and on Windows are no edges.
+	bom := readBOM(t, res)
+	byName := map[string]cdx.Component{}
+	for _, c := range *bom.Components {
+		byName[c.Name] = c
+	}
+	wheel, dep := byName["tiny-wheel"], byName["tiny-dep"]
+	for _, tc := range []struct {
+		c           cdx.Component
+		lic, source string
+	}{{wheel, "MIT OR Apache-2.0", "pypi core metadata"}, {dep, "ISC", "pypi core metadata"}} {
+		got := ""
+		if tc.c.Licenses != nil && len(*tc.c.Licenses) == 1 {
+			l := (*tc.c.Licenses)[0]
+			got = l.Expression
+			if l.License != nil {
+				got = l.License.ID
+			}
+		}
+		if got != tc.lic || strings.Join(propValues(tc.c.Properties, "depaudit:license:source"), ",") != tc.source {
+			t.Errorf("%s: licence %q from %q, want %q from %q", tc.c.Name, got, propValues(tc.c.Properties, "depaudit:license:source"), tc.lic, tc.source)
+		}
+	}
+	if bom.Dependencies == nil {
+		t.Fatal("the SBOM has no dependencies")
+	}
+	deps := map[string][]string{}
+	for _, d := range *bom.Dependencies {
+		if d.Dependencies != nil {
+			deps[d.Ref] = *d.Dependencies
+		} else {
+			deps[d.Ref] = nil
+		}
+	}
+	if got := deps[wheel.BOMRef]; !slices.Equal(got, []string{dep.BOMRef}) {
+		t.Errorf("tiny-wheel depends on %v, want tiny-dep alone (%s)", got, dep.BOMRef)
+	}
+	if got, ok := deps[dep.BOMRef]; !ok || len(got) != 0 {
+		t.Errorf("tiny-dep depends on %v (known %v), want nothing", got, ok)
+	}
+	if got := deps[bom.Metadata.Component.BOMRef]; !slices.Equal(got, []string{wheel.BOMRef}) {
+		t.Errorf("the project depends on %v, want tiny-wheel", got)
+	}
 
 	// An sdist: pip prepares its metadata through the sdist's in-tree
 	// PEP 517 backend, which needs nothing from the index.

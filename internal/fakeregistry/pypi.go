@@ -42,12 +42,16 @@ func recordHash(b []byte) string {
 	return "sha256=" + base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// pypiWheel builds a pure-python wheel that pip accepts: a module, METADATA,
+// pypiWheel builds a pure-python wheel that pip accepts: a module, METADATA
+// (with the licence header lines license, "License: MIT" when empty),
 // WHEEL and RECORD.
-func pypiWheel(dist, name, version, build string, requires []string, extra string) (whl, metadata []byte, filename string, err error) {
+func pypiWheel(dist, name, version, build, license string, requires []string, extra string) (whl, metadata []byte, filename string, err error) {
 	distInfo := dist + "-" + version + ".dist-info"
+	if license == "" {
+		license = "License: MIT\n"
+	}
 	var md strings.Builder
-	fmt.Fprintf(&md, "Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: depaudit fixture %s\nLicense: MIT\nRequires-Python: >=3.7\n", name, version, name)
+	fmt.Fprintf(&md, "Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: depaudit fixture %s\n%sRequires-Python: >=3.7\n", name, version, name, license)
 	for _, r := range requires {
 		fmt.Fprintf(&md, "Requires-Dist: %s\n", r)
 	}
@@ -139,7 +143,9 @@ func addPyPI(b *builder) error {
 	if b.opts.Republish {
 		wheelExtra = " (republished)"
 	}
-	mainWhl, mainMD, mainName, err := pypiWheel("tiny_wheel", "tiny-wheel", "1.0.0", "", []string{"tiny-dep>=0.3"}, wheelExtra)
+	// What pip leaves out: an extra nobody asked for, another platform.
+	mainRequires := []string{"tiny-dep>=0.3", `tiny-extra>=1; extra == "fast"`, `colorama>=0.4; sys_platform == "win32"`}
+	mainWhl, mainMD, mainName, err := pypiWheel("tiny_wheel", "tiny-wheel", "1.0.0", "", "License-Expression: MIT OR Apache-2.0\n", mainRequires, wheelExtra)
 	if err != nil {
 		return err
 	}
@@ -157,7 +163,7 @@ func addPyPI(b *builder) error {
 		depVersions = append(depVersions, "0.4")
 	}
 	for _, v := range depVersions {
-		whl, md, name, err := pypiWheel("tiny_dep", "tiny-dep", v, "1", nil, "")
+		whl, md, name, err := pypiWheel("tiny_dep", "tiny-dep", v, "1", "Classifier: License :: OSI Approved :: ISC License (ISCL)\n", nil, "")
 		if err != nil {
 			return err
 		}
