@@ -228,6 +228,8 @@ func (m *matcher) satisfy(from Package, r Requirement) []Package {
 	byName := m.byName
 	eco := from.Ecosystem
 	switch eco {
+	case "maven":
+		return satisfyMaven(r, byName)
 	case "pypi":
 		req, ok := parsePyPIRequirement(r)
 		if !ok {

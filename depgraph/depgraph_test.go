@@ -124,3 +124,23 @@ func TestBuildAmbiguous(t *testing.T) {
 		t.Errorf("ambiguous %+v", g.Ambiguous)
 	}
 }
+
+func TestBuildMaven(t *testing.T) {
+	pkgs := []Package{
+		{Ref: "app", Ecosystem: "maven", Name: "org.acme/app", Version: "1.0"},
+		{Ref: "guava", Ecosystem: "maven", Name: "com.google.guava/guava", Version: "32.1.3-jre"},
+		{Ref: "slf4j", Ecosystem: "maven", Name: "org.slf4j/slf4j-api", Version: "2.0.9"},
+		{Ref: "jackson", Ecosystem: "maven", Name: "com.fasterxml.jackson.core/jackson-core", Version: "2.15.2"},
+		{Ref: "commons", Ecosystem: "maven", Name: "org.apache.commons/commons-lang3", Version: "3.13.0"},
+	}
+	reqs := map[string][]string{
+		"app": {"com.google.guava/guava 32.1.3-jre", "org.slf4j/slf4j-api 1.7.36", "com.fasterxml.jackson.core/jackson-core [2.10,2.16)",
+			"org.apache.commons/commons-lang3 [3.0,3.5)", "org.acme/absent 1.0", "com.fasterxml.jackson.core/jackson-core"},
+	}
+	g := Build(pkgs, func(ref string) ([]string, bool) { r, ok := reqs[ref]; return r, ok })
+	// slf4j 1.7.36 was mediated to the 2.0.9 fetched; commons-lang3
+	// 3.13.0 is outside the range.
+	if got := g.DependsOn["app"]; !slices.Equal(got, []string{"guava", "jackson", "slf4j"}) {
+		t.Errorf("app depends on %v", got)
+	}
+}

@@ -86,6 +86,10 @@ type Evidence struct {
 	manifests map[string]string
 	licenses  map[string][]string
 	parents   map[string]string
+	// maven holds the other facts of Maven POMs, by fact name
+	// (FactMavenDependency, FactMavenManaged, FactMavenProperty) and
+	// subject, in the order stated.
+	maven map[string]map[string][]string
 	// withheld says, by purl, why Fetch did not look an artifact up: the
 	// build kept its name from the service (a private Go module).
 	withheld map[string]string
@@ -170,6 +174,14 @@ func (e *Evidence) add(o *observe.Observation) {
 				e.parents = map[string]string{}
 			}
 			e.parents[d.Subject] = d.Value
+		case d.Algorithm == FactMavenDependency || d.Algorithm == FactMavenManaged || d.Algorithm == FactMavenProperty:
+			if e.maven == nil {
+				e.maven = map[string]map[string][]string{}
+			}
+			if e.maven[d.Algorithm] == nil {
+				e.maven[d.Algorithm] = map[string][]string{}
+			}
+			e.maven[d.Algorithm][d.Subject] = append(e.maven[d.Algorithm][d.Subject], d.Value)
 		case d.Algorithm == FactLicense:
 			if e.licenses == nil {
 				e.licenses = map[string][]string{}
@@ -406,6 +418,12 @@ func (e *Evidence) Requires(purl string) (reqs []string, known bool) {
 			_, known = e.manifests[subject]
 		}
 		return slices.Clone(reqs), known
+	}
+	if key := mavenPURLKey(purl); key != "" {
+		if _, read := e.manifests[key]; !read {
+			return nil, false
+		}
+		return e.mavenRequires(key), true
 	}
 	subject := goSubject(purl)
 	if subject == "" {

@@ -22,7 +22,20 @@ const (
 	FactLicense = "license"
 	// FactMavenParent is the POM's <parent>, as a mavenKey.
 	FactMavenParent = "maven-parent"
+	// FactMavenDependency is a <dependency> of the POM's <dependencies>,
+	// as written: "GROUP:ARTIFACT|VERSION|SCOPE|OPTIONAL|TYPE" (VERSION
+	// may be empty or hold ${property} references; empty fields for
+	// what the POM leaves out).
+	FactMavenDependency = "maven-dependency"
+	// FactMavenManaged is a <dependency> of the POM's
+	// <dependencyManagement>, in the same form.
+	FactMavenManaged = "maven-managed"
+	// FactMavenProperty is a <properties> entry: "NAME=VALUE".
+	FactMavenProperty = "maven-property"
 )
+
+// mavenDepFields are the fields of a FactMavenDependency value, in order.
+var mavenDepFields = []string{"groupId", "artifactId", "version", "scope", "optional", "type"}
 
 // maxPOMDepth bounds the element nesting of a POM read.
 const maxPOMDepth = 64
@@ -62,7 +75,12 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 		licName, licURL string
 		licenses        []string
 		text            strings.Builder
+		dep             = map[string]string{}
+		facts           []capture.Digest
 	)
+	fact := func(alg, v string) {
+		facts = append(facts, capture.Digest{Subject: subject, Algorithm: alg, Value: v, Source: SourceFact})
+	}
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -101,6 +119,22 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 					licenses = append(licenses, l)
 				}
 				licName, licURL = "", ""
+			case "project/dependencies/dependency", "project/dependencyManagement/dependencies/dependency":
+				if dep["groupId"] != "" && dep["artifactId"] != "" {
+					alg := FactMavenDependency
+					if strings.HasPrefix(at, "project/dependencyManagement/") {
+						alg = FactMavenManaged
+					}
+					fact(alg, dep["groupId"]+":"+dep["artifactId"]+"|"+dep["version"]+"|"+dep["scope"]+"|"+dep["optional"]+"|"+dep["type"])
+				}
+				clear(dep)
+			default:
+				if len(path) == 3 && path[1] == "properties" && !strings.ContainsAny(path[2], "=") {
+					fact(FactMavenProperty, path[2]+"="+v)
+				} else if field := path[len(path)-1]; (len(path) == 4 && path[1] == "dependencies" ||
+					len(path) == 5 && path[1] == "dependencyManagement" && path[2] == "dependencies") && slices.Contains(mavenDepFields, field) {
+					dep[field] = strings.ReplaceAll(v, "|", "")
+				}
 			}
 			if len(path) > 0 {
 				path = path[:len(path)-1]
@@ -108,8 +142,12 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 			text.Reset()
 		}
 	}
+	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "pom.xml", Source: SourceFact})
 	for _, l := range licenses {
 		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+	}
+	for _, f := range facts {
+		emit(f)
 	}
 	if k := mavenKey(parent[0], parent[1], parent[2]); k != "" && !strings.Contains(k, "${") {
 		emit(capture.Digest{Subject: subject, Algorithm: FactMavenParent, Value: k, Source: SourceFact})

@@ -329,6 +329,34 @@ func TestE2EMaven(t *testing.T) {
 			t.Errorf("%s: licence %q, want %q", purl, got, want)
 		}
 	}
+	// The graph from the POMs: fixture-ext → fixture-lib → plexus-utils,
+	// plexus-utils' version managed by fixture-lib's parent through a
+	// property; fixture-lib's optional dependency (the parent POM) and
+	// test one (fixture-ext) are no edges.
+	refOf := map[string]string{}
+	for _, c := range *bom.Components {
+		refOf[c.PackageURL] = c.BOMRef
+	}
+	ext, lib := refOf["pkg:maven/org.example.fixture/fixture-ext@1.0.0"], refOf["pkg:maven/org.example.fixture/fixture-lib@1.0.0"]
+	plexus, parentRef := refOf["pkg:maven/org.codehaus.plexus/plexus-utils@1.1"], refOf["pkg:maven/org.example.fixture/fixture-parent@1.0.0?type=pom"]
+	if bom.Dependencies == nil {
+		t.Fatal("the SBOM has no dependencies")
+	}
+	got := map[string][]string{}
+	for _, d := range *bom.Dependencies {
+		got[d.Ref] = []string{}
+		if d.Dependencies != nil {
+			got[d.Ref] = *d.Dependencies
+		}
+	}
+	for from, want := range map[string][]string{ext: {lib}, lib: {plexus}, plexus: {}, parentRef: {}} {
+		if deps, ok := got[from]; !ok || !slices.Equal(deps, want) {
+			t.Errorf("%s depends on %v (known %v), want %v", from, deps, ok, want)
+		}
+	}
+	if roots := got[bom.Metadata.Component.BOMRef]; !slices.Equal(roots, []string{ext, parentRef}) {
+		t.Errorf("the project depends on %v, want %v", roots, []string{ext, parentRef})
+	}
 }
 
 func TestE2EGit(t *testing.T) {

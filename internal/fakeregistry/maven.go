@@ -40,11 +40,41 @@ const MavenParentLicense = "The MIT License (MIT)"
 type mavenGAV struct {
 	group, artifact, version string
 	packaging                string // "pom" or "jar"
-	deps                     []mavenGAV
+	deps                     []mavenDep
 	extra                    string
+	// properties and managed are the POM's <properties> and
+	// <dependencyManagement> entries.
+	properties [][2]string
+	managed    []mavenDep
 	// licenses are the POM's <licenses> names; parent its <parent>.
 	licenses []string
 	parent   *mavenGAV
+}
+
+// mavenDep is a <dependency> as a POM writes it: version as written ("" to
+// leave it to dependencyManagement, a ${property}), scope, optional, type.
+type mavenDep struct {
+	group, artifact, version, scope, typ string
+	optional                             bool
+}
+
+// on is a dependency on g at its version.
+func on(g mavenGAV) mavenDep {
+	return mavenDep{group: g.group, artifact: g.artifact, version: g.version}
+}
+
+// xml writes the dependency's element.
+func (d mavenDep) xml(b *strings.Builder, indent string) {
+	fmt.Fprintf(b, "%s<dependency>\n%s  <groupId>%s</groupId>\n%s  <artifactId>%s</artifactId>\n", indent, indent, d.group, indent, d.artifact)
+	for _, f := range [][2]string{{"version", d.version}, {"type", d.typ}, {"scope", d.scope}} {
+		if f[1] != "" {
+			fmt.Fprintf(b, "%s  <%s>%s</%s>\n", indent, f[0], f[1], f[0])
+		}
+	}
+	if d.optional {
+		fmt.Fprintf(b, "%s  <optional>true</optional>\n", indent)
+	}
+	fmt.Fprintf(b, "%s</dependency>\n", indent)
 }
 
 func (g mavenGAV) dir() string {
@@ -56,9 +86,23 @@ func (g mavenGAV) pom() []byte {
 	if len(g.deps) > 0 {
 		deps.WriteString("  <dependencies>\n")
 		for _, d := range g.deps {
-			fmt.Fprintf(&deps, "    <dependency>\n      <groupId>%s</groupId>\n      <artifactId>%s</artifactId>\n      <version>%s</version>\n    </dependency>\n", d.group, d.artifact, d.version)
+			d.xml(&deps, "    ")
 		}
 		deps.WriteString("  </dependencies>\n")
+	}
+	if len(g.properties) > 0 {
+		deps.WriteString("  <properties>\n")
+		for _, p := range g.properties {
+			fmt.Fprintf(&deps, "    <%s>%s</%s>\n", p[0], p[1], p[0])
+		}
+		deps.WriteString("  </properties>\n")
+	}
+	if len(g.managed) > 0 {
+		deps.WriteString("  <dependencyManagement>\n    <dependencies>\n")
+		for _, d := range g.managed {
+			d.xml(&deps, "      ")
+		}
+		deps.WriteString("    </dependencies>\n  </dependencyManagement>\n")
 	}
 	var meta strings.Builder
 	if g.parent != nil {
@@ -111,15 +155,24 @@ func addMaven(b *builder) error {
 	}
 	// The parent publishes a licence that is no SPDX identifier, which
 	// fixture-lib inherits; fixture-ext names its own by its identifier.
+	// The parent manages plexus-utils' version through a property;
+	// fixture-lib depends on it without a version, and on the parent POM
+	// (optional) and fixture-ext (test scope), which are no dependencies
+	// of those who depend on fixture-lib: the dependency graph is
+	// fixture-ext → fixture-lib → plexus-utils.
+	plexus := mavenGAV{group: "org.codehaus.plexus", artifact: "plexus-utils", version: "1.1", packaging: "jar"}
 	parent := mavenGAV{group: "org.example.fixture", artifact: "fixture-parent", version: "1.0.0", packaging: "pom",
-		licenses: []string{MavenParentLicense}}
-	lib := mavenGAV{group: "org.example.fixture", artifact: "fixture-lib", version: libVersion, packaging: "jar", extra: extra, parent: &parent}
-	gavs := []mavenGAV{
-		parent,
-		{group: "org.example.fixture", artifact: "fixture-ext", version: "1.0.0", packaging: "jar", deps: []mavenGAV{lib}, licenses: []string{"Apache-2.0"}},
-		lib,
-		{group: "org.codehaus.plexus", artifact: "plexus-utils", version: "1.1", packaging: "jar"},
-	}
+		licenses: []string{MavenParentLicense}, properties: [][2]string{{"plexus.version", "1.1"}},
+		managed: []mavenDep{{group: plexus.group, artifact: plexus.artifact, version: "${plexus.version}"}}}
+	ext := mavenGAV{group: "org.example.fixture", artifact: "fixture-ext", version: "1.0.0", packaging: "jar", licenses: []string{"Apache-2.0"}}
+	lib := mavenGAV{group: "org.example.fixture", artifact: "fixture-lib", version: libVersion, packaging: "jar", extra: extra, parent: &parent,
+		deps: []mavenDep{
+			{group: plexus.group, artifact: plexus.artifact},
+			{group: parent.group, artifact: parent.artifact, version: "${project.parent.version}", typ: "pom", optional: true},
+			{group: ext.group, artifact: ext.artifact, version: ext.version, scope: "test"},
+		}}
+	ext.deps = []mavenDep{on(lib)}
+	gavs := []mavenGAV{parent, ext, lib, plexus}
 	for _, host := range []string{HostMaven, HostMaven1} {
 		for _, g := range gavs {
 			base := "https://" + host + g.dir() + g.artifact + "-" + g.version
