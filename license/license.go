@@ -28,6 +28,9 @@ const (
 	// of the distribution the build fetched: License-Expression (PEP
 	// 639), else a one-line License, else the licence classifiers.
 	SourcePyPICoreMetadata = "pypi core metadata"
+	// SourcePyPIJSONAPI: the info of the PyPI JSON API document the build
+	// fetched for the version, read as core metadata is.
+	SourcePyPIJSONAPI = "pypi json api"
 	// SourceNotPublished: the ecosystem's metadata that the build fetched
 	// publishes no licence (the crates.io index).
 	SourceNotPublished = "not published in what the build fetched"

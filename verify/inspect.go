@@ -204,6 +204,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyNPMTarball:       parseNPMTarball,
 	bodyCrate:            parseCrate,
 	bodyPyPICoreMetadata: parsePyPICoreMetadata,
+	bodyPyPIJSONAPI:      parsePyPIJSONAPI,
 	bodyHexPackage:       parseHexPackage,
 	bodyCRANPackages:     parseCRANPackages,
 	bodyPodspec:          parsePodspec,

@@ -191,8 +191,11 @@ func (e *Evidence) Licenses(purl string) ([]string, string) {
 		return nil, ""
 	}
 	if k := pypiSubject(purl); k != "" {
-		if _, read := e.manifests[k]; read {
+		switch e.manifests[k] {
+		case "METADATA":
 			return slices.Clone(e.licenses[k]), license.SourcePyPICoreMetadata
+		case "PyPI JSON API":
+			return slices.Clone(e.licenses[k]), license.SourcePyPIJSONAPI
 		}
 		return nil, ""
 	}

@@ -53,6 +53,9 @@ const (
 	// A PEP 658 core metadata file, whose headers give the licence and
 	// the requirements of the package version.
 	bodyPyPICoreMetadata
+	// The PyPI JSON API: file digests, and the licence and requirements
+	// of the version its info describes.
+	bodyPyPIJSONAPI
 	bodyMavenArtifact
 	// A conda package, which gets the digest its repodata published.
 	bodyCondaPackage
@@ -116,6 +119,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case f.Kind != classify.KindMetadata:
 		case mt == pypiSimpleJSON:
 			p.kind, p.source = bodyPyPIJSON, "PyPI simple index (JSON)"
+		case strings.Contains(path, "/pypi/") && strings.HasSuffix(path, "/json"):
+			p.kind, p.source = bodyPyPIJSONAPI, "PyPI JSON API"
 		case mt == "text/html" || mt == "application/vnd.pypi.simple.v1+html" || (mt == "" && strings.HasSuffix(path, "/")):
 			p.kind, p.source = bodyPyPIHTML, "PyPI simple index"
 		}
@@ -260,7 +265,7 @@ func (p plan) describe(alg string) string {
 			return p.source + " shasum"
 		}
 		return p.source + " integrity"
-	case bodyPyPIHTML, bodyPyPIJSON:
+	case bodyPyPIHTML, bodyPyPIJSON, bodyPyPIJSONAPI:
 		return p.source + " " + alg
 	case bodyPyPIFile:
 		return "files.pythonhosted.org path " + alg

@@ -2,12 +2,14 @@ package verify
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
 )
 
 // maxCoreMetadata bounds the headers read of a core metadata file; its
@@ -151,4 +153,127 @@ func readCoreMetadataHeaders(r io.Reader) (coreHeaders, error) {
 // without qualifiers; "" for another purl.
 func pypiSubject(purl string) string {
 	return plainPURL(purl, "pypi")
+}
+
+// pypiJSONInfo is what the PyPI JSON API's "info" states of a version.
+type pypiJSONInfo struct {
+	Name              string   `json:"name"`
+	Version           string   `json:"version"`
+	LicenseExpression string   `json:"license_expression"`
+	License           string   `json:"license"`
+	Classifiers       []string `json:"classifiers"`
+	RequiresDist      []string `json:"requires_dist"`
+}
+
+// pypiJSONFile is a file entry of the PyPI JSON API ("urls", "releases").
+type pypiJSONFile struct {
+	URL     string            `json:"url"`
+	Digests map[string]string `json:"digests"`
+}
+
+// parsePyPIJSONAPI streams a PyPI JSON API document (/pypi/NAME/json or
+// /pypi/NAME/VERSION/json): the digests of its files ("urls", and every
+// version's in "releases"), and, as facts of the version "info" describes
+// (the latest for the project document), its licence and Requires-Dist
+// as core metadata gives them (see parsePyPICoreMetadata). One value of
+// the top-level object is held in memory at a time.
+func parsePyPIJSONAPI(r io.Reader, p plan, emit func(capture.Digest)) error {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return fmt.Errorf("PyPI JSON API: %w", err)
+	}
+	files := func(fs []pypiJSONFile) {
+		for _, f := range fs {
+			subject := resolveURL(p.base, f.URL)
+			if subject == "" {
+				continue
+			}
+			for alg, value := range f.Digests {
+				alg = strings.ToLower(alg)
+				if alg == "blake2b_256" {
+					continue // the file's URL already names it
+				}
+				if v := normalHex(alg, value); v != "" {
+					emit(capture.Digest{Subject: subject, Algorithm: alg, Value: v, Source: SourcePublished})
+				}
+			}
+		}
+	}
+	for dec.More() {
+		key, err := objectKey(dec)
+		if err != nil {
+			return fmt.Errorf("PyPI JSON API: %w", err)
+		}
+		switch key {
+		case "info":
+			var info pypiJSONInfo
+			if err := dec.Decode(&info); err != nil {
+				return fmt.Errorf("PyPI JSON API info: %w", err)
+			}
+			pypiJSONFacts(p.f.PURL, info, emit)
+		case "urls":
+			var fs []pypiJSONFile
+			if err := dec.Decode(&fs); err != nil {
+				return fmt.Errorf("PyPI JSON API urls: %w", err)
+			}
+			files(fs)
+		case "releases":
+			if err := expectDelim(dec, '{'); err != nil {
+				return fmt.Errorf("PyPI JSON API releases: %w", err)
+			}
+			for dec.More() {
+				if _, err := objectKey(dec); err != nil {
+					return fmt.Errorf("PyPI JSON API releases: %w", err)
+				}
+				var fs []pypiJSONFile
+				if err := dec.Decode(&fs); err != nil {
+					return fmt.Errorf("PyPI JSON API release: %w", err)
+				}
+				files(fs)
+			}
+			if err := expectDelim(dec, '}'); err != nil {
+				return fmt.Errorf("PyPI JSON API releases: %w", err)
+			}
+		default:
+			if err := skipValue(dec); err != nil {
+				return fmt.Errorf("PyPI JSON API: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// pypiJSONFacts emits the licence and requirements info states, as facts
+// of the version it describes of the project purl (the document's).
+func pypiJSONFacts(purl string, info pypiJSONInfo, emit func(capture.Digest)) {
+	pp, err := classify.ParsePURL(purl)
+	version := strings.TrimSpace(info.Version)
+	if err != nil || pp.Type != "pypi" || version == "" || (pp.Version != "" && pp.Version != version) {
+		return
+	}
+	pp.Version = version
+	subject := pypiSubject(pp.ToString())
+	if subject == "" {
+		return
+	}
+	h := coreHeaders{}
+	add := func(k, v string) {
+		if v != "" {
+			h[k] = append(h[k], coreHeader{value: v, folded: strings.ContainsAny(strings.TrimSpace(v), "\r\n")})
+		}
+	}
+	add("license-expression", info.LicenseExpression)
+	add("license", info.License)
+	for _, c := range info.Classifiers {
+		add("classifier", c)
+	}
+	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "PyPI JSON API", Source: SourceFact})
+	for _, l := range pypiLicenses(h) {
+		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+	}
+	for _, req := range info.RequiresDist {
+		if req = strings.Join(strings.Fields(req), " "); req != "" {
+			emit(capture.Digest{Subject: subject, Algorithm: FactRequires, Value: req, Source: SourceFact})
+		}
+	}
 }
