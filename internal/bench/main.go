@@ -58,6 +58,9 @@ type options struct {
 	only        map[string]bool
 	// sealed adds each figure measured from inside a sealed build.
 	sealed bool
+	// npmPackages and npmSize shape the whole-build figure's install.
+	npmPackages int
+	npmSize     int64
 }
 
 func (o options) want(phase string) bool { return len(o.only) == 0 || o.only[phase] }
@@ -75,12 +78,17 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds of the concurrency figure, alternating direct and proxy (best of each is shown)")
 	fs.IntVar(&o.proxyProcs, "proxy-procs", 0, "GOMAXPROCS of the proxy child (0: the Go default)")
 	fs.BoolVar(&o.sealed, "sealed", true, "also measure each figure from inside a sealed build (needs user namespaces and /dev/net/tun)")
-	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup")
+	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup,npm")
+	fs.IntVar(&o.npmPackages, "npm-packages", 500, "packages of the whole-build figure's npm install (0 skips it)")
+	npmSize := fs.String("npm-size", "128KiB", "size of each package's tarball in the whole-build figure")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	var err error
 	if o.size, err = parseSize(*size); err != nil {
+		return err
+	}
+	if o.npmSize, err = parseSize(*npmSize); err != nil {
 		return err
 	}
 	if *only != "" {
@@ -336,6 +344,11 @@ func bench(o options, dir string, out io.Writer) error {
 			t.add(sealedRow+"`depaudit build --sealed -- true`", ms(wrapped), ms(sealedRun), ratio(float64(sealedRun)/float64(wrapped)), "≤ 1.25×", float64(sealedRun) <= 1.25*float64(wrapped))
 		}
 	}
+	if o.want("npm") && o.npmPackages > 0 {
+		if err := npmFigures(o, dir, org.ca, t); err != nil {
+			return err
+		}
+	}
 	t.write(out)
 	if o.sealed {
 		fmt.Fprintln(out, "\n"+strings.TrimSpace(sealedRow)+" rows: the same client inside a sealed build (its packets through the TUN device and depaudit's netstack),\n"+
@@ -344,6 +357,43 @@ func bench(o options, dir string, out io.Writer) error {
 	if o.profile != "" {
 		fmt.Fprintf(out, "\nproxy CPU profiles in %s (go tool pprof -top FILE)\n", o.profile)
 	}
+	return nil
+}
+
+// npmFigures installs a tree of o.npmPackages packages with npm from a
+// loopback registry, directly and under `depaudit build`, and adds the
+// whole build's figures: its time, depaudit's own peak memory, and the
+// capture log's size against the bytes downloaded.
+func npmFigures(o options, dir string, ca *capture.CA, t *table) error {
+	bin, err := buildDepaudit(dir)
+	if err != nil {
+		return err
+	}
+	tree, err := startNPMTree(ca, o.npmPackages, int(o.npmSize))
+	if err != nil {
+		return fmt.Errorf("npm registry: %w", err)
+	}
+	defer tree.close()
+	caFile := filepath.Join(dir, "npm-tree-ca.pem")
+	if err := os.WriteFile(caFile, ca.CertPEM, 0o600); err != nil {
+		return err
+	}
+	direct, err := npmInstall(dir, "", tree, caFile, 0)
+	if err != nil {
+		return fmt.Errorf("npm install, direct: %w", err)
+	}
+	wrapped, err := npmInstall(dir, bin, tree, caFile, 1)
+	if err != nil {
+		return fmt.Errorf("npm install under depaudit build: %w", err)
+	}
+	name := fmt.Sprintf("npm install, %d packages (%s downloaded)", o.npmPackages, mib(wrapped.served))
+	t.add(name, fmt.Sprintf("%.2f s", direct.wall.Seconds()), fmt.Sprintf("%.2f s", wrapped.wall.Seconds()),
+		ratio(wrapped.wall.Seconds()/direct.wall.Seconds()), "", true)
+	t.add("  depaudit's peak RSS, whole build", "", mib(wrapped.peak), "", "≤ 40 MiB", wrapped.peak <= 40<<20)
+	pct := 100 * float64(wrapped.logBytes) / float64(wrapped.served)
+	t.add("  capture log / bytes downloaded", "", fmt.Sprintf("%s / %s", mib(wrapped.logBytes), mib(wrapped.served)),
+		fmt.Sprintf("%.2f%%", pct), "≤ 2%", pct <= 2)
+	t.add("  tarballs in the capture log", "", strconv.Itoa(wrapped.packages), "", strconv.Itoa(o.npmPackages), wrapped.packages == o.npmPackages)
 	return nil
 }
 
