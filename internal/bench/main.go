@@ -4,7 +4,7 @@
 // proxy's memory is its own), and prints each figure direct and through the
 // proxy with their ratio and the target it is held to.
 //
-//	go run ./internal/bench [-size 1GiB] [-n 2000] [-clients 64] [-per 50] [-startup-runs 21] [-profile DIR]
+//	go run ./internal/bench [-client go,curl] [-size 1GiB] [-n 2000] [-clients 64] [-per 50] [-startup-runs 21] [-npm-packages 500] [-profile DIR]
 //
 // See README.md in this directory for what each figure means.
 package main
@@ -58,6 +58,8 @@ type options struct {
 	only        map[string]bool
 	// sealed adds each figure measured from inside a sealed build.
 	sealed bool
+	// modes are the client modes measured: "go", "curl".
+	modes map[string]bool
 	// npmPackages and npmSize shape the whole-build figure's install.
 	npmPackages int
 	npmSize     int64
@@ -79,6 +81,7 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&o.proxyProcs, "proxy-procs", 0, "GOMAXPROCS of the proxy child (0: the Go default)")
 	fs.BoolVar(&o.sealed, "sealed", true, "also measure each figure from inside a sealed build (needs user namespaces and /dev/net/tun)")
 	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup,npm")
+	clientModes := fs.String("client", "go,curl", "comma-separated client modes: go (net/http), curl (the curl binary, as users wrap it)")
 	fs.IntVar(&o.npmPackages, "npm-packages", 500, "packages of the whole-build figure's npm install (0 skips it)")
 	npmSize := fs.String("npm-size", "128KiB", "size of each package's tarball in the whole-build figure")
 	if err := fs.Parse(args); err != nil {
@@ -90,6 +93,15 @@ func run(args []string, out io.Writer) error {
 	}
 	if o.npmSize, err = parseSize(*npmSize); err != nil {
 		return err
+	}
+	o.modes = map[string]bool{}
+	for _, c := range strings.Split(*clientModes, ",") {
+		switch c = strings.TrimSpace(c); c {
+		case "go", "curl":
+			o.modes[c] = true
+		default:
+			return fmt.Errorf("-client: unknown mode %q (go, curl)", c)
+		}
 	}
 	if *only != "" {
 		o.only = map[string]bool{}
@@ -156,7 +168,7 @@ func bench(o options, dir string, out io.Writer) error {
 	}
 
 	requests := 0 // requests sent through the proxy, to check the log
-	if o.want("throughput") {
+	if o.modes["go"] && o.want("throughput") {
 		want := org.expectedSHA256(o.size)
 		dt, err := throughput(direct, o.size, "")
 		if err != nil {
@@ -196,7 +208,7 @@ func bench(o options, dir string, out io.Writer) error {
 			t.add(sealedRow+"throughput", mbps(pt), mbps(f.BPS), ratio(f.BPS/pt), "≥ 0.8×", f.BPS/pt >= 0.8)
 		}
 	}
-	if o.want("latency") {
+	if o.modes["go"] && o.want("latency") {
 		var ls [][]time.Duration
 		if err := profiled("latency", func() error { ls, err = latencies([]side{direct, proxied}, o.n); return err }); err != nil {
 			return fmt.Errorf("latency: %w", err)
@@ -226,7 +238,7 @@ func bench(o options, dir string, out io.Writer) error {
 			t.add(sealedRow+"keep-alive GET p99", ms(p99), ms(f.P99), ratio(float64(f.P99)/float64(p99)), "", true)
 		}
 	}
-	if o.want("connect") {
+	if o.modes["go"] && o.want("connect") {
 		var first, repeated []time.Duration
 		repeats := 5 * o.hosts
 		if err := profiled("connect", func() error {
@@ -258,7 +270,7 @@ func bench(o options, dir string, out io.Writer) error {
 			t.add(sealedRow+"new connection, seen host", ms(pr), ms(f.Repeated), ratio(float64(f.Repeated)/float64(pr)), "≤ 1.25×", float64(f.Repeated) <= 1.25*float64(pr))
 		}
 	}
-	if o.want("concurrency") {
+	if o.modes["go"] && o.want("concurrency") {
 		// Best of a few rounds on each side, alternating: the machine is
 		// shared, and the best round is the least disturbed one.
 		var dc, pc float64
@@ -295,6 +307,13 @@ func bench(o options, dir string, out io.Writer) error {
 			requests += o.clients * o.per * o.rounds
 			t.add(sealedRow+fmt.Sprintf("%d × %d GETs, req/s (best of %d)", o.clients, o.per, o.rounds), fmt.Sprintf("%.0f", pc), fmt.Sprintf("%.0f", f.RPS), ratio(f.RPS/pc), "≥ 0.8×", f.RPS/pc >= 0.8)
 			t.add(sealedRow+"  failed requests", strconv.FormatInt(perrs, 10), strconv.FormatInt(f.Errors, 10), "", "0", f.Errors == 0)
+		}
+	}
+	if o.modes["curl"] {
+		n, err := curlFigures(o, dir, org, originCAFile, child.url, child.caFile, t)
+		requests += n
+		if err != nil {
+			return err
 		}
 	}
 	if requests > 0 {
