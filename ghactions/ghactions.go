@@ -77,7 +77,7 @@ func WriteSummary(w io.Writer, b *view.Build) error {
 		b.Counts[view.Verified], b.Counts[view.Mismatch], b.Counts[view.Unverifiable])
 	if len(s.UnclassifiedHosts) > 0 {
 		fmt.Fprintf(bw, "| Unclassified | %d %s to %s |\n", s.UnclassifiedCalls, plural.Noun(s.UnclassifiedCalls, "call", "calls"),
-			mdText(strings.Join(s.UnclassifiedHosts, ", ")))
+			mdText(plural.List(s.UnclassifiedHosts, 20)))
 	}
 	if len(b.Violations) > 0 {
 		fmt.Fprintf(bw, "| Policy | %d deny, %d warn |\n", b.Denied(), len(b.Violations)-b.Denied())

@@ -275,11 +275,11 @@ func printSummary(w io.Writer, r *audit.Report, wrote []string) {
 	fmt.Fprintln(w, "depaudit: "+line)
 	if len(s.UnclassifiedHosts) > 0 {
 		fmt.Fprintf(w, "depaudit: %s to %s: %s\n", plural.Count(s.UnclassifiedCalls, "unclassified call"),
-			plural.Count(len(s.UnclassifiedHosts), "host"), strings.Join(s.UnclassifiedHosts, ", "))
+			plural.Count(len(s.UnclassifiedHosts), "host"), plural.List(s.UnclassifiedHosts, summaryHosts))
 	}
 	if s.Transparent > 0 {
 		fmt.Fprintf(w, "depaudit: %s came around the proxy (captured transparently) to: %s\n",
-			plural.Count(s.Transparent, "request"), strings.Join(s.TransparentHosts, ", "))
+			plural.Count(s.Transparent, "request"), plural.List(s.TransparentHosts, summaryHosts))
 	}
 	if len(s.Blocked) > 0 {
 		fmt.Fprintf(w, "depaudit: blocked (not TLS or HTTP): %s\n", strings.Join(s.Blocked, ", "))
@@ -308,3 +308,7 @@ func humanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
 }
+
+// summaryHosts is how many hosts a line of the end-of-build summary names;
+// the unclassified calls file and the SBOM list them all.
+const summaryHosts = 20

@@ -18,3 +18,23 @@ func TestCount(t *testing.T) {
 		t.Errorf("Noun(2) = %q", got)
 	}
 }
+
+func TestList(t *testing.T) {
+	hosts := make([]string, 50003)
+	for i := range hosts {
+		hosts[i] = "h"
+	}
+	for _, tc := range []struct {
+		items []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"a", "b"}, "a, b"},
+		{[]string{"a", "b", "c", "d"}, "a, b, c and 1 more"},
+		{hosts, "h, h, h and 50,000 more"},
+	} {
+		if got := List(tc.items, 3); got != tc.want {
+			t.Errorf("List(%d items) = %q, want %q", len(tc.items), got, tc.want)
+		}
+	}
+}
