@@ -25,10 +25,10 @@ func scaleLog(n int) *capture.Log {
 	return l
 }
 
-// BenchmarkAnalyzeScale analyses logs of 10^3 to 10^5 exchanges: the time
+// BenchmarkAnalyzeScale analyses logs of 10^3 to 10^6 exchanges: the time
 // per exchange (ns/exchange) stays flat when the analysis is linear.
 func BenchmarkAnalyzeScale(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 100_000} {
+	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			l := scaleLog(n)
 			b.ResetTimer()
