@@ -9,6 +9,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/depaudit/depaudit/internal/lines"
 )
 
 // LogFormat is the format identifier written in every capture log header.
@@ -214,7 +216,7 @@ const maxLine = 64 << 20
 
 // errLongLine is returned for a line longer than maxLine; the rest of the
 // line has been read and dropped.
-var errLongLine = fmt.Errorf("line longer than %d bytes", maxLine)
+var errLongLine = fmt.Errorf("%w: longer than %d bytes", lines.ErrTooLong, maxLine)
 
 // ReadLog reads a capture log. A log whose header is missing or of another
 // format is an error. After the header, a damaged line (not JSON, cut
@@ -229,7 +231,7 @@ func ReadLog(r io.Reader) (*Log, error) {
 	readLine := func() ([]byte, error) { return readLogLine(br) }
 	first, err := readLine()
 	lineNo++
-	if err != nil && !errors.Is(err, errNoNewline) {
+	if err != nil && !errors.Is(err, lines.ErrNoNewline) {
 		if err == io.EOF {
 			return nil, fmt.Errorf("%w: empty", ErrNotCaptureLog)
 		}
@@ -251,11 +253,11 @@ func ReadLog(r io.Reader) (*Log, error) {
 		case errors.Is(err, errLongLine):
 			l.damaged(lineNo, "%v", err)
 			continue
-		case err != nil && !errors.Is(err, errNoNewline):
+		case err != nil && !errors.Is(err, lines.ErrNoNewline):
 			l.damaged(lineNo, "%v", err)
 			return l, nil
 		}
-		partial := errors.Is(err, errNoNewline)
+		partial := errors.Is(err, lines.ErrNoNewline)
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
@@ -316,37 +318,14 @@ func ReadLog(r io.Reader) (*Log, error) {
 	}
 }
 
-var errNoNewline = errors.New("last line has no newline")
-
-// readLogLine reads one line of at most maxLine bytes without its line
-// ending. A longer line is read to its end and dropped (errLongLine); the
-// last line without a newline comes with errNoNewline; io.EOF ends.
+// readLogLine reads one line of the log (see lines.Read), naming the
+// bound in the error of a longer line.
 func readLogLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
-	long := false
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !long {
-			line = append(line, chunk...)
-			if len(line) > maxLine {
-				long, line = true, nil
-			}
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case long && (err == nil || err == io.EOF):
-			return nil, errLongLine
-		case err == io.EOF:
-			if len(line) > 0 {
-				return line, errNoNewline
-			}
-			return nil, io.EOF
-		case err != nil:
-			return nil, err
-		}
-		return bytes.TrimRight(line, "\r\n"), nil
+	line, err := lines.Read(br, maxLine)
+	if errors.Is(err, lines.ErrTooLong) {
+		err = errLongLine
 	}
+	return line, err
 }
 
 // decodeLine decodes one record line into a T; a line that does not decode

@@ -8,76 +8,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
-	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/depaudit/depaudit/internal/formatcheck"
 )
 
 // schemaDir holds the official CycloneDX schemas copied into the project.
 const schemaDir = "../testdata/cyclonedx-schemas"
 
-var (
-	schemaOnce sync.Once
-	schemas    map[cdx.SpecVersion]*jsonschema.Schema
-	schemaErr  error
-)
-
-// jsonSchema compiles the official JSON schema of spec, with the relative
-// references it makes (spdx.schema.json, jsf-0.82.schema.json) mapped to the
-// local copies under the URLs they declare as $id.
-func jsonSchema(t *testing.T, spec cdx.SpecVersion) *jsonschema.Schema {
-	t.Helper()
-	schemaOnce.Do(func() {
-		schemas = make(map[cdx.SpecVersion]*jsonschema.Schema)
-		c := jsonschema.NewCompiler()
-		c.AssertFormat()
-		for _, name := range []string{"spdx.schema.json", "jsf-0.82.schema.json", "bom-1.5.schema.json", "bom-1.6.schema.json"} {
-			f, err := os.Open(filepath.Join(schemaDir, name))
-			if err != nil {
-				schemaErr = err
-				return
-			}
-			doc, err := jsonschema.UnmarshalJSON(f)
-			f.Close()
-			if err != nil {
-				schemaErr = err
-				return
-			}
-			if err := c.AddResource("http://cyclonedx.org/schema/"+name, doc); err != nil {
-				schemaErr = err
-				return
-			}
-		}
-		for spec, name := range map[cdx.SpecVersion]string{cdx.SpecVersion1_5: "bom-1.5.schema.json", cdx.SpecVersion1_6: "bom-1.6.schema.json"} {
-			s, err := c.Compile("http://cyclonedx.org/schema/" + name)
-			if err != nil {
-				schemaErr = err
-				return
-			}
-			schemas[spec] = s
-		}
-	})
-	if schemaErr != nil {
-		t.Fatalf("compile CycloneDX JSON schemas: %v", schemaErr)
-	}
-	s := schemas[spec]
-	if s == nil {
-		t.Fatalf("no JSON schema for CycloneDX %s", spec)
-	}
-	return s
-}
-
 // validateJSON fails the test unless data is valid CycloneDX JSON of spec.
 func validateJSON(t *testing.T, data []byte, spec cdx.SpecVersion) {
 	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("BOM is not JSON: %v", err)
-	}
-	if err := jsonSchema(t, spec).Validate(inst); err != nil {
-		t.Fatalf("BOM does not validate against the CycloneDX %s JSON schema: %v", spec, err)
+	if err := formatcheck.CycloneDX(data, spec.String()); err != nil {
+		t.Fatal(err)
 	}
 	var head struct {
 		SpecVersion string `json:"specVersion"`
@@ -177,19 +122,11 @@ func encodeValid(t *testing.T, bom *cdx.BOM, format Format, spec cdx.SpecVersion
 // breaking the schema (a hash that is not hex) fails both.
 func TestValidatorsRejectInvalid(t *testing.T) {
 	bad := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x","hashes":[{"alg":"SHA-256","content":"not hex"}]}]}`)
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(bad))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jsonSchema(t, cdx.SpecVersion1_6).Validate(inst); err == nil {
+	if err := formatcheck.CycloneDX(bad, "1.6"); err == nil {
 		t.Error("JSON schema accepted a non-hex hash")
 	}
 	badProp := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"metadata":{"unknown":1}}`)
-	inst, err = jsonschema.UnmarshalJSON(bytes.NewReader(badProp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jsonSchema(t, cdx.SpecVersion1_5).Validate(inst); err == nil {
+	if err := formatcheck.CycloneDX(badProp, "1.5"); err == nil {
 		t.Error("1.5 JSON schema accepted an unknown metadata field")
 	}
 

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/lines"
 )
 
 // maxHelmLine bounds a line of a chart repository's index.yaml; longer
@@ -50,7 +52,8 @@ func parseHelmIndex(r io.Reader, p plan, emit func(capture.Digest)) error {
 		cur, inURLs = nil, false
 	}
 	for {
-		line, err := readBoundedLine(br, maxHelmLine)
+		raw, err := lines.Read(br, maxHelmLine)
+		line := string(raw)
 		if line != "" {
 			trimmed := strings.TrimLeft(line, " ")
 			indent := len(line) - len(trimmed)
@@ -81,7 +84,9 @@ func parseHelmIndex(r io.Reader, p plan, emit func(capture.Digest)) error {
 			flush()
 			return nil
 		}
-		if err != nil {
+		// A line longer than the bound is skipped; the last line may lack
+		// its newline.
+		if err != nil && !errors.Is(err, lines.ErrTooLong) && !errors.Is(err, lines.ErrNoNewline) {
 			return fmt.Errorf("helm index: %w", err)
 		}
 	}
@@ -147,28 +152,5 @@ func emitHelm(p plan, repo string, c helmChart, emit func(capture.Digest)) {
 		if h := normalHex(AlgSHA256, c.digest); h != "" {
 			emit(capture.Digest{Subject: d.Subject, Algorithm: AlgSHA256, Value: h, Source: SourcePublished})
 		}
-	}
-}
-
-// readBoundedLine reads one line without its newline; a line longer than
-// max is read to its end and returned empty.
-func readBoundedLine(br *bufio.Reader, max int) (string, error) {
-	var b []byte
-	long := false
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !long {
-			b = append(b, chunk...)
-			if len(b) > max {
-				long, b = true, nil
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if long {
-			return "", err
-		}
-		return strings.TrimRight(string(b), "\r\n"), err
 	}
 }

@@ -108,16 +108,7 @@ func parsePyPIJSON(r io.Reader, p plan, emit func(capture.Digest)) error {
 			if err := dec.Decode(&f); err != nil {
 				return fmt.Errorf("PyPI JSON file: %w", err)
 			}
-			subject := resolveURL(p.base, f.URL)
-			if subject == "" {
-				continue
-			}
-			for alg, value := range f.Hashes {
-				alg = strings.ToLower(alg)
-				if v := normalHex(alg, value); v != "" {
-					emit(capture.Digest{Subject: subject, Algorithm: alg, Value: v, Source: SourcePublished})
-				}
-			}
+			emitFileHashes(resolveURL(p.base, f.URL), f.Hashes, emit)
 		}
 		if err := expectDelim(dec, ']'); err != nil {
 			return fmt.Errorf("PyPI JSON files: %w", err)
@@ -140,4 +131,22 @@ func pythonhostedBLAKE2b(u *url.URL) (string, bool) {
 	}
 	v := normalHex(AlgBLAKE2b, a+b+c)
 	return v, v != ""
+}
+
+// emitFileHashes emits the hashes a PyPI index states for the file at
+// subject (hashlib names; "" subject: nothing). The BLAKE2b-256 the
+// JSON API gives is left out: files.pythonhosted.org's URL names it.
+func emitFileHashes(subject string, hashes map[string]string, emit func(capture.Digest)) {
+	if subject == "" {
+		return
+	}
+	for alg, value := range hashes {
+		alg = strings.ToLower(alg)
+		if alg == "blake2b_256" {
+			continue
+		}
+		if v := normalHex(alg, value); v != "" {
+			emit(capture.Digest{Subject: subject, Algorithm: alg, Value: v, Source: SourcePublished})
+		}
+	}
 }

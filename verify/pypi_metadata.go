@@ -184,19 +184,7 @@ func parsePyPIJSONAPI(r io.Reader, p plan, emit func(capture.Digest)) error {
 	}
 	files := func(fs []pypiJSONFile) {
 		for _, f := range fs {
-			subject := resolveURL(p.base, f.URL)
-			if subject == "" {
-				continue
-			}
-			for alg, value := range f.Digests {
-				alg = strings.ToLower(alg)
-				if alg == "blake2b_256" {
-					continue // the file's URL already names it
-				}
-				if v := normalHex(alg, value); v != "" {
-					emit(capture.Digest{Subject: subject, Algorithm: alg, Value: v, Source: SourcePublished})
-				}
-			}
+			emitFileHashes(resolveURL(p.base, f.URL), f.Digests, emit)
 		}
 	}
 	for dec.More() {

@@ -137,6 +137,7 @@ func compileCycloneDX() (map[string]*jsonschema.Schema, error) {
 	cdxOnce.Do(func() {
 		dir := filepath.Join(testdataDir(), "cyclonedx-schemas")
 		c := jsonschema.NewCompiler()
+		c.AssertFormat()
 		for _, name := range []string{"spdx.schema.json", "jsf-0.82.schema.json", "bom-1.5.schema.json", "bom-1.6.schema.json"} {
 			f, err := os.Open(filepath.Join(dir, name))
 			if err != nil {
