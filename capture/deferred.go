@@ -3,11 +3,14 @@ package capture
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/depaudit/depaudit/internal/lines"
 )
 
 // RecordDigests holds digests an exchange's body declared about other
@@ -40,11 +43,13 @@ type digestsLine struct {
 // an http(s) URL stay in the exchange's line. Keeping a digest that
 // verifies nothing is harmless; dropping one that does is not, so the
 // comparison errs towards keeping.
+//
+// A spill that fails to take a line loses nothing: from then on digests
+// stay in their exchange's line, as without Defer.
 func (lw *LogWriter) Defer(spill io.ReadWriteSeeker) {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	lw.spill = spill
-	lw.spillW = bufio.NewWriterSize(spill, 64<<10)
 	lw.requested = map[string]struct{}{}
 }
 
@@ -93,8 +98,9 @@ func (lw *LogWriter) wanted(d Digest) bool {
 }
 
 // deferDigests writes to the spill the digests of x about other URLs and
-// returns the rest, noting the files x requested; lw.mu must be held.
-func (lw *LogWriter) deferDigests(x *Exchange) ([]Digest, error) {
+// returns the rest, noting the files x requested; when the spill fails,
+// it returns them all. lw.mu must be held.
+func (lw *LogWriter) deferDigests(x *Exchange) []Digest {
 	lw.request(x.URL)
 	lw.request(x.Location)
 	own, _ := fileOf(x.URL)
@@ -106,25 +112,27 @@ func (lw *LogWriter) deferDigests(x *Exchange) ([]Digest, error) {
 		}
 		keep = append(keep, d)
 	}
-	if len(later) == 0 {
-		return x.Digests, nil
+	if len(later) == 0 || lw.spillFailed {
+		return x.Digests
 	}
 	b, err := json.Marshal(digestsLine{Record: RecordDigests, Exchange: x.ID, Digests: later})
+	if err == nil {
+		// One write per line, unbuffered: a failure cannot take lines
+		// written before it along.
+		_, err = lw.spill.Write(append(b, '\n'))
+	}
 	if err != nil {
-		return nil, err
+		lw.spillFailed = true
+		return x.Digests
 	}
-	if _, err := lw.spillW.Write(append(b, '\n')); err != nil {
-		return nil, fmt.Errorf("spill deferred digests: %w", err)
-	}
-	return keep, nil
+	return keep
 }
 
 // writeDeferred writes the RecordDigests lines of the digests deferred to
-// the spill whose subject names a requested file; lw.mu must be held.
+// the spill whose subject names a requested file; a line of the spill that
+// does not read back (cut by the failure that ended the spill) is skipped,
+// its digests being in their exchange's line. lw.mu must be held.
 func (lw *LogWriter) writeDeferred() error {
-	if err := lw.spillW.Flush(); err != nil {
-		return fmt.Errorf("spill deferred digests: %w", err)
-	}
 	if _, err := lw.spill.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("read deferred digests: %w", err)
 	}
@@ -134,12 +142,12 @@ func (lw *LogWriter) writeDeferred() error {
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, lines.ErrNoNewline) && !errors.Is(err, lines.ErrTooLong) {
 			return fmt.Errorf("read deferred digests: %w", err)
 		}
 		var dl digestsLine
-		if err := json.Unmarshal(line, &dl); err != nil {
-			return fmt.Errorf("read deferred digests: %w", err)
+		if err != nil || json.Unmarshal(line, &dl) != nil {
+			continue
 		}
 		kept := dl.Digests[:0]
 		for _, d := range dl.Digests {

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -93,5 +94,67 @@ func TestReadLogDigestsOfUnknownExchange(t *testing.T) {
 	}
 	if l.DamagedLines != 2 || !strings.Contains(l.Damage, "line 3: digests of exchange 9") || len(l.Exchanges[0].Digests) != 0 {
 		t.Errorf("damage %d %q, digests %v", l.DamagedLines, l.Damage, l.Exchanges[0].Digests)
+	}
+}
+
+// failingSpill takes ok writes, then cuts the next one short and fails
+// every later one.
+type failingSpill struct {
+	*os.File
+	ok int
+}
+
+func (f *failingSpill) Write(p []byte) (int, error) {
+	if f.ok == 0 {
+		n, _ := f.File.Write(p[:len(p)/2])
+		f.ok = -1
+		return n, errors.New("disk full")
+	}
+	if f.ok < 0 {
+		return 0, errors.New("disk full")
+	}
+	f.ok--
+	return f.File.Write(p)
+}
+
+// A spill that fails loses nothing: the digests of the exchange whose line
+// it cut, and of every later one, stay in their exchange's line; those
+// spilled before come back; the trailer is written.
+func TestDeferredSpillFailureLosesNothing(t *testing.T) {
+	var b bytes.Buffer
+	lw, err := NewLogWriter(&b, Header{Version: "test", Start: time.Unix(0, 0).UTC()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "spill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lw.Defer(&failingSpill{File: f, ok: 1})
+	for i, name := range []string{"a", "b", "c"} {
+		x := &Exchange{ID: int64(i + 1), Method: "GET", URL: "https://registry.npmjs.org/" + name, Status: 200, Complete: true,
+			Digests: []Digest{{Subject: "https://registry.npmjs.org/" + name + "/-/" + name + "-1.0.0.tgz", Algorithm: "sha512", Value: name, Source: "published"}}}
+		if err := lw.WriteExchange(x); err != nil {
+			t.Fatal(err)
+		}
+		if err := lw.WriteExchange(&Exchange{ID: int64(10 + i), Method: "GET", URL: "https://registry.npmjs.org/" + name + "/-/" + name + "-1.0.0.tgz", Status: 200, Complete: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lw.Close(Trailer{}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ReadLog(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Truncated() {
+		t.Fatalf("log truncated: %q\n%s", l.Damage, b.String())
+	}
+	for _, x := range l.Exchanges {
+		if x.ID < 10 && (len(x.Digests) != 1 || !strings.HasSuffix(x.Digests[0].Subject, x.URL[len(x.URL)-1:]+"-1.0.0.tgz")) {
+			t.Errorf("exchange %d (%s): digests %v", x.ID, x.URL, x.Digests)
+		}
 	}
 }

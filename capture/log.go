@@ -83,10 +83,10 @@ type LogWriter struct {
 	w   io.Writer
 	n   int64
 	err error
-	// spill, spillW and requested are Defer's.
-	spill     io.ReadWriteSeeker
-	spillW    *bufio.Writer
-	requested map[string]struct{}
+	// spill, spillFailed and requested are Defer's.
+	spill       io.ReadWriteSeeker
+	spillFailed bool
+	requested   map[string]struct{}
 }
 
 // NewLogWriter writes the header to w and returns a writer for the rest of
@@ -122,12 +122,7 @@ func (lw *LogWriter) WriteExchange(x *Exchange) error {
 	}
 	line := exchangeLine{Record: RecordExchange, Exchange: *x}
 	if lw.spill != nil {
-		keep, err := lw.deferDigests(x)
-		if err != nil {
-			lw.err = fmt.Errorf("write capture log: %w", err)
-			return lw.err
-		}
-		line.Digests = keep
+		line.Digests = lw.deferDigests(x)
 	}
 	if err := lw.writeLine(line); err != nil {
 		lw.err = fmt.Errorf("write capture log: %w", err)
@@ -151,10 +146,12 @@ func (lw *LogWriter) Close(t Trailer) error {
 	if lw.err != nil {
 		return lw.err
 	}
+	// Digests that could not be read back are lost, but the trailer is
+	// still written: the log is whole but for them, and the error says so.
+	var deferredErr error
 	if lw.spill != nil {
 		if err := lw.writeDeferred(); err != nil {
-			lw.err = err
-			return lw.err
+			deferredErr = fmt.Errorf("capture log: digests published for the downloaded files lost: %w", err)
 		}
 	}
 	t.Record = RecordTrailer
@@ -163,7 +160,7 @@ func (lw *LogWriter) Close(t Trailer) error {
 		lw.err = fmt.Errorf("write capture log trailer: %w", err)
 		return lw.err
 	}
-	return nil
+	return deferredErr
 }
 
 // Log is a capture log read back into memory.
