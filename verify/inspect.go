@@ -205,6 +205,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyCrate:            parseCrate,
 	bodyPyPICoreMetadata: parsePyPICoreMetadata,
 	bodyPyPIJSONAPI:      parsePyPIJSONAPI,
+	bodyPyPIWheel:        parseWheel,
 	bodyHexPackage:       parseHexPackage,
 	bodyCRANPackages:     parseCRANPackages,
 	bodyPodspec:          parsePodspec,
@@ -236,7 +237,12 @@ func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyIns
 		return newModH1(p.subject)
 	case bodyPyPIFile:
 		published, _ := pythonhostedBLAKE2b(p.base)
-		return newBLAKE2b(rawURL, published)
+		blake := newBLAKE2b(rawURL, published)
+		if p.base == nil || !strings.HasSuffix(p.base.Path, ".whl") {
+			return blake
+		}
+		// A wheel is read for its METADATA too.
+		return teeInspector{blake, startStream(func(r io.Reader, emit func(capture.Digest)) error { return parseWheel(r, p, emit) })}
 	case bodyMavenArtifact:
 		md5 := newMD5(rawURL)
 		if p.base == nil || !strings.HasSuffix(p.base.Path, ".pom") {

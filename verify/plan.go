@@ -53,6 +53,9 @@ const (
 	// A PEP 658 core metadata file, whose headers give the licence and
 	// the requirements of the package version.
 	bodyPyPICoreMetadata
+	// A wheel, whose .dist-info/METADATA is read as core metadata (and,
+	// on files.pythonhosted.org, which is a bodyPyPIFile, teed to it).
+	bodyPyPIWheel
 	// The PyPI JSON API: file digests, and the licence and requirements
 	// of the version its info describes.
 	bodyPyPIJSONAPI
@@ -111,6 +114,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 		case f.Kind == classify.KindArtifact:
 			if _, ok := pythonhostedBLAKE2b(u); ok {
 				p.kind, p.source = bodyPyPIFile, "PyPI file URL"
+			} else if strings.HasSuffix(path, ".whl") {
+				p.kind = bodyPyPIWheel
 			}
 		case f.Kind == classify.KindMetadata && strings.HasSuffix(path, ".metadata"):
 			if f.Version != "" {

@@ -44,6 +44,12 @@ func parsePyPICoreMetadata(r io.Reader, p plan, emit func(capture.Digest)) error
 	if subject == "" {
 		return nil
 	}
+	return emitCoreMetadata(subject, r, emit)
+}
+
+// emitCoreMetadata reads core metadata from r and emits its facts as those
+// of subject.
+func emitCoreMetadata(subject string, r io.Reader, emit func(capture.Digest)) error {
 	h, err := readCoreMetadataHeaders(r)
 	if err != nil {
 		return err

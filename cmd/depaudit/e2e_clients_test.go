@@ -195,6 +195,44 @@ func TestE2EPip(t *testing.T) {
 	}
 }
 
+// TestE2EPipWheelMetadata: from an index that serves no PEP 658 core
+// metadata, pip reads the wheels themselves, and so does depaudit: the
+// licences and the edge come from the METADATA inside them.
+func TestE2EPipWheelMetadata(t *testing.T) {
+	t.Parallel()
+	py := pythonExecutable(t)
+	e := newE2E(t, fakeregistry.Options{NoCoreMetadata: true})
+	e.pipEnv()
+	res := e.build(py, "-m", "pip", "download", "--no-cache-dir", "--quiet", "-d", filepath.Join(e.dir, "dist"), "tiny-wheel")
+	for _, x := range res.log.Exchanges {
+		if strings.HasSuffix(x.URL, ".metadata") {
+			t.Fatalf("pip fetched core metadata the index does not serve: %s", x.URL)
+		}
+	}
+	bom := readBOM(t, res)
+	byName := map[string]cdx.Component{}
+	for _, c := range *bom.Components {
+		byName[c.Name] = c
+	}
+	wheel, dep := byName["tiny-wheel"], byName["tiny-dep"]
+	for _, c := range []cdx.Component{wheel, dep} {
+		if c.Licenses == nil || len(*c.Licenses) != 1 || strings.Join(propValues(c.Properties, "depaudit:license:source"), ",") != "pypi core metadata" {
+			t.Errorf("%s: licences %v, source %v", c.Name, c.Licenses, propValues(c.Properties, "depaudit:license:source"))
+		}
+	}
+	var edges []string
+	if bom.Dependencies != nil {
+		for _, d := range *bom.Dependencies {
+			if d.Ref == wheel.BOMRef && d.Dependencies != nil {
+				edges = *d.Dependencies
+			}
+		}
+	}
+	if !slices.Equal(edges, []string{dep.BOMRef}) {
+		t.Errorf("tiny-wheel depends on %v, want tiny-dep (%s)", edges, dep.BOMRef)
+	}
+}
+
 func TestE2EGo(t *testing.T) {
 	t.Parallel()
 	goBin := requireClient(t, "go")

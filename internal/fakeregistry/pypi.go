@@ -208,7 +208,7 @@ func addPyPIProject(b *builder, p *pypiProject) error {
 			RequiresPython: ">=3.7", CoreMetadata: false, DistInfoMeta: false, Size: len(pf.body),
 			UploadTime: fixtureTime.Format("2006-01-02T15:04:05.000000Z")}
 		attrs := ""
-		if pf.metadata != nil {
+		if pf.metadata != nil && !b.opts.NoCoreMetadata {
 			mf := b.file(File{URL: pf.url + ".metadata", Ecosystem: "pypi", Kind: KindMetadata,
 				ContentType: "binary/octet-stream", Body: pf.metadata})
 			jf.CoreMetadata = map[string]string{"sha256": mf.SHA256}

@@ -54,6 +54,10 @@ type Options struct {
 	// published digests of a popular package, without its files. Off by
 	// default, because building that packument costs every start.
 	LongHistory bool
+	// NoCoreMetadata serves PyPI's wheels without their PEP 658 core
+	// metadata files, as many private mirrors do: pip then reads what it
+	// needs from the wheels themselves.
+	NoCoreMetadata bool
 	// ErrorLog receives the HTTP servers' errors; nil discards them.
 	ErrorLog *log.Logger
 }
