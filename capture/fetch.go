@@ -21,8 +21,8 @@ const (
 
 // Fetch is one metadata document fetched after the build: its request and
 // answer, and what it published for the artifacts of the build (only
-// those: a large index's digests of packages the build did not fetch are
-// left out). It is plain data: the JSON field names are the capture log
+// those: what it says of files the build did not download, a packument's
+// other versions, an index's other packages, is left out). It is plain data: the JSON field names are the capture log
 // contract.
 type Fetch struct {
 	Start      time.Time `json:"start"`

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -305,15 +306,16 @@ func (e *Evidence) read(ctx context.Context, client *http.Client, rec *capture.F
 	}
 	body := &countingReader{r: resp.Body}
 	var links []string
-	// An index of a whole channel or distribution lists far more than the
-	// build used: only what it used is kept.
-	large := p.kind == bodyCondaRepodata || p.kind == bodyDebPackages || p.kind == bodyRPMPrimary
+	// A document lists far more than the build used (an index of a whole
+	// channel or distribution, a packument's every version): of what it
+	// says about files, only what concerns the files the build downloaded
+	// is kept, as the capture log keeps it (capture.LogWriter.Defer).
 	// The client undoes a gzip encoding it asked for itself.
 	err = parse(body, p, func(d capture.Digest) {
 		switch {
 		case d.Source == sourceLink:
 			links = append(links, d.Subject)
-		case large && !used[urlkey.Key(d.Subject)]:
+		case !usedFile(used, d.Subject):
 		default:
 			rec.Digests = append(rec.Digests, d)
 		}
@@ -376,13 +378,40 @@ func (e *Evidence) unvouchedGoMods() []goMod {
 }
 
 // downloadedURLs are the URL keys of the artifacts the build downloaded
-// whole; e.mu must be held.
+// whole, and their files' names ("file:NAME"); e.mu must be held.
 func (e *Evidence) downloadedURLs() map[string]bool {
-	out := make(map[string]bool, len(e.artifacts))
+	out := make(map[string]bool, 2*len(e.artifacts))
 	for _, a := range e.artifacts {
 		out[urlkey.Key(a.url)] = true
+		if f := fileName(a.url); f != "" {
+			out["file:"+f] = true
+		}
 	}
 	return out
+}
+
+// usedFile reports whether subject, when it is a file's URL, is one the
+// build downloaded (see downloadedURLs): by URL, or by the file's name on
+// another host. A subject that is no URL (a purl, a module) is kept.
+func usedFile(used map[string]bool, subject string) bool {
+	if !strings.HasPrefix(subject, "https://") && !strings.HasPrefix(subject, "http://") {
+		return true
+	}
+	if used[urlkey.Key(subject)] {
+		return true
+	}
+	f := fileName(subject)
+	return f == "" || used["file:"+f]
+}
+
+// fileName is the last segment of a URL's path, "" for a directory or
+// what is no URL.
+func fileName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || strings.HasSuffix(u.Path, "/") || u.Path == "" {
+		return ""
+	}
+	return path.Base(u.Path)
 }
 
 // metadataURLs are where the digest of the artifact purl (downloaded from

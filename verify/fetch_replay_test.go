@@ -45,7 +45,8 @@ func (r *npmRegistry) RoundTrip(req *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 404, Body: io.NopCloser(strings.NewReader("")), Header: http.Header{}, Request: req}, nil
 	}
 	versions := map[string]any{}
-	for _, v := range []string{"1.0.0", "1.1.0"} {
+	// 0.9.0 is published but never downloaded.
+	for _, v := range []string{"0.9.0", "1.0.0", "1.1.0"} {
 		s512 := sha512.Sum512(tarball(name, v))
 		s1 := sha1.Sum(tarball(name, v))
 		versions[v] = map[string]any{"version": v, "dist": map[string]string{
@@ -94,6 +95,15 @@ func TestFetchConcurrentAndReplayable(t *testing.T) {
 	n := Count(got)
 	if n.Verified != 2*packages || n.Unverifiable != 1 {
 		t.Fatalf("after the fetch: %+v", n)
+	}
+
+	// The records keep what the documents say of the downloaded files only.
+	for _, rec := range res.Records {
+		for _, d := range rec.Digests {
+			if strings.Contains(d.Subject, "-0.9.0.tgz") {
+				t.Fatalf("%s: the record keeps a digest of a version never downloaded: %+v", rec.URL, d)
+			}
+		}
 	}
 
 	// The records, through the capture log's JSON, replayed.
