@@ -287,7 +287,8 @@ func (r *Report) diffSide() *bomdiff.Side {
 }
 
 // pythonEnv is the PEP 508 marker environment of the build's Python, as
-// the first request pip made states it in its User-Agent; nil without one.
+// the first request pip or uv made states it in its User-Agent; nil
+// without one.
 func pythonEnv(xs []capture.Exchange) map[string]string {
 	for i := range xs {
 		if env := depgraph.PipEnvironment(xs[i].UserAgent); env != nil {

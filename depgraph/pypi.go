@@ -101,13 +101,14 @@ func satisfyPyPI(req pypiRequirement, byName map[string][]Package) []Package {
 	return out
 }
 
-// PipEnvironment returns the PEP 508 marker variables pip's User-Agent
-// header states (pip sends its Python, implementation and system as JSON
-// after "pip/VERSION "), nil when ua is not pip's. Variables it does not
+// PipEnvironment returns the PEP 508 marker variables an installer's
+// User-Agent states: pip sends its Python, implementation and system as
+// JSON after "pip/VERSION " (PyPI's linehaul format), and uv the same after
+// "uv/VERSION ". It is nil for another User-Agent. Variables it does not
 // state (platform_version) are absent: markers on them stay undecided.
 func PipEnvironment(ua string) map[string]string {
-	rest, ok := strings.CutPrefix(ua, "pip/")
-	if !ok {
+	name, rest, ok := strings.Cut(ua, "/")
+	if !ok || (name != "pip" && name != "uv") {
 		return nil
 	}
 	_, data, ok := strings.Cut(rest, " ")

@@ -21,7 +21,11 @@ func TestPipEnvironment(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, env[k], v)
 		}
 	}
-	for _, ua := range []string{"npm/10.2.4 node/v20.11.1", "pip/23.0.1", "pip/23.0.1 {not json"} {
+	uv := PipEnvironment(`uv/0.4.18 {"installer":{"name":"uv","version":"0.4.18"},"python":"3.12.4","implementation":{"name":"CPython","version":"3.12.4"},"system":{"name":"Darwin","release":"23.6.0"},"cpu":"arm64"}`)
+	if uv["python_version"] != "3.12" || uv["sys_platform"] != "darwin" || uv["platform_machine"] != "arm64" {
+		t.Errorf("uv's environment %v", uv)
+	}
+	for _, ua := range []string{"npm/10.2.4 node/v20.11.1", "pip/23.0.1", "pip/23.0.1 {not json", `poetry/1.8.2 {"python":"3.12"}`} {
 		if env := PipEnvironment(ua); env != nil {
 			t.Errorf("%q: %v", ua, env)
 		}
