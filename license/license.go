@@ -31,6 +31,9 @@ const (
 	// SourcePyPIJSONAPI: the info of the PyPI JSON API document the build
 	// fetched for the version, read as core metadata is.
 	SourcePyPIJSONAPI = "pypi json api"
+	// SourcePyPISdist: the PKG-INFO at the top of the source distribution
+	// the build fetched.
+	SourcePyPISdist = "pypi sdist PKG-INFO"
 	// SourceNotPublished: the ecosystem's metadata that the build fetched
 	// publishes no licence (the crates.io index).
 	SourceNotPublished = "not published in what the build fetched"

@@ -415,7 +415,10 @@ func (e *Evidence) Requires(purl string) (reqs []string, known bool) {
 	if subject := cmp.Or(npmSubject(purl), crateSubject(purl), pypiSubject(purl)); subject != "" {
 		reqs, known = e.requires[subject]
 		if !known {
-			_, known = e.manifests[subject]
+			// A manifest read states the package's requirements, unless
+			// it says they are not to be trusted.
+			m, read := e.manifests[subject]
+			known = read && m != pypiManifestPKGINFODynamic
 		}
 		return slices.Clone(reqs), known
 	}

@@ -206,6 +206,7 @@ var parsers = map[bodyKind]func(io.Reader, plan, func(capture.Digest)) error{
 	bodyPyPICoreMetadata: parsePyPICoreMetadata,
 	bodyPyPIJSONAPI:      parsePyPIJSONAPI,
 	bodyPyPIWheel:        parseWheel,
+	bodyPyPISdist:        parseSdist,
 	bodyHexPackage:       parseHexPackage,
 	bodyCRANPackages:     parseCRANPackages,
 	bodyPodspec:          parsePodspec,
@@ -238,11 +239,15 @@ func newInspector(p plan, rawURL, encoding string, opts Options) capture.BodyIns
 	case bodyPyPIFile:
 		published, _ := pythonhostedBLAKE2b(p.base)
 		blake := newBLAKE2b(rawURL, published)
-		if p.base == nil || !strings.HasSuffix(p.base.Path, ".whl") {
-			return blake
+		switch {
+		case p.base != nil && strings.HasSuffix(p.base.Path, ".whl"):
+			// A wheel is read for its METADATA too, an sdist for its
+			// PKG-INFO.
+			return teeInspector{blake, startStream(func(r io.Reader, emit func(capture.Digest)) error { return parseWheel(r, p, emit) })}
+		case p.base != nil && strings.HasSuffix(p.base.Path, ".tar.gz"):
+			return teeInspector{blake, startStream(func(r io.Reader, emit func(capture.Digest)) error { return parseSdist(r, p, emit) })}
 		}
-		// A wheel is read for its METADATA too.
-		return teeInspector{blake, startStream(func(r io.Reader, emit func(capture.Digest)) error { return parseWheel(r, p, emit) })}
+		return blake
 	case bodyMavenArtifact:
 		md5 := newMD5(rawURL)
 		if p.base == nil || !strings.HasSuffix(p.base.Path, ".pom") {

@@ -192,10 +192,12 @@ func (e *Evidence) Licenses(purl string) ([]string, string) {
 	}
 	if k := pypiSubject(purl); k != "" {
 		switch e.manifests[k] {
-		case "METADATA":
+		case pypiManifestMETADATA:
 			return slices.Clone(e.licenses[k]), license.SourcePyPICoreMetadata
-		case "PyPI JSON API":
+		case pypiManifestJSONAPI:
 			return slices.Clone(e.licenses[k]), license.SourcePyPIJSONAPI
+		case pypiManifestPKGINFO, pypiManifestPKGINFODynamic:
+			return slices.Clone(e.licenses[k]), license.SourcePyPISdist
 		}
 		return nil, ""
 	}

@@ -56,6 +56,8 @@ const (
 	// A wheel, whose .dist-info/METADATA is read as core metadata (and,
 	// on files.pythonhosted.org, which is a bodyPyPIFile, teed to it).
 	bodyPyPIWheel
+	// A source distribution, whose PKG-INFO is read likewise.
+	bodyPyPISdist
 	// The PyPI JSON API: file digests, and the licence and requirements
 	// of the version its info describes.
 	bodyPyPIJSONAPI
@@ -116,6 +118,8 @@ func planFor(f classify.Finding, rawURL, contentType string) plan {
 				p.kind, p.source = bodyPyPIFile, "PyPI file URL"
 			} else if strings.HasSuffix(path, ".whl") {
 				p.kind = bodyPyPIWheel
+			} else if strings.HasSuffix(path, ".tar.gz") {
+				p.kind = bodyPyPISdist
 			}
 		case f.Kind == classify.KindMetadata && strings.HasSuffix(path, ".metadata"):
 			if f.Version != "" {

@@ -47,6 +47,18 @@ func parsePyPICoreMetadata(r io.Reader, p plan, emit func(capture.Digest)) error
 	return emitCoreMetadata(subject, r, emit)
 }
 
+// Manifests of PyPI facts (FactManifest values): what the facts were read
+// from.
+const (
+	pypiManifestMETADATA = "METADATA"
+	pypiManifestJSONAPI  = "PyPI JSON API"
+	pypiManifestPKGINFO  = "PKG-INFO"
+	// pypiManifestPKGINFODynamic is an sdist's PKG-INFO whose
+	// requirements are not to be trusted: older than Metadata-Version 2.2,
+	// or marking Requires-Dist dynamic (PEP 643).
+	pypiManifestPKGINFODynamic = "PKG-INFO (dynamic requirements)"
+)
+
 // emitCoreMetadata reads core metadata from r and emits its facts as those
 // of subject.
 func emitCoreMetadata(subject string, r io.Reader, emit func(capture.Digest)) error {
@@ -54,12 +66,22 @@ func emitCoreMetadata(subject string, r io.Reader, emit func(capture.Digest)) er
 	if err != nil {
 		return err
 	}
+	return emitCoreHeaders(subject, h, pypiManifestMETADATA, emit)
+}
+
+// emitCoreHeaders emits the facts of core metadata headers h, read from
+// manifest: the licence, and the requirements unless the manifest says
+// they are not to be trusted.
+func emitCoreHeaders(subject string, h coreHeaders, manifest string, emit func(capture.Digest)) error {
 	if h.get("Metadata-Version") == "" || h.get("Name") == "" {
 		return errors.New("PyPI core metadata: no Metadata-Version or Name header")
 	}
-	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "METADATA", Source: SourceFact})
+	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: manifest, Source: SourceFact})
 	for _, l := range pypiLicenses(h) {
 		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
+	}
+	if manifest == pypiManifestPKGINFODynamic {
+		return nil
 	}
 	for _, req := range h["requires-dist"] {
 		if req := strings.Join(strings.Fields(req.value), " "); req != "" {
@@ -261,7 +283,7 @@ func pypiJSONFacts(purl string, info pypiJSONInfo, emit func(capture.Digest)) {
 	for _, c := range info.Classifiers {
 		add("classifier", c)
 	}
-	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: "PyPI JSON API", Source: SourceFact})
+	emit(capture.Digest{Subject: subject, Algorithm: FactManifest, Value: pypiManifestJSONAPI, Source: SourceFact})
 	for _, l := range pypiLicenses(h) {
 		emit(capture.Digest{Subject: subject, Algorithm: FactLicense, Value: l, Source: SourceFact})
 	}

@@ -155,3 +155,43 @@ func skipDataDescriptor(br *bufio.Reader, zip64 bool) error {
 	}
 	return nil
 }
+
+// parseSdist reads, as a source distribution (.tar.gz) streams, the
+// PKG-INFO at its top and emits its licence, and its requirements when
+// they are to be trusted: Metadata-Version 2.2 or later and Requires-Dist
+// not marked Dynamic (PEP 643); older sdists' requirements are whatever
+// the build backend computes when pip builds them, so they stay unknown.
+func parseSdist(r io.Reader, p plan, emit func(capture.Digest)) error {
+	subject := pypiSubject(p.f.PURL)
+	if subject == "" {
+		return nil
+	}
+	data, err := topFile(r, "PKG-INFO", maxCoreMetadata)
+	if err != nil || data == nil {
+		return err
+	}
+	h, err := readCoreMetadataHeaders(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	manifest := pypiManifestPKGINFO
+	if !metadataVersionAtLeast(h.get("Metadata-Version"), 2, 2) {
+		manifest = pypiManifestPKGINFODynamic
+	}
+	for _, d := range h["dynamic"] {
+		if strings.EqualFold(strings.TrimSpace(d.value), "Requires-Dist") {
+			manifest = pypiManifestPKGINFODynamic
+		}
+	}
+	return emitCoreHeaders(subject, h, manifest, emit)
+}
+
+// metadataVersionAtLeast reports whether a Metadata-Version ("2.1") is at
+// least major.minor.
+func metadataVersionAtLeast(v string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma > major || (ma == major && mi >= minor)
+}

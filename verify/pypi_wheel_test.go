@@ -107,3 +107,53 @@ func FuzzWheel(f *testing.F) {
 		})
 	})
 }
+
+// TestSdistPKGINFOFacts: an sdist's PKG-INFO gives its licence, and its
+// requirements only when they are to be trusted (Metadata-Version 2.2 and
+// not Dynamic); otherwise they stay unknown, not none.
+func TestSdistPKGINFOFacts(t *testing.T) {
+	const u = "https://pypi.corp.example/packages/source/t/tiny_wheel/tiny_wheel-1.0.0.tar.gz"
+	subject := "pkg:pypi/tiny-wheel@1.0.0"
+	for _, tc := range []struct {
+		name, pkginfo string
+		manifest      string
+		requires      bool
+	}{
+		{"2.2", "Metadata-Version: 2.2\nName: tiny-wheel\nVersion: 1.0.0\nLicense: MIT\nRequires-Dist: tiny-dep>=0.3\n", pypiManifestPKGINFO, true},
+		{"2.1", "Metadata-Version: 2.1\nName: tiny-wheel\nVersion: 1.0.0\nLicense: MIT\nRequires-Dist: tiny-dep>=0.3\n", pypiManifestPKGINFODynamic, false},
+		{"2.4 dynamic", "Metadata-Version: 2.4\nName: tiny-wheel\nVersion: 1.0.0\nLicense-Expression: MIT\nDynamic: Requires-Dist\nRequires-Dist: tiny-dep>=0.3\n", pypiManifestPKGINFODynamic, false},
+	} {
+		sdist := tgzFiles(t, [][2]string{{"tiny_wheel-1.0.0/setup.py", "print()\n"}, {"tiny_wheel-1.0.0/PKG-INFO", tc.pkginfo}})
+		want := []capture.Digest{
+			{Subject: subject, Algorithm: FactManifest, Value: tc.manifest, Source: SourceFact},
+			{Subject: subject, Algorithm: FactLicense, Value: "MIT", Source: SourceFact},
+		}
+		if tc.requires {
+			want = append(want, capture.Digest{Subject: subject, Algorithm: FactRequires, Value: "tiny-dep>=0.3", Source: SourceFact})
+		}
+		digests := inspect(t, u, "application/gzip", "", sdist)
+		if got := digestSet(digests); got != digestSet(want) {
+			t.Errorf("%s: facts\n%s\nwant\n%s", tc.name, got, digestSet(want))
+		}
+		ev := collect(logOf(capture.Exchange{URL: u, Status: 200, Complete: true, Digests: digests}), defaultClassifier())
+		if _, known := ev.Requires(subject); known != tc.requires {
+			t.Errorf("%s: requirements known %v, want %v", tc.name, known, tc.requires)
+		}
+		if _, src := ev.Licenses(subject); src != "pypi sdist PKG-INFO" {
+			t.Errorf("%s: licence source %q", tc.name, src)
+		}
+	}
+}
+
+func FuzzSdist(f *testing.F) {
+	f.Add(tgzFiles(f, [][2]string{{"a-1.0/PKG-INFO", "Metadata-Version: 2.2\nName: a\nLicense: MIT\nRequires-Dist: b\n"}}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const u = "https://pypi.corp.example/packages/source/a/a/a-1.0.tar.gz"
+		p := planFor(defaultClassifier().Classify(classifyReq(u)), u, "")
+		_ = parseSdist(bytes.NewReader(data), p, func(d capture.Digest) {
+			if d.Subject != "pkg:pypi/a@1.0" || d.Source != SourceFact {
+				t.Fatalf("bad fact %+v", d)
+			}
+		})
+	})
+}

@@ -193,6 +193,26 @@ func TestE2EPip(t *testing.T) {
 			checkSBOM(t, e.reg, res, sbomWant{artifacts: []string{f.URL}})
 		}
 	}
+	// The sdist's PKG-INFO gives its licence; its requirements, in a
+	// Metadata-Version 2.1 PKG-INFO, are the build backend's to say:
+	// unknown (no entry in dependencies), not none.
+	bom = readBOM(t, res)
+	for _, c := range *bom.Components {
+		if c.Name != "tiny-wheel" {
+			continue
+		}
+		if c.Licenses == nil || len(*c.Licenses) != 1 || (*c.Licenses)[0].License == nil || (*c.Licenses)[0].License.ID != "MIT" ||
+			strings.Join(propValues(c.Properties, "depaudit:license:source"), ",") != "pypi sdist PKG-INFO" {
+			t.Errorf("sdist licence %v from %v, want MIT from pypi sdist PKG-INFO", c.Licenses, propValues(c.Properties, "depaudit:license:source"))
+		}
+		if bom.Dependencies != nil {
+			for _, d := range *bom.Dependencies {
+				if d.Ref == c.BOMRef {
+					t.Errorf("the sdist's requirements are stated as known: %v", d.Dependencies)
+				}
+			}
+		}
+	}
 }
 
 // TestE2EPipWheelMetadata: from an index that serves no PEP 658 core

@@ -90,7 +90,7 @@ func pypiWheel(dist, name, version, build, license string, requires []string, ex
 func pypiSdist(dist, name, version string, requires []string) ([]byte, string, error) {
 	root := dist + "-" + version
 	var md strings.Builder
-	fmt.Fprintf(&md, "Metadata-Version: 2.1\nName: %s\nVersion: %s\nRequires-Python: >=3.7\n", name, version)
+	fmt.Fprintf(&md, "Metadata-Version: 2.1\nName: %s\nVersion: %s\nLicense: MIT\nRequires-Python: >=3.7\n", name, version)
 	for _, r := range requires {
 		fmt.Fprintf(&md, "Requires-Dist: %s\n", r)
 	}
