@@ -12,7 +12,8 @@ import (
 )
 
 // TestSilentUpstreamAskedOnce: an upstream that never answers holds a
-// request for the stall timeout, once: the request is not sent again, and
+// request for the stall timeout, once: the request is not sent again (the
+// upstream counts what it received), and
 // the exchange says it timed out. Both on a fresh connection and on a
 // pooled one that served a request before.
 func TestSilentUpstreamAskedOnce(t *testing.T) {
@@ -61,8 +62,11 @@ func TestSilentUpstreamAskedOnce(t *testing.T) {
 				if resp.StatusCode != http.StatusBadGateway || !strings.Contains(string(b), "timeout") {
 					t.Errorf("answer %d %q", resp.StatusCode, b)
 				}
-				if took > stall*18/10 {
-					t.Errorf("request %d held %v, the stall timeout is %v", i, took, stall)
+				// Held for the stall timeout (no wall-clock bound above it:
+				// a loaded machine only makes it longer); asked once is
+				// the upstream's count below.
+				if took < stall {
+					t.Errorf("request %d answered after %v, before the stall timeout of %v", i, took, stall)
 				}
 				if n := silent.Load(); n != int32(i) {
 					t.Errorf("after %d request(s), the upstream received %d", i, n)
