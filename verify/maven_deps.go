@@ -1,24 +1,35 @@
 package verify
 
 import (
+	"cmp"
 	"strings"
 )
 
 // mavenDependency is a <dependency> as a POM states it (see
 // FactMavenDependency).
 type mavenDependency struct {
-	ga, version, scope, typ string
-	optional                bool
+	ga, version, scope, typ, classifier string
+	optional                            bool
+}
+
+// key is what Maven tells dependencies and managed entries apart by:
+// groupId, artifactId, type (jar unless stated) and classifier.
+func (d mavenDependency) key() string {
+	return d.ga + ":" + cmp.Or(d.typ, "jar") + ":" + d.classifier
 }
 
 // parseMavenDependency reads a FactMavenDependency or FactMavenManaged
 // value.
 func parseMavenDependency(v string) (mavenDependency, bool) {
 	f := strings.Split(v, "|")
-	if len(f) != 5 || !strings.Contains(f[0], ":") {
+	if len(f) == 5 {
+		// Recorded before the classifier was.
+		f = append(f, "")
+	}
+	if len(f) != 6 || !strings.Contains(f[0], ":") {
 		return mavenDependency{}, false
 	}
-	return mavenDependency{ga: f[0], version: f[1], scope: f[2], optional: f[3] == "true", typ: f[4]}, true
+	return mavenDependency{ga: f[0], version: f[1], scope: f[2], optional: f[3] == "true", typ: f[4], classifier: f[5]}, true
 }
 
 // maxImports bounds the nesting of BOM imports followed.
@@ -54,10 +65,10 @@ func (e *Evidence) mavenModel(key string, depth int) mavenModel {
 			if !ok {
 				continue
 			}
-			if at, seen := depAt[d.ga]; seen {
+			if at, seen := depAt[d.key()]; seen {
 				m.deps[at] = d
 			} else {
-				depAt[d.ga] = len(m.deps)
+				depAt[d.key()] = len(m.deps)
 				m.deps = append(m.deps, d)
 			}
 		}
@@ -73,8 +84,8 @@ func (e *Evidence) mavenModel(key string, depth int) mavenModel {
 			case d.scope == "import":
 				imports = append(imports, d)
 			default:
-				if _, seen := m.managed[d.ga]; !seen {
-					m.managed[d.ga] = d
+				if _, seen := m.managed[d.key()]; !seen {
+					m.managed[d.key()] = d
 				}
 			}
 		}
@@ -143,7 +154,7 @@ func (e *Evidence) mavenRequires(key string) []string {
 	m := e.mavenModel(key, 0)
 	var out []string
 	for _, d := range m.deps {
-		managed, isManaged := m.managed[d.ga]
+		managed, isManaged := m.managed[d.key()]
 		scope := d.scope
 		if scope == "" && isManaged {
 			scope = managed.scope
@@ -158,7 +169,11 @@ func (e *Evidence) mavenRequires(key string) []string {
 		if strings.Contains(version, "${") {
 			version = ""
 		}
-		g, a, _ := strings.Cut(d.ga, ":")
+		// A groupId is often ${project.groupId} (a sibling module).
+		g, a, _ := strings.Cut(m.interpolate(d.ga), ":")
+		if strings.Contains(g+a, "${") {
+			continue
+		}
 		out = appendNew(out, g+"/"+a+" "+version)
 	}
 	return out

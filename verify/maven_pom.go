@@ -23,7 +23,7 @@ const (
 	// FactMavenParent is the POM's <parent>, as a mavenKey.
 	FactMavenParent = "maven-parent"
 	// FactMavenDependency is a <dependency> of the POM's <dependencies>,
-	// as written: "GROUP:ARTIFACT|VERSION|SCOPE|OPTIONAL|TYPE" (VERSION
+	// as written: "GROUP:ARTIFACT|VERSION|SCOPE|OPTIONAL|TYPE|CLASSIFIER" (VERSION
 	// may be empty or hold ${property} references; empty fields for
 	// what the POM leaves out).
 	FactMavenDependency = "maven-dependency"
@@ -35,7 +35,7 @@ const (
 )
 
 // mavenDepFields are the fields of a FactMavenDependency value, in order.
-var mavenDepFields = []string{"groupId", "artifactId", "version", "scope", "optional", "type"}
+var mavenDepFields = []string{"groupId", "artifactId", "version", "scope", "optional", "type", "classifier"}
 
 // maxPOMDepth bounds the element nesting of a POM read.
 const maxPOMDepth = 64
@@ -125,7 +125,7 @@ func parseMavenPOM(r io.Reader, p plan, emit func(capture.Digest)) error {
 					if strings.HasPrefix(at, "project/dependencyManagement/") {
 						alg = FactMavenManaged
 					}
-					fact(alg, dep["groupId"]+":"+dep["artifactId"]+"|"+dep["version"]+"|"+dep["scope"]+"|"+dep["optional"]+"|"+dep["type"])
+					fact(alg, dep["groupId"]+":"+dep["artifactId"]+"|"+dep["version"]+"|"+dep["scope"]+"|"+dep["optional"]+"|"+dep["type"]+"|"+dep["classifier"])
 				}
 				clear(dep)
 			default:

@@ -127,3 +127,44 @@ func TestMavenRequires(t *testing.T) {
 		t.Error("a POM the build did not fetch is known")
 	}
 }
+
+// TestMavenRequiresCoordinates: Maven tells dependencies and managed
+// entries apart by groupId, artifactId, type and classifier: a test-jar
+// or a "tests" classifier of an artifact in test scope (declared or
+// managed) leaves the artifact's compile dependency an edge. A groupId
+// written ${project.groupId} (a sibling module) is resolved.
+func TestMavenRequiresCoordinates(t *testing.T) {
+	parentPOM := `<project><groupId>org.acme</groupId><artifactId>acme-parent</artifactId><version>3</version><packaging>pom</packaging>
+<properties><core.version>2.0</core.version></properties>
+<dependencyManagement><dependencies>
+<dependency><groupId>org.acme</groupId><artifactId>core</artifactId><version>${core.version}</version></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>core</artifactId><version>${core.version}</version><type>test-jar</type><scope>test</scope></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>util</artifactId><version>1.1</version><classifier>tests</classifier><scope>test</scope></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>util</artifactId><version>1.1</version></dependency>
+</dependencies></dependencyManagement></project>`
+	libPOM := `<project><parent><groupId>org.acme</groupId><artifactId>acme-parent</artifactId><version>3</version></parent>
+<artifactId>lib</artifactId><version>1.0</version>
+<dependencies>
+<dependency><groupId>org.acme</groupId><artifactId>core</artifactId></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>core</artifactId><type>test-jar</type></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>util</artifactId></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>util</artifactId><classifier>tests</classifier></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>other</artifactId><version>5</version></dependency>
+<dependency><groupId>org.acme</groupId><artifactId>other</artifactId><version>5</version><classifier>tests</classifier><scope>test</scope></dependency>
+<dependency><groupId>${project.groupId}</groupId><artifactId>sibling</artifactId><version>${project.version}</version></dependency>
+</dependencies></project>`
+	ev := collect(logOf(
+		capture.Exchange{URL: pomBase + "acme-parent/3/acme-parent-3.pom", Digests: inspect(t, pomBase+"acme-parent/3/acme-parent-3.pom", "text/xml", "", []byte(parentPOM))},
+		capture.Exchange{URL: pomBase + "lib/1.0/lib-1.0.pom", Digests: inspect(t, pomBase+"lib/1.0/lib-1.0.pom", "text/xml", "", []byte(libPOM))},
+	), defaultClassifier())
+	got, known := ev.Requires("pkg:maven/org.acme/lib@1.0")
+	want := []string{
+		"org.acme/core 2.0",
+		"org.acme/util 1.1",
+		"org.acme/other 5",
+		"org.acme/sibling 1.0",
+	}
+	if !known || !slices.Equal(got, want) {
+		t.Errorf("lib requires (known %v):\n%q\nwant\n%q", known, got, want)
+	}
+}
