@@ -28,7 +28,7 @@ func satisfyMaven(r Requirement, byName map[string][]Package) []Package {
 		}
 		return cands
 	}
-	rs, err := mvnversion.NewRequirements(spec)
+	rs, err := mvnversion.NewRequirements(hardVersions(spec))
 	if err != nil {
 		return nil
 	}
@@ -39,4 +39,29 @@ func satisfyMaven(r Requirement, byName map[string][]Package) []Package {
 		}
 	}
 	return out
+}
+
+// hardVersions rewrites each "[V]" of a Maven range (exactly V, Maven's
+// hard requirement) as "[V,V]", which go-mvn-version reads as such; it
+// would otherwise admit nothing.
+func hardVersions(spec string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(spec, '[')
+		if i < 0 {
+			b.WriteString(spec)
+			return b.String()
+		}
+		j := strings.IndexAny(spec[i:], "])")
+		if j < 0 {
+			b.WriteString(spec)
+			return b.String()
+		}
+		group := spec[i : i+j+1]
+		if v := strings.TrimSpace(group[1 : len(group)-1]); group[len(group)-1] == ']' && v != "" && !strings.Contains(v, ",") {
+			group = "[" + v + "," + v + "]"
+		}
+		b.WriteString(spec[:i] + group)
+		spec = spec[i+j+1:]
+	}
 }
