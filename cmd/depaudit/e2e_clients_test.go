@@ -390,7 +390,8 @@ func TestE2EMaven(t *testing.T) {
 	// The graph from the POMs: fixture-ext → fixture-lib → plexus-utils,
 	// plexus-utils' version managed by fixture-lib's parent through a
 	// property; fixture-lib's optional dependency (the parent POM) and
-	// test one (fixture-ext) are no edges.
+	// test ones (fixture-ext, plexus-utils' test-jar) are no edges;
+	// fixture-ext names fixture-lib's groupId ${project.groupId}.
 	refOf := map[string]string{}
 	for _, c := range *bom.Components {
 		refOf[c.PackageURL] = c.BOMRef

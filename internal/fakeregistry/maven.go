@@ -157,9 +157,11 @@ func addMaven(b *builder) error {
 	// fixture-lib inherits; fixture-ext names its own by its identifier.
 	// The parent manages plexus-utils' version through a property;
 	// fixture-lib depends on it without a version, and on the parent POM
-	// (optional) and fixture-ext (test scope), which are no dependencies
-	// of those who depend on fixture-lib: the dependency graph is
-	// fixture-ext → fixture-lib → plexus-utils.
+	// (optional), fixture-ext and plexus-utils' test-jar (test scope),
+	// which are no dependencies of those who depend on fixture-lib;
+	// fixture-ext names fixture-lib's groupId ${project.groupId}, as a
+	// sibling module does: the dependency
+	// graph is fixture-ext → fixture-lib → plexus-utils.
 	plexus := mavenGAV{group: "org.codehaus.plexus", artifact: "plexus-utils", version: "1.1", packaging: "jar"}
 	parent := mavenGAV{group: "org.example.fixture", artifact: "fixture-parent", version: "1.0.0", packaging: "pom",
 		licenses: []string{MavenParentLicense}, properties: [][2]string{{"plexus.version", "1.1"}},
@@ -170,8 +172,10 @@ func addMaven(b *builder) error {
 			{group: plexus.group, artifact: plexus.artifact},
 			{group: parent.group, artifact: parent.artifact, version: "${project.parent.version}", typ: "pom", optional: true},
 			{group: ext.group, artifact: ext.artifact, version: ext.version, scope: "test"},
+			// Maven tells this test-jar apart from plexus-utils itself.
+			{group: plexus.group, artifact: plexus.artifact, version: "${plexus.version}", typ: "test-jar", scope: "test"},
 		}}
-	ext.deps = []mavenDep{on(lib)}
+	ext.deps = []mavenDep{{group: "${project.groupId}", artifact: lib.artifact, version: lib.version}}
 	gavs := []mavenGAV{parent, ext, lib, plexus}
 	for _, host := range []string{HostMaven, HostMaven1} {
 		for _, g := range gavs {
