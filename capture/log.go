@@ -187,16 +187,21 @@ type Log struct {
 	// UnknownRecords counts the lines of record kinds this reader does not
 	// know (written by a newer depaudit), skipped.
 	UnknownRecords int
+
+	// damageLine is the line Damage is about.
+	damageLine int
 }
 
 // Truncated reports whether the log lacks a trailer or has damaged lines.
 func (l *Log) Truncated() bool { return l.Trailer == nil || l.Damage != "" }
 
-// damaged notes a damaged line, keeping the first description.
+// damaged notes a damaged line, keeping the description of the first
+// line of the log found damaged.
 func (l *Log) damaged(lineNo int, format string, args ...any) {
 	l.DamagedLines++
-	if l.Damage == "" {
+	if l.Damage == "" || lineNo < l.damageLine {
 		l.Damage = fmt.Sprintf("line %d: ", lineNo) + fmt.Sprintf(format, args...)
+		l.damageLine = lineNo
 	}
 }
 
@@ -220,13 +225,51 @@ var errLongLine = fmt.Errorf("%w: longer than %d bytes", lines.ErrTooLong, maxLi
 // short, too long, data after the trailer) is skipped and counted and
 // reading goes on; Damage names the first. Lines of record kinds this
 // reader does not know are skipped and counted apart. The error is nil
-// then: callers should warn.
+// then: callers should warn. For a log too large to hold, see OpenLog.
 func ReadLog(r io.Reader) (*Log, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	byID := map[int64]int{}
+	var xs []Exchange
+	l, err := scanLog(r, logVisitor{
+		exchange: func(_ *Log, x *exchangeLine, _ int64, _ int) {
+			byID[x.ID] = len(xs)
+			xs = append(xs, x.Exchange)
+		},
+		digests: func(l *Log, d *digestsLine, lineNo int) {
+			i, found := byID[d.Exchange]
+			if !found {
+				l.damaged(lineNo, "digests of exchange %d, which is not in the log", d.Exchange)
+				return
+			}
+			xs[i].Digests = append(xs[i].Digests, d.Digests...)
+		},
+	})
+	if l != nil {
+		l.Exchanges = xs
+	}
+	return l, err
+}
+
+// logVisitor receives the records of a log that scanLog does not keep
+// itself: each exchange with the offset of its line, and each digests
+// record.
+type logVisitor struct {
+	exchange func(l *Log, x *exchangeLine, off int64, lineNo int)
+	digests  func(l *Log, d *digestsLine, lineNo int)
+}
+
+// scanLog reads a capture log as ReadLog describes, keeping in the Log it
+// returns every record but exchanges and digests, which go to v.
+func scanLog(r io.Reader, v logVisitor) (*Log, error) {
+	cr := &countingReader{r: r}
+	br := bufio.NewReaderSize(cr, 64<<10)
 	l := &Log{}
 	lineNo := 0
-	readLine := func() ([]byte, error) { return readLogLine(br) }
-	first, err := readLine()
+	readLine := func() ([]byte, int64, error) {
+		off := cr.n - int64(br.Buffered())
+		line, err := readLogLine(br)
+		return line, off, err
+	}
+	first, _, err := readLine()
 	lineNo++
 	if err != nil && !errors.Is(err, lines.ErrNoNewline) {
 		if err == io.EOF {
@@ -240,9 +283,8 @@ func ReadLog(r io.Reader) (*Log, error) {
 	if l.Header.Format != LogFormat {
 		return nil, fmt.Errorf("%w: format %q, want %q", ErrNotCaptureLog, l.Header.Format, LogFormat)
 	}
-	byID := map[int64]int{}
 	for {
-		line, err := readLine()
+		line, off, err := readLine()
 		lineNo++
 		switch {
 		case err == io.EOF:
@@ -277,17 +319,11 @@ func ReadLog(r io.Reader) (*Log, error) {
 		case RecordExchange:
 			if x, ok := decodeLine[exchangeLine](l, lineNo, line); ok {
 				x.legacyOutcome()
-				byID[x.ID] = len(l.Exchanges)
-				l.Exchanges = append(l.Exchanges, x.Exchange)
+				v.exchange(l, &x, off, lineNo)
 			}
 		case RecordDigests:
 			if d, ok := decodeLine[digestsLine](l, lineNo, line); ok {
-				i, found := byID[d.Exchange]
-				if !found {
-					l.damaged(lineNo, "digests of exchange %d, which is not in the log", d.Exchange)
-					continue
-				}
-				l.Exchanges[i].Digests = append(l.Exchanges[i].Digests, d.Digests...)
+				v.digests(l, &d, lineNo)
 			}
 		case RecordTrailer:
 			if t, ok := decodeLine[Trailer](l, lineNo, line); ok {
@@ -313,6 +349,18 @@ func ReadLog(r io.Reader) (*Log, error) {
 			l.UnknownRecords++
 		}
 	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // readLogLine reads one line of the log (see lines.Read), naming the

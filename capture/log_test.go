@@ -189,6 +189,8 @@ func FuzzReadLog(f *testing.F) {
 		if (l.Damage == "") != (l.DamagedLines == 0) {
 			t.Errorf("damage %q with %d damaged lines", l.Damage, l.DamagedLines)
 		}
+		// Read exchange by exchange, the log is the same.
+		openLogAgrees(t, data)
 	})
 }
 

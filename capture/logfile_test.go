@@ -1,0 +1,100 @@
+package capture
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// openLogAgrees checks that OpenLog reads data as ReadLog does, its
+// exchanges in the order they started, and returns what it read.
+func openLogAgrees(t *testing.T, data []byte) *LogFile {
+	t.Helper()
+	want, werr := ReadLog(bytes.NewReader(data))
+	f, err := OpenLog(bytes.NewReader(data), int64(len(data)))
+	if (err == nil) != (werr == nil) {
+		t.Fatalf("OpenLog error %v, ReadLog error %v", err, werr)
+	}
+	if err != nil {
+		return nil
+	}
+	var got []Exchange
+	if err := f.Exchanges(func(x *Exchange) error { got = append(got, *x); return nil }); err != nil {
+		t.Fatalf("Exchanges: %v", err)
+	}
+	xs := slices.Clone(want.Exchanges)
+	slices.SortStableFunc(xs, func(a, b Exchange) int { return cmp.Compare(a.ID, b.ID) })
+	if len(got) != len(xs) || f.Len() != len(xs) || (len(xs) > 0 && !reflect.DeepEqual(got, xs)) {
+		t.Errorf("exchanges (%d):\n got %+v\nwant %+v", f.Len(), got, xs)
+	}
+	meta := *want
+	meta.Exchanges = nil
+	if !reflect.DeepEqual(*f.Log, meta) {
+		t.Errorf("log:\n got %+v\nwant %+v", *f.Log, meta)
+	}
+	return f
+}
+
+// A log whose exchanges ended in another order than they started, with
+// deferred digests, CRLF line ends, damage and other records, reads the
+// same exchange by exchange as whole.
+func TestOpenLogAgreesWithReadLog(t *testing.T) {
+	head := `{"record":"header","format":"depaudit.capture/v1","version":"t"}` + "\n"
+	logs := map[string]string{
+		"in order": head + `{"record":"exchange","id":1,"url":"https://a/1"}` + "\n" + `{"record":"exchange","id":2,"url":"https://a/2"}` + "\n" +
+			`{"record":"trailer","exchanges":2}` + "\n",
+		"completion order, deferred digests": head +
+			`{"record":"exchange","id":3,"url":"https://a/3","status":200}` + "\n" +
+			`{"record":"exchange","id":1,"url":"https://a/1","digests":[{"subject":"https://a/x","alg":"sha1","value":"01","source":"published"}]}` + "\n" +
+			`{"record":"connection","action":"blocked","protocol":"tcp","dest":"10.0.0.1","port":22}` + "\n" +
+			`{"record":"exchange","id":2,"url":"https://a/2"}` + "\n" +
+			`{"record":"digests","exchange":1,"digests":[{"subject":"https://a/3","alg":"sha256","value":"02","source":"published"}]}` + "\n" +
+			`{"record":"digests","exchange":7,"digests":[]}` + "\n" +
+			`{"record":"trailer","exchanges":3}` + "\n",
+		"crlf and damage": head + `{"record":"exchange","id":2,"url":"https://a/2"}` + "\r\n" + "not json\n" +
+			`{"record":"exchange","id":1,"url":"https://a/1"}` + "\r\n" + `{"record":"future"}` + "\n" + `{"record":"exchange","id":1,"url":"https://a/1b"}`,
+		"same ID twice": head + `{"record":"exchange","id":1,"url":"https://a/first"}` + "\n" + `{"record":"exchange","id":1,"url":"https://a/second"}` + "\n" +
+			`{"record":"digests","exchange":1,"digests":[{"subject":"https://a/x","alg":"sha1","value":"03"}]}` + "\n",
+	}
+	for name, data := range logs {
+		t.Run(name, func(t *testing.T) {
+			if f := openLogAgrees(t, []byte(data)); f == nil {
+				t.Fatal("not read")
+			}
+		})
+	}
+	f := openLogAgrees(t, []byte(logs["completion order, deferred digests"]))
+	var ids []int64
+	f.Exchanges(func(x *Exchange) error { ids = append(ids, x.ID); return nil })
+	if !slices.Equal(ids, []int64{1, 2, 3}) || !strings.Contains(f.Log.Damage, "line 7: digests of exchange 7") {
+		t.Errorf("order %v, damage %q", ids, f.Log.Damage)
+	}
+}
+
+// Exchanges stops at fn's error, and a file changed since it was opened is
+// an error, not another build's exchanges.
+func TestLogFileErrors(t *testing.T) {
+	data := []byte(`{"record":"header","format":"depaudit.capture/v1"}` + "\n" +
+		`{"record":"exchange","id":2,"url":"https://a/2"}` + "\n" + `{"record":"exchange","id":1,"url":"https://a/1"}` + "\n")
+	f, err := OpenLog(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := f.Exchanges(func(*Exchange) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("error %v after %d exchanges, want stop after 1", err, n)
+	}
+	changed := bytes.Replace(data, []byte(`"id":1,`), []byte(`"id":5,`), 1)
+	f.r = bytes.NewReader(changed)
+	if err := f.Exchanges(func(*Exchange) error { return nil }); err == nil || !strings.Contains(err.Error(), "changed since it was read") {
+		t.Errorf("changed file: %v", err)
+	}
+	if _, err := OpenLog(bytes.NewReader([]byte("{}\n")), 3); !errors.Is(err, ErrNotCaptureLog) {
+		t.Errorf("not a log: %v", err)
+	}
+}
