@@ -68,7 +68,52 @@ type redirectSource struct {
 // for the requests the proxy refused for want of its credential: those are
 // left out, and the ones to a host the client never reached with the
 // credential are returned as refused (the others are the normal
-// challenge-and-retry of clients such as git).
+// challenge-and-retry of clients such as git). It is an Attributor over
+// a log held in memory.
+func Attribute(xs []capture.Exchange, c Classifier) (obs []Observation, refused []*capture.Exchange) {
+	reached := make(map[string]bool)
+	for i := range xs {
+		if !xs[i].ProxyAuthRefused() {
+			reached[xs[i].Host] = true
+		}
+	}
+	order := make([]*capture.Exchange, len(xs))
+	for i := range xs {
+		order[i] = &xs[i]
+	}
+	slices.SortStableFunc(order, func(a, b *capture.Exchange) int { return cmp.Compare(a.ID, b.ID) })
+	a := NewAttributor(c, func(host string) bool { return reached[host] })
+	obs = make([]Observation, 0, len(order))
+	for _, x := range order {
+		switch o, st := a.Observe(x); st {
+		case Observed:
+			obs = append(obs, o)
+		case Refused:
+			refused = append(refused, x)
+		}
+	}
+	return obs, refused
+}
+
+// Status says what an Attributor made of an exchange.
+type Status int
+
+const (
+	// Observed: the exchange is an observation.
+	Observed Status = iota
+	// Refused: a request the proxy refused for want of its credential, to
+	// a host the client never reached with it.
+	Refused
+	// Challenged: a request the proxy refused for want of its credential
+	// that the client then made with it (challenge and retry): not an
+	// observation.
+	Challenged
+)
+
+// Attributor attributes the exchanges of a log one at a time, which must
+// be given in the order they started (by ID, the order of Attribute): it
+// remembers the classified redirects seen so far, not the exchanges, so
+// a log of any length can be read through it.
 //
 // The target of a classified 3xx redirect takes the redirecting request's
 // finding when its own says less (unclassified, or a generic download).
@@ -77,68 +122,67 @@ type redirectSource struct {
 // not break the link; a relative Location is resolved against the URL
 // that sent it, and chains are followed: each hop passes on the finding it
 // got.
-func Attribute(xs []capture.Exchange, c Classifier) (obs []Observation, refused []*capture.Exchange) {
-	reached := make(map[string]bool)
-	for i := range xs {
-		if !xs[i].ProxyAuthRefused() {
-			reached[xs[i].Host] = true
-		}
-	}
-	order := make([]*capture.Exchange, 0, len(xs))
-	for i := range xs {
-		x := &xs[i]
-		switch {
-		case !x.ProxyAuthRefused():
-			order = append(order, x)
-		case !reached[x.Host]:
-			refused = append(refused, x)
-		}
-	}
-	slices.SortStableFunc(order, func(a, b *capture.Exchange) int { return cmp.Compare(a.ID, b.ID) })
+type Attributor struct {
+	c       Classifier
+	reached func(host string) bool
+	// redirects are the classified redirects by target, via the URLs that
+	// redirected to each target (at most maxRedirects).
+	redirects map[string]redirectSource
+	via       map[string][]string
+}
 
-	redirects := make(map[string]redirectSource)
-	via := make(map[string][]string)
-	obs = make([]Observation, 0, len(order))
-	for _, x := range order {
-		o := Observation{Exchange: x}
-		if o.Tunnel() {
-			o.Finding = classify.Finding{URL: x.URL, Kind: classify.KindUnclassified}
-			obs = append(obs, o)
-			continue
+// NewAttributor returns an Attributor classifying with c; reached reports
+// whether the build reached a host with the proxy's credential (some
+// exchange to it was not refused for want of it).
+func NewAttributor(c Classifier, reached func(host string) bool) *Attributor {
+	return &Attributor{c: c, reached: reached, redirects: make(map[string]redirectSource), via: make(map[string][]string)}
+}
+
+// Observe attributes the next exchange x. The observation is valid only
+// when the status is Observed; it shares x.
+func (a *Attributor) Observe(x *capture.Exchange) (Observation, Status) {
+	if x.ProxyAuthRefused() {
+		if a.reached(x.Host) {
+			return Observation{}, Challenged
 		}
-		o.Finding = classifySafely(c, x)
-		if o.Finding.Kind == "" {
-			o.Finding.Kind = classify.KindUnclassified
-		}
-		o.Finding.URL = x.URL
-		key := urlkey.Key(x.URL)
-		o.Via = via[key]
-		if src, ok := redirects[key]; ok {
-			switch {
-			case Inherits(o.Finding, src.f):
-				failure := o.Finding.Error
-				o.Finding = src.f
-				o.Finding.URL = x.URL
-				o.Finding.Error = failure
-				o.RedirectedFrom = src.origin
-				o.Inherited = true
-			case o.Finding.PURL != "" && o.Finding.PURL == src.f.PURL:
-				o.RedirectedFrom = src.origin
-			}
-		}
-		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
-			if target := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); target != "" {
-				if _, seen := via[target]; !seen && target != key && len(via) < maxRedirects {
-					via[target] = append([]string{x.URL}, o.Via...)
-				}
-				if o.Finding.Kind != classify.KindUnclassified {
-					redirects[target] = redirectSource{f: o.Finding, origin: cmp.Or(o.RedirectedFrom, x.URL)}
-				}
-			}
-		}
-		obs = append(obs, o)
+		return Observation{}, Refused
 	}
-	return obs, refused
+	o := Observation{Exchange: x}
+	if o.Tunnel() {
+		o.Finding = classify.Finding{URL: x.URL, Kind: classify.KindUnclassified}
+		return o, Observed
+	}
+	o.Finding = classifySafely(a.c, x)
+	if o.Finding.Kind == "" {
+		o.Finding.Kind = classify.KindUnclassified
+	}
+	o.Finding.URL = x.URL
+	key := urlkey.Key(x.URL)
+	o.Via = a.via[key]
+	if src, ok := a.redirects[key]; ok {
+		switch {
+		case Inherits(o.Finding, src.f):
+			failure := o.Finding.Error
+			o.Finding = src.f
+			o.Finding.URL = x.URL
+			o.Finding.Error = failure
+			o.RedirectedFrom = src.origin
+			o.Inherited = true
+		case o.Finding.PURL != "" && o.Finding.PURL == src.f.PURL:
+			o.RedirectedFrom = src.origin
+		}
+	}
+	if x.Status >= 300 && x.Status < 400 && x.Location != "" {
+		if target := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); target != "" {
+			if _, seen := a.via[target]; !seen && target != key && len(a.via) < maxRedirects {
+				a.via[target] = append([]string{x.URL}, o.Via...)
+			}
+			if o.Finding.Kind != classify.KindUnclassified {
+				a.redirects[target] = redirectSource{f: o.Finding, origin: cmp.Or(o.RedirectedFrom, x.URL)}
+			}
+		}
+	}
+	return o, Observed
 }
 
 // classifySafely classifies one exchange; a classifier that panics leaves

@@ -92,43 +92,72 @@ func (v Violation) String() string {
 // with the finding it is attributed to (a request a redirect led to is
 // judged as the request that redirected); hash changes against a baseline
 // are checked against policy.hash_changed. Tunnels that carried no request
-// are not judged unless the gate refused them.
+// are not judged unless the gate refused them. It is an Evaluation over
+// in.Observations.
 func (r *Rules) Evaluate(in Input) []Violation {
-	type key struct{ rule, subject string }
-	byKey := map[key]*violation{}
-	add := func(d Decision, x *capture.Exchange) *violation {
-		k := key{d.Rule, d.Subject}
-		v, ok := byKey[k]
-		if !ok {
-			v = &violation{Violation: Violation{Level: d.Level, Rule: d.Rule, Pattern: d.Pattern, Subject: d.Subject, Reason: d.Reason},
-				urls: map[string]bool{}}
-			byKey[k] = v
-		}
-		if x == nil {
-			return v
-		}
-		v.Requests++
-		if x.Denied() {
-			v.Blocked++
-		}
-		v.urls[x.URL] = true
+	e := r.NewEvaluation()
+	for i := range in.Observations {
+		e.Observe(&in.Observations[i])
+	}
+	return e.Result(in)
+}
+
+// Evaluation judges a build whose observations are given one at a time,
+// for a build too large to hold: it keeps the violations, not the
+// observations.
+type Evaluation struct {
+	r     *Rules
+	byKey map[violationKey]*violation
+}
+
+type violationKey struct{ rule, subject string }
+
+// NewEvaluation starts the evaluation of a build.
+func (r *Rules) NewEvaluation() *Evaluation {
+	return &Evaluation{r: r, byKey: map[violationKey]*violation{}}
+}
+
+// add counts decision d for exchange x (nil: a decision about the build).
+func (e *Evaluation) add(d Decision, x *capture.Exchange) *violation {
+	k := violationKey{d.Rule, d.Subject}
+	v, ok := e.byKey[k]
+	if !ok {
+		v = &violation{Violation: Violation{Level: d.Level, Rule: d.Rule, Pattern: d.Pattern, Subject: d.Subject, Reason: d.Reason},
+			urls: map[string]bool{}}
+		e.byKey[k] = v
+	}
+	if x == nil {
 		return v
 	}
-	for i := range in.Observations {
-		o := &in.Observations[i]
-		x := o.Exchange
-		if o.Tunnel() && !x.Denied() {
-			// A bare CONNECT is a tunnel whose requests, if any, are
-			// recorded themselves.
-			continue
-		}
-		for _, d := range r.Check(x.Host, o.Finding) {
-			add(d, x)
-		}
-		if d, ok := r.checkTransparent(x); ok {
-			add(d, x)
-		}
+	v.Requests++
+	if x.Denied() {
+		v.Blocked++
 	}
+	v.urls[x.URL] = true
+	return v
+}
+
+// Observe judges one observation of the build.
+func (e *Evaluation) Observe(o *observe.Observation) {
+	x := o.Exchange
+	if o.Tunnel() && !x.Denied() {
+		// A bare CONNECT is a tunnel whose requests, if any, are
+		// recorded themselves.
+		return
+	}
+	for _, d := range e.r.Check(x.Host, o.Finding) {
+		e.add(d, x)
+	}
+	if d, ok := e.r.checkTransparent(x); ok {
+		e.add(d, x)
+	}
+}
+
+// Result judges the rest of the build (in's connections, hash changes and
+// mismatches; its observations are not read) and returns the violations
+// as Evaluate does.
+func (e *Evaluation) Result(in Input) []Violation {
+	r, add := e.r, e.add
 	if r.policy.bypass != Allow {
 		for _, c := range in.Connections {
 			if c.Action != capture.ConnBlocked {
@@ -166,8 +195,8 @@ func (r *Rules) Evaluate(in Input) []Violation {
 			}
 		}
 	}
-	out := make([]Violation, 0, len(byKey))
-	for _, v := range byKey {
+	out := make([]Violation, 0, len(e.byKey))
+	for _, v := range e.byKey {
 		v.URLs = make([]string, 0, len(v.urls))
 		for u := range v.urls {
 			v.URLs = append(v.URLs, u)

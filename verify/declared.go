@@ -58,57 +58,81 @@ func declaredEcosystem(alg string) (string, bool) {
 // registry metadata of one run declared for which package (Composer's dist
 // zips on GitHub, npm tarballs on another host): a download of such a URL,
 // or one a redirect from it led to, gets that package's purl when its own
-// finding names no package of that type. Build it with Attribute.
+// finding names no package of that type. Build it with Attribute, or with
+// NewAttributed, Declare and Done for a log read exchange by exchange.
 type Attributed struct {
 	c Classifier
 	// declared maps URL keys to the declared purl and its ecosystem.
 	declared map[string]classify.Finding
+	// hops are the redirects of the run, from and to URL keys, in the
+	// order they started, until Done.
+	hops [][2]string
 }
 
 // Attribute returns c extended with the declarations recorded in l.
 func Attribute(l *capture.Log, c Classifier) *Attributed {
-	a := &Attributed{c: c, declared: map[string]classify.Finding{}}
+	a := NewAttributed(c)
 	if l == nil {
 		return a
 	}
-	xs := make([]*capture.Exchange, 0, len(l.Exchanges))
+	xs := make([]*capture.Exchange, len(l.Exchanges))
 	for i := range l.Exchanges {
-		x := &l.Exchanges[i]
-		xs = append(xs, x)
-		for _, d := range x.Digests {
-			eco, isDecl := declaredEcosystem(d.Algorithm)
-			if d.Source != SourceDeclared || !isDecl {
-				continue
-			}
-			k := urlkey.Key(d.Subject)
-			if _, seen := a.declared[k]; k == "" || seen {
-				continue
-			}
-			if f, ok := declaredFinding(d.Value, eco); ok {
-				a.declared[k] = f
-			}
-		}
+		xs[i] = &l.Exchanges[i]
 	}
-	if len(a.declared) == 0 {
-		return a
-	}
-	// A declared URL that redirects passes its package on to the target.
 	slices.SortStableFunc(xs, func(p, q *capture.Exchange) int { return cmp.Compare(p.ID, q.ID) })
 	for _, x := range xs {
-		if x.Status < 300 || x.Status > 399 || x.Location == "" || x.Method == http.MethodConnect {
+		a.Declare(x)
+	}
+	a.Done()
+	return a
+}
+
+// NewAttributed returns c, to be extended with the declarations of a run's
+// exchanges (Declare) before it classifies anything (Done).
+func NewAttributed(c Classifier) *Attributed {
+	return &Attributed{c: c, declared: map[string]classify.Finding{}}
+}
+
+// Declare reads the declarations recorded on x, the next exchange of the
+// run in the order they started; the first declaration of a URL is kept.
+func (a *Attributed) Declare(x *capture.Exchange) {
+	for _, d := range x.Digests {
+		eco, isDecl := declaredEcosystem(d.Algorithm)
+		if d.Source != SourceDeclared || !isDecl {
 			continue
 		}
-		f, ok := a.declared[urlkey.Key(x.URL)]
-		if !ok {
+		k := urlkey.Key(d.Subject)
+		if _, seen := a.declared[k]; k == "" || seen {
 			continue
 		}
-		if k := urlkey.Key(urlkey.Resolve(x.URL, x.Location)); k != "" {
-			if _, seen := a.declared[k]; !seen {
-				a.declared[k] = f
+		if f, ok := declaredFinding(d.Value, eco); ok {
+			a.declared[k] = f
+		}
+	}
+	if x.Status < 300 || x.Status > 399 || x.Location == "" || x.Method == http.MethodConnect {
+		return
+	}
+	from, to := urlkey.Key(x.URL), urlkey.Key(urlkey.Resolve(x.URL, x.Location))
+	if from != "" && to != "" {
+		a.hops = append(a.hops, [2]string{from, to})
+	}
+}
+
+// Done ends the declarations: a declared URL that redirects passes its
+// package on to the target.
+func (a *Attributed) Done() {
+	if len(a.declared) > 0 {
+		for _, h := range a.hops {
+			f, ok := a.declared[h[0]]
+			if !ok {
+				continue
+			}
+			if _, seen := a.declared[h[1]]; !seen {
+				a.declared[h[1]] = f
 			}
 		}
 	}
-	return a
+	a.hops = nil
 }
 
 // declaredFinding is the artifact finding of a declared purl, of the

@@ -75,6 +75,9 @@ type Evidence struct {
 	// metadata are the metadata downloads whose own digest a registry
 	// publishes (apt indexes).
 	metadata []artifactRef
+	// refs are the artifacts and metadata listed, each once however often
+	// it was downloaded.
+	refs map[artifactRef]bool
 	deb      debFacts
 	oci      ociFacts
 	rpm      rpmFacts
@@ -102,15 +105,26 @@ type Evidence struct {
 // tarball URL, an OCI manifest's parent), to index them by package URL
 // too.
 func Collect(obs []observe.Observation, c Classifier) *Evidence {
-	e := &Evidence{c: c, published: map[indexKey][]published{}, bodies: map[string]*body{}, computed: map[string][]string{}}
+	e := NewEvidence(c)
 	for i := range obs {
-		e.add(&obs[i])
+		e.Add(&obs[i])
 	}
 	return e
 }
 
-// add indexes one observation.
-func (e *Evidence) add(o *observe.Observation) {
+// NewEvidence returns an Evidence that observations are added to one at a
+// time, in the order they started (Collect does it for a slice); c is as
+// for Collect.
+func NewEvidence(c Classifier) *Evidence {
+	return &Evidence{c: c, published: map[indexKey][]published{}, bodies: map[string]*body{}, computed: map[string][]string{},
+		refs: map[artifactRef]bool{}}
+}
+
+// Add indexes one observation. It keeps what the exchange's digests and
+// body say, not the exchange.
+func (e *Evidence) Add(o *observe.Observation) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if o.Tunnel() {
 		return
 	}
@@ -145,10 +159,10 @@ func (e *Evidence) add(o *observe.Observation) {
 			}
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
-			e.artifacts = append(e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})
+			e.addRef(&e.artifacts, artifactRef{purl: f.PURL, sha256: sum, url: x.URL})
 		}
 		if selfVerifyingMetadata(f) && x.Method != http.MethodHead {
-			e.metadata = append(e.metadata, artifactRef{sha256: sum, url: x.URL})
+			e.addRef(&e.metadata, artifactRef{sha256: sum, url: x.URL})
 		}
 	}
 	e.deb.add(p, x)
@@ -205,6 +219,14 @@ func (e *Evidence) add(o *observe.Observation) {
 				e.computed[d.Subject] = appendNew(e.computed[d.Subject], d.Value)
 			}
 		}
+	}
+}
+
+// addRef appends ref to *list unless it is listed already.
+func (e *Evidence) addRef(list *[]artifactRef, ref artifactRef) {
+	if !e.refs[ref] {
+		e.refs[ref] = true
+		*list = append(*list, ref)
 	}
 }
 
