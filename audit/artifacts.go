@@ -92,60 +92,72 @@ func (a *Artifact) Hashes() []cdx.Hash {
 	return hashes
 }
 
-// artifacts collects the completed downloads of classified artifacts, one
-// entry per distinct (purl, SHA-256), sorted by purl and then by the first
-// request that fetched them. It warns about artifact downloads that failed,
-// were cut short or carry no usable hash (they never become artifacts) and
-// about a purl served with different bytes. A Maven POM fetched without
-// any other file of its version becomes an artifact; an artifact finding
-// without a purl is demoted to unclassified. Both change obs, so that every
-// consumer of the observations sees them alike.
-func artifacts(obs []observe.Observation, s *Summary) (arts []*Artifact, warnings []string) {
-	promoteSolePOMs(obs)
-	byKey := make(map[[2]string]*Artifact)
-	seenURL := uniques{}
-	for i := range obs {
-		o := &obs[i]
-		x := o.Exchange
-		if o.Tunnel() || o.Finding.Kind != classify.KindArtifact {
-			continue
-		}
-		if o.Finding.PURL == "" {
-			warnings = append(warnings, fmt.Sprintf("artifact without a package URL treated as unclassified: %s", x.URL))
-			o.Finding.Kind = classify.KindUnclassified
-			continue
-		}
-		problem, download := downloadProblem(o)
-		if !download {
-			continue
-		}
-		if problem != "" {
-			s.FailedDownloads++
-			warnings = append(warnings, fmt.Sprintf("%s is not in the SBOM: %s (%s)", o.Finding.PURL, problem, x.URL))
-			continue
-		}
-		sum := strings.ToLower(x.SHA256)
-		key := [2]string{o.Finding.PURL, sum}
-		a := byKey[key]
-		if a == nil {
-			a = &Artifact{Finding: o.Finding, SHA256: sum, Bytes: x.Bytes, FirstID: x.ID}
-			byKey[key] = a
-			arts = append(arts, a)
-		}
-		a.Requests++
-		a.Transparent = a.Transparent || x.Transparent
-		if a.SHA512 == "" && isHex(x.SHA512, 128) {
-			a.SHA512 = strings.ToLower(x.SHA512)
-		}
-		if a.SHA1 == "" && isHex(x.SHA1, 40) {
-			a.SHA1 = strings.ToLower(x.SHA1)
-		}
-		a.Encoding = cmp.Or(a.Encoding, x.ContentEncoding)
-		seenURL.add(&a.URLs, x.URL)
-		if o.RedirectedFrom != "" {
-			seenURL.add(&a.RedirectedFrom, o.RedirectedFrom)
-		}
+// artifactSet collects the completed downloads of classified artifacts,
+// one entry per distinct (purl, SHA-256), observation by observation. It
+// warns about artifact downloads that failed, were cut short or carry no
+// usable hash (they never become artifacts) and about a purl served with
+// different bytes. An artifact finding without a purl is demoted to
+// unclassified, in the observation itself, so that every consumer after
+// it sees it alike.
+type artifactSet struct {
+	s        *Summary
+	byKey    map[[2]string]*Artifact
+	seenURL  uniques
+	arts     []*Artifact
+	warnings []string
+}
+
+func newArtifactSet(s *Summary) *artifactSet {
+	return &artifactSet{s: s, byKey: make(map[[2]string]*Artifact), seenURL: uniques{}}
+}
+
+// add collects one observation.
+func (as *artifactSet) add(o *observe.Observation) {
+	x := o.Exchange
+	if o.Tunnel() || o.Finding.Kind != classify.KindArtifact {
+		return
 	}
+	if o.Finding.PURL == "" {
+		as.warnings = append(as.warnings, fmt.Sprintf("artifact without a package URL treated as unclassified: %s", x.URL))
+		o.Finding.Kind = classify.KindUnclassified
+		return
+	}
+	problem, download := downloadProblem(o)
+	if !download {
+		return
+	}
+	if problem != "" {
+		as.s.FailedDownloads++
+		as.warnings = append(as.warnings, fmt.Sprintf("%s is not in the SBOM: %s (%s)", o.Finding.PURL, problem, x.URL))
+		return
+	}
+	sum := strings.ToLower(x.SHA256)
+	key := [2]string{o.Finding.PURL, sum}
+	a := as.byKey[key]
+	if a == nil {
+		a = &Artifact{Finding: o.Finding, SHA256: sum, Bytes: x.Bytes, FirstID: x.ID}
+		as.byKey[key] = a
+		as.arts = append(as.arts, a)
+	}
+	a.Requests++
+	a.Transparent = a.Transparent || x.Transparent
+	if a.SHA512 == "" && isHex(x.SHA512, 128) {
+		a.SHA512 = strings.ToLower(x.SHA512)
+	}
+	if a.SHA1 == "" && isHex(x.SHA1, 40) {
+		a.SHA1 = strings.ToLower(x.SHA1)
+	}
+	a.Encoding = cmp.Or(a.Encoding, x.ContentEncoding)
+	as.seenURL.add(&a.URLs, x.URL)
+	if o.RedirectedFrom != "" {
+		as.seenURL.add(&a.RedirectedFrom, o.RedirectedFrom)
+	}
+}
+
+// finish returns the artifacts sorted by purl and then by the first
+// request that fetched them, each with its Ref, and the warnings.
+func (as *artifactSet) finish() (arts []*Artifact, warnings []string) {
+	arts, warnings = as.arts, as.warnings
 	slices.SortStableFunc(arts, func(a, b *Artifact) int {
 		return cmp.Or(strings.Compare(a.Finding.PURL, b.Finding.PURL), cmp.Compare(a.FirstID, b.FirstID))
 	})
@@ -202,26 +214,28 @@ func downloadProblem(o *observe.Observation) (problem string, download bool) {
 	return "", true
 }
 
-// promoteSolePOMs turns a Maven .pom into an artifact when no other file of
-// its group, artifact and version was fetched: a parent POM or an imported
+// pomSet is the Maven versions (group, artifact, version) of which the
+// build fetched a file that is an artifact (a jar, …), to tell the POMs
+// fetched alone.
+type pomSet map[[3]string]bool
+
+// note records o's Maven artifact.
+func (p pomSet) note(o *observe.Observation) {
+	if f := &o.Finding; f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindArtifact {
+		p[[3]string{f.Group, f.Name, f.Version}] = true
+	}
+}
+
+// promote turns a Maven .pom into an artifact when no other file of its
+// group, artifact and version was fetched: a parent POM or an imported
 // BOM is a real input of the build although it is "only" metadata. A POM
 // fetched next to its jar stays metadata.
-func promoteSolePOMs(obs []observe.Observation) {
-	type gav struct{ g, a, v string }
-	fetched := make(map[gav]bool)
-	for i := range obs {
-		f := &obs[i].Finding
-		if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindArtifact {
-			fetched[gav{f.Group, f.Name, f.Version}] = true
-		}
-	}
-	for i := range obs {
-		f := &obs[i].Finding
-		if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindMetadata && f.PURL != "" &&
-			strings.Contains(f.PURL, "type=pom") && !fetched[gav{f.Group, f.Name, f.Version}] &&
-			strings.HasSuffix(strings.SplitN(obs[i].Exchange.URL, "?", 2)[0], ".pom") {
-			f.Kind = classify.KindArtifact
-		}
+func (p pomSet) promote(o *observe.Observation) {
+	f := &o.Finding
+	if f.Ecosystem == classify.EcosystemMaven && f.Kind == classify.KindMetadata && f.PURL != "" &&
+		strings.Contains(f.PURL, "type=pom") && !p[[3]string{f.Group, f.Name, f.Version}] &&
+		strings.HasSuffix(strings.SplitN(o.Exchange.URL, "?", 2)[0], ".pom") {
+		f.Kind = classify.KindArtifact
 	}
 }
 

@@ -12,10 +12,12 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
@@ -62,17 +64,18 @@ type Config struct {
 // must not modify it. Slices are in a deterministic order that depends
 // only on the capture log and the Config.
 type Report struct {
-	// Log is the capture log analysed (header, trailer, damage, and every
-	// exchange, including the ones left out of Observations).
+	// Log is the capture log analysed: header, trailer, damage,
+	// connections and fetches. Its Exchanges are those of a log read
+	// whole (Analyze), none for one read exchange by exchange
+	// (AnalyzeFile); outputs read exchanges with EachExchange.
 	Log *capture.Log
 
-	// Observations are the exchanges of Log in the order they started,
-	// each with the finding it is attributed to (its own, or the one of
-	// the classified redirect that led to it). Requests the proxy refused
-	// for want of its credential are not among them (see Refused).
-	Observations []observe.Observation
+	// Exchanges counts the exchanges of the log. The report keeps none of
+	// them: EachExchange reads them again, each with its finding.
+	Exchanges int
 	// Refused are the requests the proxy refused for want of its
-	// credential to hosts the client never reached with it, in log order.
+	// credential to hosts the client never reached with it, in the order
+	// they started.
 	Refused []*capture.Exchange
 
 	// Artifacts are the distinct artifacts the build downloaded whole (one
@@ -127,8 +130,10 @@ type Report struct {
 	// without a baseline.
 	Diff *bomdiff.Diff
 
-	// byID indexes Observations by exchange ID for FindingOf.
-	byID map[int64]*observe.Observation
+	// each reads the log's exchanges again, in the order they started;
+	// attribute attributes them as the report did.
+	each      func(func(*capture.Exchange) error) error
+	attribute func() *attribution
 }
 
 // Verdicts returns the verdict of every artifact, in the order of
@@ -144,13 +149,24 @@ func (r *Report) Verdicts() []verify.Verdict {
 	return out
 }
 
-// FindingOf returns the finding x is attributed to; an exchange that is
-// not among the observations (a refused request) is unclassified.
-func (r *Report) FindingOf(x *capture.Exchange) classify.Finding {
-	if o, ok := r.byID[x.ID]; ok && o.Exchange.URL == x.URL {
-		return o.Finding
+// EachExchange calls fn with every exchange of the log, in the order they
+// started, and the finding it is attributed to, as the report's figures
+// count it (a request the proxy refused for want of its credential is
+// unclassified). The exchanges are read again from the log, so that a
+// report of any size keeps none: fn must not keep x. It stops at fn's
+// first error.
+func (r *Report) EachExchange(fn func(x *capture.Exchange, f classify.Finding) error) error {
+	if r.each == nil {
+		return nil
 	}
-	return classify.Finding{URL: x.URL, Kind: classify.KindUnclassified}
+	at := r.attribute()
+	return r.each(func(x *capture.Exchange) error {
+		o, ok := at.observe(x)
+		if !ok {
+			return fn(x, classify.Finding{URL: x.URL, Kind: classify.KindUnclassified})
+		}
+		return fn(x, o.Finding)
+	})
 }
 
 // Denied counts the violations at level deny.
@@ -164,17 +180,48 @@ func (r *Report) Denied() int {
 	return n
 }
 
-// Analyze analyses the capture log of one build: it attributes every
-// exchange to a finding, collects the artifacts, services and unclassified
-// calls, verifies each artifact against the digests its registry
-// published (fetching missing metadata with Config.VerifyFetch), diffs the
-// build against Config.Baseline, and judges it by Config.Rules. ctx bounds
-// the fetching only. The result depends only on l and cfg (and what
-// VerifyFetch fetched).
+// Analyze analyses the capture log of one build, held in memory: it
+// attributes every exchange to a finding, collects the artifacts, services
+// and unclassified calls, verifies each artifact against the digests its
+// registry published (fetching missing metadata with Config.VerifyFetch),
+// diffs the build against Config.Baseline, and judges it by Config.Rules.
+// ctx bounds the fetching only. The result depends only on l and cfg (and
+// what VerifyFetch fetched).
 func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 	if l == nil {
 		return nil, errors.New("analyze: no capture log")
 	}
+	xs := make([]*capture.Exchange, len(l.Exchanges))
+	for i := range l.Exchanges {
+		xs[i] = &l.Exchanges[i]
+	}
+	slices.SortStableFunc(xs, func(a, b *capture.Exchange) int { return cmp.Compare(a.ID, b.ID) })
+	each := func(fn func(*capture.Exchange) error) error {
+		for _, x := range xs {
+			if err := fn(x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return analyze(ctx, l, len(xs), each, cfg)
+}
+
+// AnalyzeFile is Analyze for a capture log read exchange by exchange from
+// its file (capture.OpenLog): the log is read three times and the report
+// keeps what the outputs need, not the exchanges, so that the memory it
+// takes grows with the distinct artifacts, hosts and URLs of the build,
+// not with its requests.
+func AnalyzeFile(ctx context.Context, f *capture.LogFile, cfg Config) (*Report, error) {
+	if f == nil {
+		return nil, errors.New("analyze: no capture log")
+	}
+	return analyze(ctx, f.Log, f.Len(), f.Exchanges, cfg)
+}
+
+// analyze analyses the log l whose n exchanges each reads, in the order
+// they started.
+func analyze(ctx context.Context, l *capture.Log, n int, each func(func(*capture.Exchange) error) error, cfg Config) (*Report, error) {
 	c := cfg.Classifier
 	if c == nil {
 		if cfg.Rules != nil {
@@ -183,20 +230,47 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 			c = classify.Default()
 		}
 	}
-	r := &Report{Log: l, Rules: cfg.Rules, Summary: Summary{Packages: make(map[string]int), Truncated: l.Truncated()}}
+	r := &Report{Log: l, Rules: cfg.Rules, Exchanges: n, Summary: Summary{Packages: make(map[string]int), Truncated: l.Truncated()}, each: each}
 	if l.Damage != "" {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log damaged: %d line(s) skipped (first: %s); the SBOM covers the %d exchanges read around them", l.DamagedLines, l.Damage, len(l.Exchanges)))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log damaged: %d line(s) skipped (first: %s); the SBOM covers the %d exchanges read around them", l.DamagedLines, l.Damage, n))
 	} else if l.Trailer == nil {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log has no trailer (the run did not finish): the SBOM covers the %d exchanges recorded", len(l.Exchanges)))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("capture log has no trailer (the run did not finish): the SBOM covers the %d exchanges recorded", n))
 	}
 
 	// The registry metadata of the run names artifact URLs (declarations)
 	// and publishes facts that complete findings (a Debian package's epoch,
 	// an OCI blob's image): the exchanges are attributed once to collect
-	// them, then for good with them.
-	declared := verify.Attribute(l, c)
-	first, _ := observe.Attribute(l.Exchanges, declared)
-	ev := verify.Collect(first, declared)
+	// them, then for good with them. The first pass reads the
+	// declarations, the hosts reached and the build's Python.
+	declared := verify.NewAttributed(c)
+	reached := map[string]bool{}
+	var pyEnv map[string]string
+	err := each(func(x *capture.Exchange) error {
+		declared.Declare(x)
+		if !x.ProxyAuthRefused() {
+			reached[x.Host] = true
+		}
+		if pyEnv == nil {
+			pyEnv = depgraph.PipEnvironment(x.UserAgent)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	declared.Done()
+	ev := verify.NewEvidence(declared)
+	first := newAttribution(declared, reached, nil)
+	err = each(func(x *capture.Exchange) error {
+		if o, st := first.a.Observe(x); st == observe.Observed {
+			ev.Add(&o)
+			first.poms.note(&o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
 	if !cfg.NoVerify {
 		var res verify.FetchResult
 		switch {
@@ -213,30 +287,44 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 			r.Fetched, r.FetchErr = res.Fetched(), res.Errors()
 		}
 	}
-	r.Observations, r.Refused = observe.Attribute(l.Exchanges, ev.Refined(declared))
-	r.byID = make(map[int64]*observe.Observation, len(r.Observations))
-	for i := range r.Observations {
-		r.byID[r.Observations[i].Exchange.ID] = &r.Observations[i]
+
+	// The second pass attributes every exchange for good and gathers what
+	// the outputs need.
+	final := ev.Refined(declared)
+	r.attribute = func() *attribution { return newAttribution(final, reached, first.poms) }
+	at := r.attribute()
+	g := newGathering(&r.Summary, cfg.Rules)
+	err = each(func(x *capture.Exchange) error {
+		o, st := at.a.Observe(x)
+		switch st {
+		case observe.Refused:
+			r.Refused = append(r.Refused, x)
+		case observe.Observed:
+			g.add(&o, at)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
 	}
 	r.Warnings = append(r.Warnings, refusalWarnings(r.Refused)...)
-	r.Warnings = append(r.Warnings, classifyWarnings(r.Observations)...)
 	r.Summary.Requests += len(r.Refused)
 	r.Summary.Failures += len(r.Refused)
-
-	arts, warnings := artifacts(r.Observations, &r.Summary)
+	arts, warnings := g.arts.finish()
 	r.Artifacts = arts
+	r.Warnings = append(r.Warnings, g.classifyWarnings...)
 	r.Warnings = append(r.Warnings, warnings...)
-	summarize(r.Observations, &r.Summary)
-	r.Warnings = append(r.Warnings, tunnelWarnings(r.Observations)...)
+	g.figures.finish()
+	r.Warnings = append(r.Warnings, g.tunnels.warnings()...)
 	for _, a := range arts {
 		r.Summary.Packages[a.Finding.Ecosystem]++
 	}
 	r.Summary.Components = len(arts)
-	r.Services = services(r.Observations)
+	r.Services = g.services.finish()
 	connectionFigures(l.Connections, &r.Summary)
-	r.Unclassified = unclassifiedCalls(r.Observations)
+	r.Unclassified = g.unclassified.finish()
 
-	r.Graph = graph(r.Artifacts, ev, l.Header.Project, pythonEnv(l.Exchanges))
+	r.Graph = graph(r.Artifacts, ev, l.Header.Project, pyEnv)
 	for _, a := range r.Artifacts {
 		raw, source := ev.Licenses(a.Finding.PURL)
 		a.LicenseSource = source
@@ -256,7 +344,7 @@ func Analyze(ctx context.Context, l *capture.Log, cfg Config) (*Report, error) {
 		r.Diff = &d
 	}
 	if cfg.Rules != nil {
-		r.judge(cfg.Rules)
+		r.judge(g.rules)
 	}
 	return r, nil
 }
@@ -284,18 +372,6 @@ func (r *Report) diffSide() *bomdiff.Side {
 		s.SetGraph(r.Graph.Roots, r.Graph.DependsOn, purls, labels)
 	}
 	return s
-}
-
-// pythonEnv is the PEP 508 marker environment of the build's Python, as
-// the first request pip or uv made states it in its User-Agent; nil
-// without one.
-func pythonEnv(xs []capture.Exchange) map[string]string {
-	for i := range xs {
-		if env := depgraph.PipEnvironment(xs[i].UserAgent); env != nil {
-			return env
-		}
-	}
-	return nil
 }
 
 // graph builds the dependency graph of arts from what ev read of their

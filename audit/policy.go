@@ -8,11 +8,11 @@ import (
 	"github.com/depaudit/depaudit/verify"
 )
 
-// judge evaluates the policy on the observations (and the diff, for
+// judge ends the evaluation e of the policy on the observations (and the diff, for
 // policy.hash_changed) and lists each violation on the artifacts and
 // services it is about.
-func (r *Report) judge(rs *rules.Rules) {
-	in := rules.Input{Observations: r.Observations, Connections: r.Log.Connections}
+func (r *Report) judge(e *rules.Evaluation) {
+	in := rules.Input{Connections: r.Log.Connections}
 	if r.Diff != nil {
 		for _, hc := range r.Diff.HashChanged {
 			in.HashChanges = append(in.HashChanges, rules.HashChange{
@@ -32,7 +32,7 @@ func (r *Report) judge(rs *rules.Rules) {
 			in.Mismatches = append(in.Mismatches, rules.Mismatch{Subject: v.PURL})
 		}
 	}
-	r.Violations = rs.Evaluate(in)
+	r.Violations = e.Result(in)
 	for _, v := range r.Violations {
 		urls := make(map[string]bool, len(v.URLs))
 		hosts := make(map[string]bool, len(v.URLs))

@@ -12,6 +12,7 @@ import (
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/internal/urlkey"
+	"github.com/depaudit/depaudit/observe"
 	"github.com/depaudit/depaudit/rules"
 	"github.com/depaudit/depaudit/sbom"
 	"github.com/depaudit/depaudit/verify"
@@ -125,7 +126,8 @@ policy:
 
 			// Verification: the verifier's own index holds the download
 			// under the same purl, and the verdict is about it.
-			ev := verify.Collect(r.Observations, classify.Default())
+			obs, _ := observe.Attribute(l.Exchanges, classify.Default())
+			ev := verify.Collect(obs, classify.Default())
 			var seen []string
 			for _, v := range ev.Artifacts() {
 				seen = append(seen, v.PURL)

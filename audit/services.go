@@ -98,32 +98,42 @@ func WriteUnclassified(w io.Writer, calls []UnclassifiedCall) error {
 	return nil
 }
 
-// unclassifiedCalls aggregates the unclassified observations by host,
-// method, URL and status, sorted by those fields.
-func unclassifiedCalls(obs []observe.Observation) []UnclassifiedCall {
-	type key struct {
-		host, method, url string
-		status            int
+// unclassifiedSet aggregates the unclassified observations by host,
+// method, URL and status.
+type unclassifiedSet struct {
+	byKey map[unclassifiedKey]*UnclassifiedCall
+	calls []*UnclassifiedCall
+}
+
+type unclassifiedKey struct {
+	host, method, url string
+	status            int
+}
+
+func newUnclassifiedSet() *unclassifiedSet {
+	return &unclassifiedSet{byKey: make(map[unclassifiedKey]*UnclassifiedCall)}
+}
+
+// add counts one observation.
+func (u *unclassifiedSet) add(o *observe.Observation) {
+	if !o.Unclassified() {
+		return
 	}
-	byKey := make(map[key]*UnclassifiedCall)
-	var calls []*UnclassifiedCall
-	for i := range obs {
-		o := &obs[i]
-		if !o.Unclassified() {
-			continue
-		}
-		x := o.Exchange
-		k := key{x.Host, x.Method, x.URL, x.Status}
-		c := byKey[k]
-		if c == nil {
-			c = &UnclassifiedCall{Host: k.host, Method: k.method, URL: k.url, Status: k.status}
-			byKey[k] = c
-			calls = append(calls, c)
-		}
-		c.Count++
-		c.Bytes += x.Bytes
+	x := o.Exchange
+	k := unclassifiedKey{x.Host, x.Method, x.URL, x.Status}
+	c := u.byKey[k]
+	if c == nil {
+		c = &UnclassifiedCall{Host: k.host, Method: k.method, URL: k.url, Status: k.status}
+		u.byKey[k] = c
+		u.calls = append(u.calls, c)
 	}
-	slices.SortFunc(calls, func(a, b *UnclassifiedCall) int {
+	c.Count++
+	c.Bytes += x.Bytes
+}
+
+// finish returns the calls sorted by host, URL, method and status.
+func (u *unclassifiedSet) finish() []UnclassifiedCall {
+	slices.SortFunc(u.calls, func(a, b *UnclassifiedCall) int {
 		return cmp.Or(
 			strings.Compare(a.Host, b.Host),
 			strings.Compare(a.URL, b.URL),
@@ -131,8 +141,8 @@ func unclassifiedCalls(obs []observe.Observation) []UnclassifiedCall {
 			cmp.Compare(a.Status, b.Status),
 		)
 	})
-	out := make([]UnclassifiedCall, len(calls))
-	for i, c := range calls {
+	out := make([]UnclassifiedCall, len(u.calls))
+	for i, c := range u.calls {
 		out[i] = *c
 	}
 	return out
@@ -176,39 +186,49 @@ func endpoint(o *observe.Observation, role string) string {
 	return o.Exchange.URL
 }
 
-// services gathers, by host, every observation that is not an artifact
-// downloaded whole (see role), sorted by host.
-func services(obs []observe.Observation) []*Service {
-	byName := make(map[string]*Service)
-	seen := uniques{}
-	var out []*Service
-	for i := range obs {
-		o := &obs[i]
-		r := role(o)
-		if r == "" {
-			continue
-		}
-		x := o.Exchange
-		s := byName[x.Host]
-		if s == nil {
-			s = &Service{Name: x.Host}
-			byName[x.Host] = s
-			out = append(out, s)
-		}
-		seen.add(&s.Roles, r)
-		seen.add(&s.Endpoints, endpoint(o, r))
-		seen.add(&s.Methods, x.Method)
-		if !slices.Contains(s.Statuses, x.Status) {
-			s.Statuses = append(s.Statuses, x.Status)
-		}
-		s.Requests++
-		s.Bytes += x.Bytes
-		s.Authenticated = s.Authenticated || x.Authenticated
-		s.Transparent = s.Transparent || x.Transparent
-		if x.Error != "" {
-			seen.add(&s.Errors, x.URL+": "+x.Error)
-		}
+// serviceSet gathers, by host, every observation that is not an artifact
+// downloaded whole (see role).
+type serviceSet struct {
+	byName map[string]*Service
+	seen   uniques
+	out    []*Service
+}
+
+func newServiceSet() *serviceSet {
+	return &serviceSet{byName: make(map[string]*Service), seen: uniques{}}
+}
+
+// add gathers one observation.
+func (ss *serviceSet) add(o *observe.Observation) {
+	r := role(o)
+	if r == "" {
+		return
 	}
+	x := o.Exchange
+	s := ss.byName[x.Host]
+	if s == nil {
+		s = &Service{Name: x.Host}
+		ss.byName[x.Host] = s
+		ss.out = append(ss.out, s)
+	}
+	ss.seen.add(&s.Roles, r)
+	ss.seen.add(&s.Endpoints, endpoint(o, r))
+	ss.seen.add(&s.Methods, x.Method)
+	if !slices.Contains(s.Statuses, x.Status) {
+		s.Statuses = append(s.Statuses, x.Status)
+	}
+	s.Requests++
+	s.Bytes += x.Bytes
+	s.Authenticated = s.Authenticated || x.Authenticated
+	s.Transparent = s.Transparent || x.Transparent
+	if x.Error != "" {
+		ss.seen.add(&s.Errors, x.URL+": "+x.Error)
+	}
+}
+
+// finish returns the services sorted by host, each list sorted.
+func (ss *serviceSet) finish() []*Service {
+	out := ss.out
 	slices.SortFunc(out, func(a, b *Service) int { return strings.Compare(a.Name, b.Name) })
 	for _, s := range out {
 		slices.Sort(s.Roles)

@@ -56,40 +56,52 @@ type Summary struct {
 	Truncated bool
 }
 
-// summarize computes the request figures of s from the observations.
-func summarize(obs []observe.Observation, s *Summary) {
-	hosts := make(map[string]bool)
-	seen := uniques{}
-	for i := range obs {
-		o := &obs[i]
-		x := o.Exchange
-		hosts[x.Host] = true
-		s.Bytes += x.Bytes
-		if o.Tunnel() && x.Status == 0 {
-			if strings.HasPrefix(x.Error, "TLS handshake") {
-				// (Other failed tunnels, such as a client that spoke
-				// another protocol, are in the warnings.)
-				seen.add(&s.FailedTunnels, x.Host)
-			}
-			continue
+// figures computes the request figures of a Summary, observation by
+// observation.
+type figures struct {
+	s     *Summary
+	hosts map[string]bool
+	seen  uniques
+}
+
+func newFigures(s *Summary) *figures {
+	return &figures{s: s, hosts: make(map[string]bool), seen: uniques{}}
+}
+
+// add counts one observation.
+func (fg *figures) add(o *observe.Observation) {
+	s, x := fg.s, o.Exchange
+	fg.hosts[x.Host] = true
+	s.Bytes += x.Bytes
+	if o.Tunnel() && x.Status == 0 {
+		if strings.HasPrefix(x.Error, "TLS handshake") {
+			// (Other failed tunnels, such as a client that spoke
+			// another protocol, are in the warnings.)
+			fg.seen.add(&s.FailedTunnels, x.Host)
 		}
-		s.Requests++
-		if x.Transparent {
-			s.Transparent++
-			seen.add(&s.TransparentHosts, x.Host)
-		}
-		switch {
-		case expectedMiss(x):
-			s.ExpectedMisses++
-		case failed(x):
-			s.Failures++
-		}
-		if o.Unclassified() {
-			s.UnclassifiedCalls++
-			seen.add(&s.UnclassifiedHosts, x.Host)
-		}
+		return
 	}
-	s.Hosts = len(hosts)
+	s.Requests++
+	if x.Transparent {
+		s.Transparent++
+		fg.seen.add(&s.TransparentHosts, x.Host)
+	}
+	switch {
+	case expectedMiss(x):
+		s.ExpectedMisses++
+	case failed(x):
+		s.Failures++
+	}
+	if o.Unclassified() {
+		s.UnclassifiedCalls++
+		fg.seen.add(&s.UnclassifiedHosts, x.Host)
+	}
+}
+
+// finish counts the hosts and sorts the lists.
+func (fg *figures) finish() {
+	s := fg.s
+	s.Hosts = len(fg.hosts)
 	slices.Sort(s.FailedTunnels)
 	slices.Sort(s.UnclassifiedHosts)
 	slices.Sort(s.TransparentHosts)
@@ -166,45 +178,52 @@ func refusalWarnings(refused []*capture.Exchange) []string {
 	return out
 }
 
-// classifyWarnings reports each exchange a classifier failed on: the
-// exchange is kept with what the other classifiers made of it.
-func classifyWarnings(obs []observe.Observation) []string {
-	var out []string
-	for i := range obs {
-		if e := obs[i].Finding.Error; e != "" {
-			out = append(out, "classifier failure (the request is kept as "+string(obs[i].Finding.Kind)+"): "+e)
-		}
+// classifyWarning reports an exchange a classifier failed on ("" when
+// none did): the exchange is kept with what the other classifiers made
+// of it.
+func classifyWarning(o *observe.Observation) string {
+	if e := o.Finding.Error; e != "" {
+		return "classifier failure (the request is kept as " + string(o.Finding.Kind) + "): " + e
 	}
-	return out
+	return ""
 }
 
-// tunnelWarnings reports, per host and error, the CONNECT tunnels that
+// tunnelFailures counts, per host and error, the CONNECT tunnels that
 // ended in an error (a failed TLS handshake with the client, or a tunnel
-// the proxy refused), in the order they were first seen.
-func tunnelWarnings(obs []observe.Observation) []string {
-	type failure struct {
-		host, err string
-		n         int
+// the proxy refused).
+type tunnelFailures struct {
+	order []*tunnelFailure
+	byKey map[[2]string]*tunnelFailure
+}
+
+type tunnelFailure struct {
+	host, err string
+	n         int
+}
+
+// add counts one observation.
+func (t *tunnelFailures) add(o *observe.Observation) {
+	x := o.Exchange
+	if !o.Tunnel() || x.Error == "" {
+		return
 	}
-	var order []*failure
-	byKey := make(map[[2]string]*failure)
-	for i := range obs {
-		o := &obs[i]
-		x := o.Exchange
-		if !o.Tunnel() || x.Error == "" {
-			continue
+	k := [2]string{x.Host, x.Error}
+	f := t.byKey[k]
+	if f == nil {
+		if t.byKey == nil {
+			t.byKey = make(map[[2]string]*tunnelFailure)
 		}
-		k := [2]string{x.Host, x.Error}
-		f := byKey[k]
-		if f == nil {
-			f = &failure{host: x.Host, err: x.Error}
-			byKey[k] = f
-			order = append(order, f)
-		}
-		f.n++
+		f = &tunnelFailure{host: x.Host, err: x.Error}
+		t.byKey[k] = f
+		t.order = append(t.order, f)
 	}
-	out := make([]string, 0, len(order))
-	for _, f := range order {
+	f.n++
+}
+
+// warnings are one warning per host and error, in the order first seen.
+func (t *tunnelFailures) warnings() []string {
+	out := make([]string, 0, len(t.order))
+	for _, f := range t.order {
 		times := "once"
 		if f.n > 1 {
 			times = fmt.Sprintf("%d times", f.n)

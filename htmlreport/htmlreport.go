@@ -20,6 +20,7 @@ package htmlreport
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -47,22 +48,23 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"bytes": humanBytes,
 }).Parse(pageTemplate))
 
-// ClassifyFunc tells what one request of the capture log fetched: the
-// ecosystem ("" when none) and the kind (artifact, metadata, sidecar, api,
-// unclassified).
-type ClassifyFunc func(x *capture.Exchange) (ecosystem, kind string)
+// ExchangesFunc calls fn with every request of the capture log and what
+// it fetched: the ecosystem ("" when none) and the kind (artifact,
+// metadata, sidecar, api, unclassified), in any order, stopping at fn's
+// first error. fn does not keep x. audit.Report.EachExchange is one.
+type ExchangesFunc func(fn func(x *capture.Exchange, ecosystem, kind string) error) error
 
 // Input is what the report is made of.
 type Input struct {
-	// Log is the build's capture log: every exchange is one bar of the
-	// waterfall.
+	// Log is the build's capture log: its header, trailer and damage.
 	Log *capture.Log
 	// Build is what people are shown of the build (figures, packages,
 	// verification, violations, diff), from the same capture log.
 	Build *view.Build
-	// Classify classifies each request; nil leaves requests unclassified
-	// unless they fetched a package's bytes.
-	Classify ClassifyFunc
+	// Exchanges gives the requests, each one bar of the waterfall; nil
+	// gives Log.Exchanges, unclassified unless they fetched a package's
+	// bytes.
+	Exchanges ExchangesFunc
 	// Generated is when the report was written (shown on the page); zero
 	// leaves it out.
 	Generated time.Time
@@ -73,7 +75,10 @@ func Write(w io.Writer, in Input) error {
 	if in.Log == nil || in.Build == nil {
 		return fmt.Errorf("html report: no capture log or no build")
 	}
-	d := newData(in)
+	d, err := newData(in)
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
 	js, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("html report: encode data: %w", err)
@@ -110,7 +115,7 @@ func Write(w io.Writer, in Input) error {
 		Denied:     b.Denied(),
 		Truncated:  in.Log.Truncated(),
 		Damage:     in.Log.Damage,
-		Exchanges:  len(in.Log.Exchanges),
+		Exchanges:  len(d.R.ID),
 		Generated:  generated,
 		CSS:        template.CSS(pageCSS),
 		JS:         template.JS(pageJS),
@@ -206,6 +211,19 @@ const (
 	flagTunnel     = 4
 )
 
+// row is what the waterfall shows of one request.
+type row struct {
+	id                int64
+	start             time.Time
+	dur               float64
+	url, host, method string
+	status            int
+	bytes             int64
+	complete          bool
+	sha256, err       string
+	eco, kind         string
+}
+
 type interner struct {
 	idx  map[string]int
 	list []string
@@ -227,7 +245,7 @@ func (in *interner) opt(s string) int {
 	return in.id(s)
 }
 
-func newData(in Input) *data {
+func newData(in Input) (*data, error) {
 	st := &interner{idx: map[string]int{}}
 	d := &data{Colours: map[string]string{}}
 	b := in.Build
@@ -253,62 +271,80 @@ func newData(in Input) *data {
 		d.P.Viol = append(d.P.Viol, len(p.Violations))
 	}
 
-	xs := make([]*capture.Exchange, len(in.Log.Exchanges))
-	for i := range in.Log.Exchanges {
-		xs[i] = &in.Log.Exchanges[i]
+	each := in.Exchanges
+	if each == nil {
+		each = func(fn func(*capture.Exchange, string, string) error) error {
+			for i := range in.Log.Exchanges {
+				if err := fn(&in.Log.Exchanges[i], "", "unclassified"); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 	}
-	slices.SortStableFunc(xs, func(a, b *capture.Exchange) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
+	// One row per request, holding what the page shows of it (not the
+	// exchange), in the order they started.
+	var rows []row
+	err := each(func(x *capture.Exchange, eco, kind string) error {
+		if x.Method == http.MethodConnect {
+			eco, kind = "", "unclassified"
+		}
+		rows = append(rows, row{id: x.ID, start: x.Start, dur: x.DurationMS, url: x.URL, host: x.Host, method: x.Method,
+			status: x.Status, bytes: x.Bytes, complete: x.Complete, sha256: x.SHA256, err: x.Error, eco: eco, kind: kind})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(rows, func(a, b row) int {
+		if c := a.start.Compare(b.start); c != 0 {
 			return c
 		}
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.id, b.id)
 	})
 	origin := in.Log.Header.Start
-	for _, x := range xs {
-		if origin.IsZero() || x.Start.Before(origin) {
-			origin = x.Start
+	for _, x := range rows {
+		if origin.IsZero() || x.start.Before(origin) {
+			origin = x.start
 		}
 	}
 	var end float64
 	if t := in.Log.Trailer; t != nil && !t.End.IsZero() && !origin.IsZero() {
 		end = ms(t.End.Sub(origin))
 	}
-	for _, x := range xs {
-		start := ms(x.Start.Sub(origin))
-		end = max(end, start+x.DurationMS)
+	for _, x := range rows {
+		start := ms(x.start.Sub(origin))
+		end = max(end, start+x.dur)
 		r := &d.R
-		r.ID = append(r.ID, x.ID)
+		r.ID = append(r.ID, x.id)
 		r.Start = append(r.Start, round2(start))
-		r.Dur = append(r.Dur, round2(x.DurationMS))
-		r.URL = append(r.URL, st.id(x.URL))
-		r.Host = append(r.Host, st.id(x.Host))
-		r.Method = append(r.Method, st.id(x.Method))
-		r.Status = append(r.Status, x.Status)
-		r.Bytes = append(r.Bytes, x.Bytes)
+		r.Dur = append(r.Dur, round2(x.dur))
+		r.URL = append(r.URL, st.id(x.url))
+		r.Host = append(r.Host, st.id(x.host))
+		r.Method = append(r.Method, st.id(x.method))
+		r.Status = append(r.Status, x.status)
+		r.Bytes = append(r.Bytes, x.bytes)
 		flags := 0
-		if x.Status == 0 || x.Status >= 400 || x.Error != "" {
+		if x.status == 0 || x.status >= 400 || x.err != "" {
 			flags |= flagFailed
 		}
-		if !x.Complete && x.Method != http.MethodHead && x.Method != http.MethodConnect {
+		if !x.complete && x.method != http.MethodHead && x.method != http.MethodConnect {
 			flags |= flagIncomplete
 		}
-		if x.Method == http.MethodConnect {
+		if x.method == http.MethodConnect {
 			flags |= flagTunnel
 		}
 		r.Flags = append(r.Flags, flags)
-		eco, kind := "", "unclassified"
-		if in.Classify != nil && x.Method != http.MethodConnect {
-			eco, kind = in.Classify(x)
-		}
+		eco, kind := x.eco, x.kind
 		pkg := -1
-		if i, ok := bySHA[strings.ToLower(x.SHA256)]; ok && x.SHA256 != "" && flags&flagFailed == 0 {
+		if i, ok := bySHA[strings.ToLower(x.sha256)]; ok && x.sha256 != "" && flags&flagFailed == 0 {
 			pkg = i
 			eco, kind = b.Packages[i].Ecosystem, "artifact"
 		}
 		r.Eco = append(r.Eco, st.opt(eco))
 		r.Kind = append(r.Kind, st.id(kind))
 		r.Pkg = append(r.Pkg, pkg)
-		r.Error = append(r.Error, st.opt(x.Error))
+		r.Error = append(r.Error, st.opt(x.err))
 		if eco != "" {
 			d.Colours[fmt.Sprint(st.id(eco))] = colour(eco)
 		}
@@ -331,7 +367,7 @@ func newData(in Input) *data {
 		d.D = append(d.D, [4]int{st.id(row[0]), st.id(row[1]), st.opt(row[2]), st.opt(row[3])})
 	}
 	d.S = st.list
-	return d
+	return d, nil
 }
 
 // diffRows flattens the diff into (change, package, old, new) rows.

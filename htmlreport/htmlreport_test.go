@@ -16,6 +16,7 @@ import (
 
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/htmlreport"
 	"github.com/depaudit/depaudit/internal/browsertest"
 	"github.com/depaudit/depaudit/rules"
@@ -39,10 +40,11 @@ type result struct {
 
 // classifier gives the page each exchange's finding as the report
 // attributed it.
-func classifier(r *audit.Report) htmlreport.ClassifyFunc {
-	return func(x *capture.Exchange) (string, string) {
-		f := r.FindingOf(x)
-		return f.Ecosystem, string(f.Kind)
+func classifier(r *audit.Report) htmlreport.ExchangesFunc {
+	return func(fn func(x *capture.Exchange, ecosystem, kind string) error) error {
+		return r.EachExchange(func(x *capture.Exchange, f classify.Finding) error {
+			return fn(x, f.Ecosystem, string(f.Kind))
+		})
 	}
 }
 
@@ -96,9 +98,9 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{log: l, res: &result{BOM: bom, Summary: rep.Summary}, in: htmlreport.Input{
-		Log:      l,
-		Build:    view.New(view.Input{Report: rep, BOM: bom, BaselineName: "previous.cdx.json"}),
-		Classify: classifier(rep),
+		Log:       l,
+		Build:     view.New(view.Input{Report: rep, BOM: bom, BaselineName: "previous.cdx.json"}),
+		Exchanges: classifier(rep),
 	}}
 }
 
@@ -293,6 +295,8 @@ func TestHostileStrings(t *testing.T) {
 	evil := `https://evil.example/</script><script>document.title="owned"</script><img src=x onerror="document.title='owned'">`
 	fx.log.Exchanges = append(fx.log.Exchanges, capture.Exchange{ID: 999, Start: fx.log.Header.Start.Add(time.Second),
 		DurationMS: 5, Method: "GET", URL: evil, Host: "evil.example", Status: 500, Error: `<b onmouseover="x">`})
+	// (The page then shows the log's exchanges as recorded, unclassified.)
+	fx.in.Exchanges = nil
 	fx.in.Build.Warnings = append(fx.in.Build.Warnings, `<script>document.title="owned"</script>`)
 	path := writeReport(t, fx.in)
 	b := browsertest.Start(t)

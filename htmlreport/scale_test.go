@@ -57,7 +57,7 @@ func monorepoInput(t testing.TB, n int) htmlreport.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return htmlreport.Input{Log: l, Build: view.New(view.Input{Report: rep, BOM: bom}), Classify: classifier(rep)}
+	return htmlreport.Input{Log: l, Build: view.New(view.Input{Report: rep, BOM: bom}), Exchanges: classifier(rep)}
 }
 
 // TestLargeReportIsCompact checks that a 10,000-request report writes

@@ -318,12 +318,12 @@ func finishBuild(c *cli.Context, env *appEnv, capturePath string, capLog *captur
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
-	log, err := capture.ReadLog(io.NewSectionReader(logFile, 0, fi.Size()))
+	log, err := capture.OpenLog(logFile, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("read back capture log %s: %w", capturePath, err)
 	}
 
-	report, err := analyzeLog(c, env, "build", log, br, baseline)
+	report, err := analyzeLog(c, env, "build", logSource{file: log}, br, baseline)
 	if err != nil {
 		return nil, err
 	}
@@ -395,16 +395,17 @@ func copyNewFile(path string, r io.Reader) error {
 // changed during the build, by the command itself or by anything else
 // that can write to it, and the SBOM made from it does not describe the
 // build: that is a failure, not a warning.
-func checkReadBack(path string, l *capture.Log, wrote int64) error {
+func checkReadBack(path string, lf *capture.LogFile, wrote int64) error {
+	l, n := lf.Log, int64(lf.Len())
 	switch {
 	case l.Damage != "":
 		return fmt.Errorf("the capture log %s reads back damaged (%s) though depaudit wrote it whole: "+
 			"something changed it during the build (or depaudit cannot read back what it wrote), "+
 			"and the SBOM covers only the %d exchanges read around the damage (%d were recorded)",
-			path, l.Damage, len(l.Exchanges), wrote)
-	case l.Trailer == nil || int64(len(l.Exchanges)) != wrote || l.Trailer.Exchanges != wrote:
+			path, l.Damage, n, wrote)
+	case l.Trailer == nil || n != wrote || l.Trailer.Exchanges != wrote:
 		return fmt.Errorf("the capture log %s holds %d exchanges, but depaudit recorded %d: "+
-			"something changed it during the build, and the SBOM does not describe the build", path, len(l.Exchanges), wrote)
+			"something changed it during the build, and the SBOM does not describe the build", path, n, wrote)
 	}
 	return nil
 }

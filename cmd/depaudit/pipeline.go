@@ -20,11 +20,26 @@ import (
 // verifyFetchTimeout bounds the whole of the fetch after the build.
 const verifyFetchTimeout = 2 * time.Minute
 
+// logSource is a capture log to analyse: read whole (from standard
+// input), or exchange by exchange from its file (see audit.AnalyzeFile).
+type logSource struct {
+	whole *capture.Log
+	file  *capture.LogFile
+}
+
+// log is the log's header, trailer and other records.
+func (s logSource) log() *capture.Log {
+	if s.file != nil {
+		return s.file.Log
+	}
+	return s.whole
+}
+
 // analyzeLog is the analysis stage of build and report: it judges the
 // capture log l under the rules of br, verifies its artifacts (fetching
 // missing metadata after the build, or reading what the log recorded of
 // that) and diffs it against baseline (nil: no diff). Every output is then written from the report.
-func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
+func analyzeLog(c *cli.Context, env *appEnv, command string, l logSource, br *buildRules, baseline *cdx.BOM) (*audit.Report, error) {
 	cfg := audit.Config{
 		Classifier:  br.classifier(),
 		Rules:       br.rules,
@@ -39,7 +54,13 @@ func analyzeLog(c *cli.Context, env *appEnv, command string, l *capture.Log, br 
 		ctx, cancel = context.WithTimeout(ctx, verifyFetchTimeout)
 		defer cancel()
 	}
-	r, err := audit.Analyze(ctx, l, cfg)
+	var r *audit.Report
+	var err error
+	if l.file != nil {
+		r, err = audit.AnalyzeFile(ctx, l.file, cfg)
+	} else {
+		r, err = audit.Analyze(ctx, l.whole, cfg)
+	}
 	if err != nil {
 		return nil, exitCode{code: exitError, msg: fmt.Sprintf("%s: %v", command, err)}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"slices"
 
@@ -48,10 +47,12 @@ func runReport(c *cli.Context, env *appEnv) error {
 			return err
 		}
 	}
-	l, err := readCaptureLog(env, path)
+	src, closeLog, err := readCaptureLog(env, path)
 	if err != nil {
 		return usageError("report: %v", err)
 	}
+	defer closeLog()
+	l := src.log()
 	var baseline *cdx.BOM
 	if p := c.String("baseline"); p != "" {
 		if baseline, err = bomdiff.ReadBOMFile(p); err != nil {
@@ -62,7 +63,7 @@ func runReport(c *cli.Context, env *appEnv) error {
 	if err != nil {
 		return err
 	}
-	r, err := analyzeLog(c, env, "report", l, br, baseline)
+	r, err := analyzeLog(c, env, "report", src, br, baseline)
 	if err != nil {
 		return err
 	}
@@ -81,22 +82,31 @@ func runReport(c *cli.Context, env *appEnv) error {
 	return nil
 }
 
-// readCaptureLog reads the capture log at path ("-": standard input).
-func readCaptureLog(env *appEnv, path string) (*capture.Log, error) {
-	var r io.Reader = env.stdin
-	if path != "-" {
-		f, err := os.Open(path)
+// readCaptureLog reads the capture log at path ("-": standard input, read
+// whole); a file is read exchange by exchange and stays open until
+// closeLog is called.
+func readCaptureLog(env *appEnv, path string) (src logSource, closeLog func(), err error) {
+	closeLog = func() {}
+	if path == "-" {
+		l, err := capture.ReadLog(env.stdin)
 		if err != nil {
-			return nil, fmt.Errorf("capture log: %w", err)
+			return src, closeLog, fmt.Errorf("%s: %w", displayInput(path), err)
 		}
-		defer f.Close()
-		r = f
+		return logSource{whole: l}, closeLog, nil
 	}
-	l, err := capture.ReadLog(r)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", displayInput(path), err)
+		return src, closeLog, fmt.Errorf("capture log: %w", err)
 	}
-	return l, nil
+	fi, err := f.Stat()
+	if err == nil {
+		src.file, err = capture.OpenLog(f, fi.Size())
+	}
+	if err != nil {
+		f.Close()
+		return src, closeLog, fmt.Errorf("%s: %w", displayInput(path), err)
+	}
+	return src, func() { f.Close() }, nil
 }
 
 // displayInput names an input path for humans.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/depaudit/depaudit/audit"
 	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/ghactions"
 	"github.com/depaudit/depaudit/htmlreport"
 	"github.com/depaudit/depaudit/provenance"
@@ -98,11 +99,17 @@ func writeHTML(w io.Writer, b *buildOutput) error {
 		Log:       b.report.Log,
 		Build:     b.view(),
 		Generated: time.Now(),
-		Classify: func(x *capture.Exchange) (string, string) {
-			f := b.report.FindingOf(x)
-			return f.Ecosystem, string(f.Kind)
-		},
+		Exchanges: exchangesOf(b.report),
 	})
+}
+
+// exchangesOf gives the HTML report every exchange of r with its finding.
+func exchangesOf(r *audit.Report) htmlreport.ExchangesFunc {
+	return func(fn func(x *capture.Exchange, ecosystem, kind string) error) error {
+		return r.EachExchange(func(x *capture.Exchange, f classify.Finding) error {
+			return fn(x, f.Ecosystem, string(f.Kind))
+		})
+	}
 }
 
 // fileSHA256 is the lower-case hex SHA-256 of the file at path.

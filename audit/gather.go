@@ -1,0 +1,79 @@
+package audit
+
+import (
+	"github.com/depaudit/depaudit/capture"
+	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/observe"
+	"github.com/depaudit/depaudit/rules"
+)
+
+// attribution attributes the exchanges of a log, in the order they
+// started, as the report counts them: a Maven POM fetched alone is an
+// artifact (pomSet.promote).
+type attribution struct {
+	a    *observe.Attributor
+	poms pomSet
+}
+
+// newAttribution attributes with c; reached are the hosts the build
+// reached with the proxy's credential, poms the Maven artifacts fetched
+// (nil: none yet, to be noted).
+func newAttribution(c observe.Classifier, reached map[string]bool, poms pomSet) *attribution {
+	if poms == nil {
+		poms = pomSet{}
+	}
+	return &attribution{a: observe.NewAttributor(c, func(h string) bool { return reached[h] }), poms: poms}
+}
+
+// observe attributes x, as the report's figures have it; ok is false for
+// a request the proxy refused for want of its credential.
+func (at *attribution) observe(x *capture.Exchange) (o observe.Observation, ok bool) {
+	o, st := at.a.Observe(x)
+	if st != observe.Observed {
+		return o, false
+	}
+	at.poms.promote(&o)
+	if !o.Tunnel() && o.Finding.Kind == classify.KindArtifact && o.Finding.PURL == "" {
+		// (artifactSet.add warns about it.)
+		o.Finding.Kind = classify.KindUnclassified
+	}
+	return o, true
+}
+
+// gathering is what the report collects from the observations, one at a
+// time: nothing in it grows with the number of requests, only with the
+// distinct artifacts, hosts, URLs and failures.
+type gathering struct {
+	arts             *artifactSet
+	figures          *figures
+	tunnels          tunnelFailures
+	services         *serviceSet
+	unclassified     *unclassifiedSet
+	classifyWarnings []string
+	// rules is nil without a policy.
+	rules *rules.Evaluation
+}
+
+func newGathering(s *Summary, rs *rules.Rules) *gathering {
+	g := &gathering{arts: newArtifactSet(s), figures: newFigures(s), services: newServiceSet(), unclassified: newUnclassifiedSet()}
+	if rs != nil {
+		g.rules = rs.NewEvaluation()
+	}
+	return g
+}
+
+// add gathers observation o, attributed by at.
+func (g *gathering) add(o *observe.Observation, at *attribution) {
+	if w := classifyWarning(o); w != "" {
+		g.classifyWarnings = append(g.classifyWarnings, w)
+	}
+	at.poms.promote(o)
+	g.arts.add(o)
+	g.figures.add(o)
+	g.tunnels.add(o)
+	g.services.add(o)
+	g.unclassified.add(o)
+	if g.rules != nil {
+		g.rules.Observe(o)
+	}
+}
