@@ -78,9 +78,9 @@ type Evidence struct {
 	// refs are the artifacts and metadata listed, each once however often
 	// it was downloaded.
 	refs map[artifactRef]bool
-	deb      debFacts
-	oci      ociFacts
-	rpm      rpmFacts
+	deb  debFacts
+	oci  ociFacts
+	rpm  rpmFacts
 	// requires holds what each package's metadata says it depends on, by
 	// fact subject ("golang:MODULE@VERSION", an npm or cargo purl,
 	// "maven:G:A:V"); manifests the manifests read (package.json,
