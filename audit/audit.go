@@ -1,9 +1,12 @@
 // Package audit is depaudit's one analysis stage: between the capture log
-// and every output. [Analyze] reads a capture log once and returns a
-// [Report]: every exchange attributed to a finding (redirects followed, by
-// package observe), the artifacts and services a build used, the
-// verification verdict of every artifact, the policy's violations and,
-// with a baseline SBOM, what changed since it.
+// and every output. [Analyze] (a log held in memory) and [AnalyzeFile] (a
+// log read exchange by exchange from its file) return a [Report]: every
+// exchange attributed to a finding (redirects followed, by package
+// observe), the artifacts and services a build used, the verification
+// verdict of every artifact, the policy's violations and, with a baseline
+// SBOM, what changed since it. The report holds what the outputs need,
+// aggregated, not the exchanges: its size grows with the distinct
+// artifacts, hosts, URLs and failures of a build, not with its requests.
 //
 // Outputs (the CycloneDX SBOM of package sbom, the list of unclassified
 // calls, the end-of-build summary, and whatever else renders a build)

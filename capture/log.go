@@ -255,6 +255,8 @@ func ReadLog(r io.Reader) (*Log, error) {
 type logVisitor struct {
 	exchange func(l *Log, x *exchangeLine, off int64, lineNo int)
 	digests  func(l *Log, d *digestsLine, lineNo int)
+	// trailer, when set, is told where the trailer's line is.
+	trailer func(off int64)
 }
 
 // scanLog reads a capture log as ReadLog describes, keeping in the Log it
@@ -328,6 +330,9 @@ func scanLog(r io.Reader, v logVisitor) (*Log, error) {
 		case RecordTrailer:
 			if t, ok := decodeLine[Trailer](l, lineNo, line); ok {
 				l.Trailer = &t
+				if v.trailer != nil {
+					v.trailer(off)
+				}
 			}
 		case RecordConnection:
 			if c, ok := decodeLine[connectionLine](l, lineNo, line); ok {

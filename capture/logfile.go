@@ -2,22 +2,31 @@ package capture
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
+	"container/heap"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/depaudit/depaudit/internal/lines"
 )
 
 // LogFile is a capture log read exchange by exchange from its file rather
-// than held in memory, for logs of any size: OpenLog reads the file once
-// and keeps everything the log holds but its exchanges, and where each
-// exchange's line is (16 bytes an exchange); Exchanges reads them again,
-// one at a time, in the order they started.
+// than held in memory, for logs of any size: OpenLog reads the file and
+// keeps everything the log holds but its exchanges; Exchanges reads them
+// again, one at a time, in the order they started.
+//
+// The log is written as exchanges end, so its lines are not in the order
+// the exchanges started: Exchanges puts them back in order through a
+// window of the next 65,536 exchange lines (1 MiB), which is enough unless
+// one request lasted while that many others started and ended. For a log
+// where it is not, OpenLog keeps where every exchange's line is instead
+// (16 bytes an exchange).
 type LogFile struct {
 	// Log is the log without its exchanges (Log.Exchanges is nil): header,
 	// trailer, connections, lookups, fetches and damage, as ReadLog reads
@@ -26,96 +35,399 @@ type LogFile struct {
 
 	r    io.ReaderAt
 	size int64
-	// index holds the exchanges' lines by ID, lines of the same ID in log
-	// order: the order observe.Attribute reads a Log's exchanges in.
+	// end is where the exchanges end: the trailer's line, else size.
+	end int64
+	// n counts the exchanges; win is the window's size.
+	n, win int
+	// index holds every exchange line by ID, for a log the window does
+	// not put in order; nil otherwise.
 	index []lineRef
-	// deferred holds the digests records, by position in index.
-	deferred map[int][]Digest
+	// lines sums the exchange lines' IDs and offsets, to tell that the
+	// file changed since OpenLog read it.
+	lines uint64
+	// deferred holds the digests records by the exchange ID they complete.
+	deferred map[int64][]deferredDigests
 }
 
-// lineRef is where the line of one exchange starts.
+// lineRef is where the line of an exchange starts, and its ID.
 type lineRef struct{ id, off int64 }
 
-// OpenLog reads the capture log in r (size bytes) once, as ReadLog does,
+func compareRefs(a, b lineRef) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.off, b.off)) }
+
+// deferredDigests is a digests record: it completes the last exchange of
+// its ID before its own line at off.
+type deferredDigests struct {
+	off     int64
+	digests []Digest
+}
+
+// reorderWindow is how many exchange lines Exchanges holds to put them in
+// the order they started.
+const reorderWindow = 1 << 16
+
+// OpenLog reads the capture log in r (size bytes), as ReadLog does,
 // without keeping its exchanges. r must stay open and unchanged while the
 // LogFile is used.
 func OpenLog(r io.ReaderAt, size int64) (*LogFile, error) {
-	f := &LogFile{r: r, size: size}
-	type pending struct {
-		exchange int64
-		lineNo   int
-		digests  []Digest
-	}
-	var records []pending
+	return openLog(r, size, reorderWindow)
+}
+
+// openLog is OpenLog with a window of win exchange lines.
+func openLog(r io.ReaderAt, size int64, win int) (*LogFile, error) {
+	f := &LogFile{r: r, size: size, end: size, win: win}
+	var trailerOff int64 = -1
 	l, err := scanLog(io.NewSectionReader(r, 0, size), logVisitor{
-		exchange: func(_ *Log, x *exchangeLine, off int64, _ int) {
-			f.index = append(f.index, lineRef{id: x.ID, off: off})
-		},
+		exchange: func(_ *Log, x *exchangeLine, off int64, _ int) { f.n++ },
 		digests: func(_ *Log, d *digestsLine, lineNo int) {
-			records = append(records, pending{d.Exchange, lineNo, d.Digests})
+			if f.deferred == nil {
+				f.deferred = map[int64][]deferredDigests{}
+			}
+			// (The offset is placed below; lineNo stands in until then.)
+			f.deferred[d.Exchange] = append(f.deferred[d.Exchange], deferredDigests{off: int64(-lineNo), digests: d.Digests})
+		},
+		trailer: func(off int64) {
+			if trailerOff < 0 {
+				trailerOff = off
+			}
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	f.Log = l
-	f.index = slices.Clip(f.index)
-	slices.SortStableFunc(f.index, func(a, b lineRef) int { return cmp.Compare(a.id, b.id) })
-	// A digests record completes the last exchange of its ID, as ReadLog
-	// has it; it comes after the exchanges, so it is placed once they are
-	// all indexed.
-	for _, p := range records {
-		i := sort.Search(len(f.index), func(i int) bool { return f.index[i].id > p.exchange }) - 1
-		if i < 0 || f.index[i].id != p.exchange {
-			l.damaged(p.lineNo, "digests of exchange %d, which is not in the log", p.exchange)
-			continue
-		}
-		if f.deferred == nil {
-			f.deferred = map[int][]Digest{}
-		}
-		f.deferred[i] = append(f.deferred[i], p.digests...)
+	if trailerOff >= 0 {
+		f.end = trailerOff
+	}
+	if err := f.survey(); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
 
+// survey reads the exchange lines' IDs once more: it checks that the
+// window puts them in order (else keeps the index), places each digests
+// record and checks that an exchange of its ID comes before it.
+func (f *LogFile) survey() error {
+	// Where the digests records are, and the first good exchange line of
+	// each of their IDs.
+	recordOff := map[int]int64{}
+	for _, ds := range f.deferred {
+		for _, d := range ds {
+			recordOff[int(-d.off)] = -1
+		}
+	}
+	firstOf := map[int64]int64{}
+	w := newWindow(f.win)
+	var last lineRef
+	sorted, started := true, false
+	emit := func(ref lineRef) {
+		if started && compareRefs(ref, last) < 0 {
+			sorted = false
+		}
+		last, started = ref, true
+	}
+	err := f.scanLines(func(line []byte, off int64, lineNo int) {
+		if _, ok := recordOff[lineNo]; ok {
+			recordOff[lineNo] = off
+		}
+		id, ok := exchangeID(line)
+		if !ok {
+			return
+		}
+		if _, wanted := f.deferred[id]; wanted {
+			if _, seen := firstOf[id]; !seen && decodesAsExchange(line) {
+				firstOf[id] = off
+			}
+		}
+		f.lines = sumRef(f.lines, lineRef{id, off})
+		if ref, full := w.push(lineRef{id, off}); full {
+			emit(ref)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for w.Len() > 0 {
+		emit(w.pop())
+	}
+	for id, ds := range f.deferred {
+		kept := ds[:0]
+		for _, d := range ds {
+			lineNo := int(-d.off)
+			d.off = recordOff[lineNo]
+			if first, ok := firstOf[id]; !ok || first > d.off {
+				f.Log.damaged(lineNo, "digests of exchange %d, which is not in the log", id)
+				continue
+			}
+			kept = append(kept, d)
+		}
+		if len(kept) == 0 {
+			delete(f.deferred, id)
+		} else {
+			f.deferred[id] = kept
+		}
+	}
+	if sorted {
+		return nil
+	}
+	// A request outlasted the window: every line's place is kept.
+	err = f.scanLines(func(line []byte, off int64, _ int) {
+		if id, ok := exchangeID(line); ok {
+			f.index = append(f.index, lineRef{id, off})
+		}
+	})
+	slices.SortFunc(f.index, compareRefs)
+	return err
+}
+
+// scanLines calls fn with each line before f.end after the header, its
+// offset and its line number, as scanLog reads them.
+func (f *LogFile) scanLines(fn func(line []byte, off int64, lineNo int)) error {
+	cr := &countingReader{r: io.NewSectionReader(f.r, 0, f.end)}
+	br := bufio.NewReaderSize(cr, 64<<10)
+	for lineNo := 1; ; lineNo++ {
+		off := cr.n - int64(br.Buffered())
+		line, err := readLogLine(br)
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, errLongLine):
+			continue
+		case err != nil && !errors.Is(err, lines.ErrNoNewline):
+			return nil // (scanLog stopped there too: the damage is noted.)
+		}
+		if lineNo > 1 {
+			fn(line, off, lineNo)
+		}
+	}
+}
+
+// exchangeID returns the ID of an exchange line, as decoding it would;
+// ok is false for a line of another record. Lines as LogWriter writes
+// them are read without decoding them.
+func exchangeID(line []byte) (id int64, ok bool) {
+	const prefix = `{"record":"exchange","id":`
+	if rest, found := bytes.CutPrefix(line, []byte(prefix)); found && plainID(line) {
+		if i := bytes.IndexAny(rest, ",}"); i > 0 {
+			if id, err := strconv.ParseInt(string(rest[:i]), 10, 64); err == nil {
+				return id, true
+			}
+		}
+	}
+	var v struct {
+		Record string `json:"record"`
+		ID     int64  `json:"id"`
+	}
+	if err := json.Unmarshal(line, &v); err != nil || v.Record != RecordExchange {
+		// (An exchange line that does not decode is damage, skipped.)
+		return 0, false
+	}
+	return v.ID, true
+}
+
+// plainID reports that no other key of line can be "id" for a decoder
+// (which matches keys without regard to case, and after unescaping them):
+// "id" in quotes appears once, in any case, and no escape spells i or d.
+func plainID(line []byte) bool {
+	n := 0
+	for i := 0; i+4 <= len(line); i++ {
+		if line[i] == '"' && line[i+3] == '"' && line[i+1]|0x20 == 'i' && line[i+2]|0x20 == 'd' {
+			n++
+		}
+	}
+	if n != 1 {
+		return false
+	}
+	for rest := line; ; {
+		i := bytes.Index(rest, []byte(`\u00`))
+		if i < 0 || i+6 > len(rest) {
+			return i < 0
+		}
+		switch strings.ToLower(string(rest[i+4 : i+6])) {
+		case "49", "69", "44", "64":
+			return false
+		}
+		rest = rest[i+6:]
+	}
+}
+
+// decodesAsExchange reports whether line is an exchange ReadLog keeps.
+func decodesAsExchange(line []byte) bool {
+	var x exchangeLine
+	return json.Unmarshal(line, &x) == nil && x.Record == RecordExchange
+}
+
+// sumRef adds ref to the sum of lines (FNV-1a over the IDs and offsets).
+func sumRef(sum uint64, ref lineRef) uint64 {
+	if sum == 0 {
+		sum = 14695981039346656037
+	}
+	for _, v := range [2]int64{ref.id, ref.off} {
+		for i := 0; i < 64; i += 8 {
+			sum ^= uint64(v>>i) & 0xff
+			sum *= 1099511628211
+		}
+	}
+	return sum
+}
+
 // Len returns the number of exchanges in the log.
-func (f *LogFile) Len() int { return len(f.index) }
+func (f *LogFile) Len() int { return f.n }
 
 // Exchanges calls fn with each exchange of the log in the order they
-// started (by ID), each a new value that fn may keep, and stops at the
-// first error fn returns. Reading the file again fails if it changed
-// since OpenLog.
+// started (by ID; lines of one ID in log order), each a new value that fn
+// may keep, and stops at the first error fn returns. Reading the file
+// again fails if it changed since OpenLog.
 func (f *LogFile) Exchanges(fn func(*Exchange) error) error {
-	var br *bufio.Reader
-	pos := int64(-1)
-	for i, ref := range f.index {
-		if ref.off != pos {
-			// Lines are read in sequence while the order of IDs is the
-			// order of the file, from a new place where it is not.
-			sr := io.NewSectionReader(f.r, ref.off, f.size-ref.off)
-			if br == nil {
-				br = bufio.NewReaderSize(sr, 64<<10)
-			} else {
-				br.Reset(sr)
-			}
-			pos = ref.off
+	rd := &lineReader{r: f.r, size: f.size, pos: -1}
+	type placed struct {
+		x   *exchangeLine
+		off int64
+	}
+	var group []placed // the exchanges of one ID, in log order
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
 		}
-		line, err := readLogLine(br)
-		if err != nil && err != io.EOF && !errors.Is(err, lines.ErrNoNewline) {
+		for _, d := range f.deferred[group[0].x.ID] {
+			// The last exchange of the ID before the record.
+			for i := len(group) - 1; i >= 0; i-- {
+				if group[i].off < d.off {
+					group[i].x.Digests = append(group[i].x.Digests, d.digests...)
+					break
+				}
+			}
+		}
+		for _, p := range group {
+			if err := fn(&p.x.Exchange); err != nil {
+				return err
+			}
+		}
+		group = group[:0]
+		return nil
+	}
+	take := func(ref lineRef) error {
+		line, err := rd.lineAt(ref.off)
+		if err != nil {
 			return fmt.Errorf("capture log changed since it was read: exchange %d: %w", ref.id, err)
 		}
-		pos += int64(len(line)) + 1
 		var x exchangeLine
-		if err := json.Unmarshal(line, &x); err != nil || x.Record != RecordExchange || x.ID != ref.id {
+		if err := json.Unmarshal(line, &x); err != nil || x.Record != RecordExchange {
+			return nil // damaged: ReadLog skips it too
+		}
+		if x.ID != ref.id {
 			return fmt.Errorf("capture log changed since it was read: exchange %d is not where it was", ref.id)
 		}
 		x.legacyOutcome()
-		if d := f.deferred[i]; len(d) > 0 {
-			x.Digests = append(x.Digests, d...)
+		if len(group) > 0 && group[0].x.ID != x.ID {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
-		if err := fn(&x.Exchange); err != nil {
+		group = append(group, placed{&x, ref.off})
+		return nil
+	}
+	if f.index != nil {
+		for _, ref := range f.index {
+			if err := take(ref); err != nil {
+				return err
+			}
+		}
+	} else {
+		w := newWindow(f.win)
+		var ferr error
+		var sum uint64
+		err := f.scanLines(func(line []byte, off int64, _ int) {
+			id, ok := exchangeID(line)
+			if !ok || ferr != nil {
+				return
+			}
+			sum = sumRef(sum, lineRef{id, off})
+			if ref, full := w.push(lineRef{id, off}); full {
+				ferr = take(ref)
+			}
+		})
+		for err == nil && ferr == nil && w.Len() > 0 {
+			ferr = take(w.pop())
+		}
+		if err = cmp.Or(err, ferr); err != nil {
 			return err
 		}
+		if sum != f.lines {
+			return errors.New("capture log changed since it was read: its exchanges are not those it held")
+		}
 	}
-	return nil
+	return flush()
+}
+
+// lineReader reads lines at given offsets, in sequence while they follow
+// each other.
+type lineReader struct {
+	r    io.ReaderAt
+	size int64
+	br   *bufio.Reader
+	pos  int64
+}
+
+// lineAt returns the line starting at off.
+func (lr *lineReader) lineAt(off int64) ([]byte, error) {
+	if off != lr.pos {
+		sr := io.NewSectionReader(lr.r, off, lr.size-off)
+		if lr.br == nil {
+			lr.br = bufio.NewReaderSize(sr, 64<<10)
+		} else {
+			lr.br.Reset(sr)
+		}
+		lr.pos = off
+	}
+	line, err := readLogLine(lr.br)
+	lr.pos = -1
+	switch {
+	case errors.Is(err, lines.ErrNoNewline):
+	case err != nil:
+		return nil, err
+	default:
+		// The next line, unless this one ended in "\r\n": the next read
+		// then starts afresh.
+		lr.pos = off + int64(len(line)) + 1
+	}
+	return line, nil
+}
+
+// window holds the next exchange lines (at most size), to give them back
+// by ID.
+type window struct {
+	refs refHeap
+	size int
+}
+
+func newWindow(size int) *window { return &window{refs: make(refHeap, 0, min(size, 1024)), size: size} }
+
+// Len returns the number of lines held.
+func (w *window) Len() int { return w.refs.Len() }
+
+// push adds ref; when the window is full it gives back the least.
+func (w *window) push(ref lineRef) (lineRef, bool) {
+	heap.Push(&w.refs, ref)
+	if w.refs.Len() <= w.size {
+		return lineRef{}, false
+	}
+	return w.pop(), true
+}
+
+// pop gives back the least ref.
+func (w *window) pop() lineRef { return heap.Pop(&w.refs).(lineRef) }
+
+// refHeap is a min-heap of lineRefs (container/heap).
+type refHeap []lineRef
+
+func (h refHeap) Len() int           { return len(h) }
+func (h refHeap) Less(i, j int) bool { return compareRefs(h[i], h[j]) < 0 }
+func (h refHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *refHeap) Push(x any)        { *h = append(*h, x.(lineRef)) }
+func (h *refHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

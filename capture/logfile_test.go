@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,11 +12,18 @@ import (
 )
 
 // openLogAgrees checks that OpenLog reads data as ReadLog does, its
-// exchanges in the order they started, and returns what it read.
+// exchanges in the order they started, with the usual window and one of
+// two lines, and returns what it read with the usual one.
 func openLogAgrees(t *testing.T, data []byte) *LogFile {
 	t.Helper()
+	openLogAgreesWindow(t, data, 2)
+	return openLogAgreesWindow(t, data, reorderWindow)
+}
+
+func openLogAgreesWindow(t *testing.T, data []byte, win int) *LogFile {
+	t.Helper()
 	want, werr := ReadLog(bytes.NewReader(data))
-	f, err := OpenLog(bytes.NewReader(data), int64(len(data)))
+	f, err := openLog(bytes.NewReader(data), int64(len(data)), win)
 	if (err == nil) != (werr == nil) {
 		t.Fatalf("OpenLog error %v, ReadLog error %v", err, werr)
 	}
@@ -72,6 +80,30 @@ func TestOpenLogAgreesWithReadLog(t *testing.T) {
 	f.Exchanges(func(x *Exchange) error { ids = append(ids, x.ID); return nil })
 	if !slices.Equal(ids, []int64{1, 2, 3}) || !strings.Contains(f.Log.Damage, "line 7: digests of exchange 7") {
 		t.Errorf("order %v, damage %q", ids, f.Log.Damage)
+	}
+}
+
+// A request that lasted while more exchanges than the window holds
+// started and ended puts the log out of the window's reach: every line's
+// place is then kept, and the order is the same; within the window, none
+// is kept.
+func TestOpenLogWindow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"record":"header","format":"depaudit.capture/v1"}` + "\n")
+	for _, id := range []int{2, 4, 3, 5, 6, 7, 8, 9, 1} {
+		fmt.Fprintf(&b, `{"record":"exchange","id":%d,"url":"https://a/%d"}`+"\n", id, id)
+	}
+	data := []byte(b.String())
+	for _, tc := range []struct {
+		win     int
+		indexed bool
+	}{{2, true}, {8, false}, {reorderWindow, false}} {
+		f := openLogAgreesWindow(t, data, tc.win)
+		var ids []int64
+		f.Exchanges(func(x *Exchange) error { ids = append(ids, x.ID); return nil })
+		if !slices.Equal(ids, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9}) || (f.index != nil) != tc.indexed {
+			t.Errorf("window %d: order %v, index kept %v, want %v", tc.win, ids, f.index != nil, tc.indexed)
+		}
 	}
 }
 

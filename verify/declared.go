@@ -64,9 +64,10 @@ type Attributed struct {
 	c Classifier
 	// declared maps URL keys to the declared purl and its ecosystem.
 	declared map[string]classify.Finding
-	// hops are the redirects of the run, from and to URL keys, in the
-	// order they started, until Done.
-	hops [][2]string
+	// hops are the redirects of the run, from and to URL keys, each once
+	// in the order first started, until Done.
+	hops    [][2]string
+	hopSeen map[[2]string]bool
 }
 
 // Attribute returns c extended with the declarations recorded in l.
@@ -113,8 +114,12 @@ func (a *Attributed) Declare(x *capture.Exchange) {
 		return
 	}
 	from, to := urlkey.Key(x.URL), urlkey.Key(urlkey.Resolve(x.URL, x.Location))
-	if from != "" && to != "" {
-		a.hops = append(a.hops, [2]string{from, to})
+	if h := [2]string{from, to}; from != "" && to != "" && !a.hopSeen[h] {
+		if a.hopSeen == nil {
+			a.hopSeen = map[[2]string]bool{}
+		}
+		a.hopSeen[h] = true
+		a.hops = append(a.hops, h)
 	}
 }
 
@@ -132,7 +137,7 @@ func (a *Attributed) Done() {
 			}
 		}
 	}
-	a.hops = nil
+	a.hops, a.hopSeen = nil, nil
 }
 
 // declaredFinding is the artifact finding of a declared purl, of the

@@ -56,6 +56,8 @@ type options struct {
 	proxyProcs  int
 	rounds      int
 	only        map[string]bool
+	// reportSizes are the exchange counts of the report figures' logs.
+	reportSizes []int
 	// sealed adds each figure measured from inside a sealed build.
 	sealed bool
 	// modes are the client modes measured: "go", "curl".
@@ -80,7 +82,8 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds of the concurrency figure, alternating direct and proxy (best of each is shown)")
 	fs.IntVar(&o.proxyProcs, "proxy-procs", 0, "GOMAXPROCS of the proxy child (0: the Go default)")
 	fs.BoolVar(&o.sealed, "sealed", true, "also measure each figure from inside a sealed build (needs user namespaces and /dev/net/tun)")
-	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup,npm")
+	only := fs.String("only", "", "comma-separated phases to run: throughput,latency,connect,concurrency,startup,npm,report")
+	reportSizes := fs.String("report-sizes", "10000,100000,1000000", "comma-separated exchange counts of the synthetic capture logs `depaudit report` reads (empty skips it)")
 	clientModes := fs.String("client", "go,curl", "comma-separated client modes: go (net/http), curl (the curl binary, as users wrap it)")
 	fs.IntVar(&o.npmPackages, "npm-packages", 500, "packages of the whole-build figure's npm install (0 skips it)")
 	npmSize := fs.String("npm-size", "128KiB", "size of each package's tarball in the whole-build figure")
@@ -93,6 +96,16 @@ func run(args []string, out io.Writer) error {
 	}
 	if o.npmSize, err = parseSize(*npmSize); err != nil {
 		return err
+	}
+	for _, f := range strings.Split(*reportSizes, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-report-sizes: %q is not a count", f)
+		}
+		o.reportSizes = append(o.reportSizes, n)
 	}
 	o.modes = map[string]bool{}
 	for _, c := range strings.Split(*clientModes, ",") {
@@ -361,6 +374,11 @@ func bench(o options, dir string, out io.Writer) error {
 				return err
 			}
 			t.add(sealedRow+"`depaudit build --sealed -- true`", ms(wrapped), ms(sealedRun), ratio(float64(sealedRun)/float64(wrapped)), "≤ 1.25×", float64(sealedRun) <= 1.25*float64(wrapped))
+		}
+	}
+	if o.want("report") {
+		if err := reportFigures(dir, o.reportSizes, t); err != nil {
+			return fmt.Errorf("report: %w", err)
 		}
 	}
 	if o.want("npm") && o.npmPackages > 0 {
