@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/depaudit/depaudit/capture"
@@ -44,9 +45,13 @@ var pageCSS string
 //go:embed report.js
 var pageJS string
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"bytes": humanBytes,
-}).Parse(pageTemplate))
+// page is the page's template, parsed when a report is first written
+// (not when every depaudit command starts).
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"bytes": humanBytes,
+	}).Parse(pageTemplate))
+})
 
 // ExchangesFunc calls fn with every request of the capture log and what
 // it fetched: the ecosystem ("" when none) and the kind (artifact,
@@ -104,7 +109,7 @@ func Write(w io.Writer, in Input) error {
 		generated = in.Generated.UTC().Format(time.RFC3339)
 	}
 	var buf bytes.Buffer
-	err = page.Execute(&buf, pageData{
+	err = page().Execute(&buf, pageData{
 		Title:      title,
 		B:          b,
 		Exit:       exit,

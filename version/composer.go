@@ -3,12 +3,15 @@ package version
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // composerVersionRE is composer/semver's VersionParser::normalize pattern
 // for versions (not dates or branches): up to four numbers, then an
 // optional stability with a number, then an optional "dev".
-var composerVersionRE = regexp.MustCompile(`(?i)^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?$`)
+var composerVersionRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?$`)
+})
 
 // compareComposer orders Composer versions as Composer does: both are
 // normalised as VersionParser::normalize does ("v1.2" → "1.2.0.0",
@@ -30,7 +33,7 @@ func compareComposer(a, b string) (int, bool) {
 // normalizeComposer is VersionParser::normalize for plain versions.
 func normalizeComposer(v string) (string, bool) {
 	v = strings.TrimSpace(v)
-	m := composerVersionRE.FindStringSubmatch(v)
+	m := composerVersionRE().FindStringSubmatch(v)
 	if m == nil {
 		return "", false
 	}

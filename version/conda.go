@@ -4,11 +4,12 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // condaPartRE splits a version component into runs of digits, stars and
 // other characters (conda's version_split_re).
-var condaPartRE = regexp.MustCompile(`[0-9]+|[*]+|[^0-9*]+`)
+var condaPartRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]+|[*]+|[^0-9*]+`) })
 
 // condaPart is one run of a component: a number, a word, or "post" (which
 // sorts after everything).
@@ -80,7 +81,7 @@ func parseConda(v string) (version, local [][]condaPart, ok bool) {
 func condaComponents(comps []string) ([][]condaPart, bool) {
 	out := make([][]condaPart, 0, len(comps))
 	for _, c := range comps {
-		runs := condaPartRE.FindAllString(c, -1)
+		runs := condaPartRE().FindAllString(c, -1)
 		if len(runs) == 0 {
 			return nil, false
 		}

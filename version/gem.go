@@ -3,13 +3,16 @@ package version
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // gemVersionRE is Gem::Version's ANCHORED_VERSION_PATTERN.
-var gemVersionRE = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$`)
+var gemVersionRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$`)
+})
 
 // gemSegmentRE splits a version into its segments, as Gem::Version#_segments.
-var gemSegmentRE = regexp.MustCompile(`[0-9]+|[a-zA-Z]+`)
+var gemSegmentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]+|[a-zA-Z]+`) })
 
 // compareGem orders RubyGems versions exactly as Gem::Version#<=> does:
 // numeric segments compare as numbers, a segment with letters marks a
@@ -55,14 +58,14 @@ func compareGem(a, b string) (int, bool) {
 // segments before the first string one and the rest, each without
 // trailing zeros; numbers without leading zeros.
 func gemCanonical(v string) ([]string, bool) {
-	if !gemVersionRE.MatchString(v) {
+	if !gemVersionRE().MatchString(v) {
 		return nil, false
 	}
 	v = strings.ReplaceAll(strings.TrimSpace(v), "-", ".pre.")
 	if v == "" {
 		v = "0"
 	}
-	segs := gemSegmentRE.FindAllString(v, -1)
+	segs := gemSegmentRE().FindAllString(v, -1)
 	for i, s := range segs {
 		if isNumber(s) {
 			if t := strings.TrimLeft(s, "0"); t != "" {
