@@ -262,12 +262,12 @@ type logVisitor struct {
 // scanLog reads a capture log as ReadLog describes, keeping in the Log it
 // returns every record but exchanges and digests, which go to v.
 func scanLog(r io.Reader, v logVisitor) (*Log, error) {
-	cr := &countingReader{r: r}
+	cr := &lines.Counter{R: r}
 	br := bufio.NewReaderSize(cr, 64<<10)
 	l := &Log{}
 	lineNo := 0
 	readLine := func() ([]byte, int64, error) {
-		off := cr.n - int64(br.Buffered())
+		off := cr.N - int64(br.Buffered())
 		line, err := readLogLine(br)
 		return line, off, err
 	}
@@ -354,18 +354,6 @@ func scanLog(r io.Reader, v logVisitor) (*Log, error) {
 			l.UnknownRecords++
 		}
 	}
-}
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // readLogLine reads one line of the log (see lines.Read), naming the

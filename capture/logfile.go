@@ -183,10 +183,10 @@ func (f *LogFile) survey() error {
 // scanLines calls fn with each line before f.end after the header, its
 // offset and its line number, as scanLog reads them.
 func (f *LogFile) scanLines(fn func(line []byte, off int64, lineNo int)) error {
-	cr := &countingReader{r: io.NewSectionReader(f.r, 0, f.end)}
+	cr := &lines.Counter{R: io.NewSectionReader(f.r, 0, f.end)}
 	br := bufio.NewReaderSize(cr, 64<<10)
 	for lineNo := 1; ; lineNo++ {
-		off := cr.n - int64(br.Buffered())
+		off := cr.N - int64(br.Buffered())
 		line, err := readLogLine(br)
 		switch {
 		case err == io.EOF:

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
+	"github.com/depaudit/depaudit/internal/lines"
 	"github.com/depaudit/depaudit/internal/urlkey"
 )
 
@@ -304,7 +304,7 @@ func (e *Evidence) read(ctx context.Context, client *http.Client, rec *capture.F
 	if !ok {
 		return nil, fmt.Errorf("fetch %s: not a document digests can be read from", rawURL)
 	}
-	body := &countingReader{r: resp.Body}
+	body := &lines.Counter{R: resp.Body}
 	var links []string
 	// A document lists far more than the build used (an index of a whole
 	// channel or distribution, a packument's every version): of what it
@@ -320,23 +320,11 @@ func (e *Evidence) read(ctx context.Context, client *http.Client, rec *capture.F
 			rec.Digests = append(rec.Digests, d)
 		}
 	})
-	rec.Bytes = body.n
+	rec.Bytes = body.N
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	return links, nil
-}
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // goMod is a go.mod file the build fetched: its module, version and URL.

@@ -54,3 +54,18 @@ func Read(br *bufio.Reader, max int) ([]byte, error) {
 		return bytes.TrimRight(line, "\r\n"), nil
 	}
 }
+
+// Counter is a reader that counts the bytes read through it. Under a
+// bufio.Reader, N minus the reader's Buffered is where the next line
+// starts.
+type Counter struct {
+	R io.Reader
+	N int64
+}
+
+// Read reads from R and counts what it read.
+func (c *Counter) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N += int64(n)
+	return n, err
+}
