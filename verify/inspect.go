@@ -94,21 +94,27 @@ func newInspectFunc(c Classifier, opts Options, redirects *redirectMemo) capture
 		if x.Status >= 300 && x.Status < 400 && x.Location != "" {
 			redirects.add(x.URL, x.Location)
 		}
+		// A body is read from the GETs answered 200: classified once,
+		// for their headers and their body.
+		get := x.Status == http.StatusOK && (x.Method == "" || x.Method == http.MethodGet)
+		var f classify.Finding
+		if get {
+			f = c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
+		}
 		if (x.Status == http.StatusOK || (x.Status >= 300 && x.Status < 400)) && len(x.Headers) > 0 &&
 			(x.Method == "" || x.Method == http.MethodGet || x.Method == http.MethodHead) {
 			// Files whose digest is in the response headers.
-			f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, Location: x.Location})
-			if p := planFor(f, x.URL, x.ContentType); p.kind == bodyHuggingFace {
+			hf := f
+			if !get {
+				hf = c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, Location: x.Location})
+			}
+			if p := planFor(hf, x.URL, x.ContentType); p.kind == bodyHuggingFace {
 				return &huggingFaceInspector{x: capture.Exchange{URL: x.URL, Status: x.Status, Headers: x.Headers}, p: p}
 			}
 		}
-		if x.Status >= 300 && x.Status < 400 {
+		if !get {
 			return nil
 		}
-		if x.Status != http.StatusOK || (x.Method != "" && x.Method != http.MethodGet) {
-			return nil
-		}
-		f := c.Classify(classify.Request{Method: x.Method, URL: x.URL, Status: x.Status, ContentType: x.ContentType, Location: x.Location})
 		base := x.URL
 		if origin := redirects.origin(x.URL); origin != "" && (f.Kind == classify.KindUnclassified || f.Ecosystem == classify.EcosystemGeneric) {
 			// A CDN URL a registry redirected to: the body is what the
