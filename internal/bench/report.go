@@ -2,12 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/depaudit/depaudit/capture"
@@ -90,24 +90,43 @@ func writeReportLog(path string, n int, shape reportShape) (int64, error) {
 // reportRun is one `depaudit report` of a synthetic log.
 type reportRun struct {
 	wall time.Duration
-	// peak is the process's peak RSS (its rusage's maxrss).
+	// peak is the process's peak RSS.
 	peak int64
 }
 
 // runReport runs `depaudit report` on the log at path, writing the SBOM
-// and the unclassified calls into dir.
+// and the unclassified calls into dir. Its peak is its VmHWM, read every
+// 5 ms until it exits: the rusage of a child started by vfork counts the
+// parent's resident pages too.
 func runReport(bin, dir, path string) (reportRun, error) {
 	cmd := exec.Command(bin, "report", "--output", filepath.Join(dir, "report.cdx.json"),
 		"--unclassified", filepath.Join(dir, "report.unclassified.json"), path)
 	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	r := reportRun{wall: time.Since(start)}
-	if err != nil {
-		return r, fmt.Errorf("depaudit report %s: %w\n%s", filepath.Base(path), err, out)
+	if err := cmd.Start(); err != nil {
+		return reportRun{}, err
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.peak = ru.Maxrss << 10 // KiB on Linux
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	var r reportRun
+	var err error
+	for waiting := true; waiting; {
+		select {
+		case err = <-done:
+			waiting = false
+		case <-tick.C:
+			if v, perr := procStatus(cmd.Process.Pid, "VmHWM"); perr == nil && v > r.peak {
+				r.peak = v
+			}
+		}
+	}
+	r.wall = time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("depaudit report %s: %w\n%s", filepath.Base(path), err, out.String())
 	}
 	return r, nil
 }
