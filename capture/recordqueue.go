@@ -12,22 +12,14 @@ type recordQueue struct {
 	mu     sync.Mutex
 	queue  []*Exchange
 	closed bool
-	// taken is signalled when the goroutine takes the queue: add waits
-	// for it while maxQueued exchanges wait (a log that cannot keep up
-	// slows the proxy down rather than fill its memory).
-	taken *sync.Cond
 	// wake tells the goroutine that the queue has exchanges; done is
 	// closed when it has recorded the last one after close.
 	wake chan struct{}
 	done chan struct{}
 }
 
-// maxQueued bounds the exchanges waiting to be recorded.
-const maxQueued = 1024
-
 func newRecordQueue(record func(*Exchange)) *recordQueue {
 	r := &recordQueue{record: record, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	r.taken = sync.NewCond(&r.mu)
 	go r.run()
 	return r
 }
@@ -35,9 +27,6 @@ func newRecordQueue(record func(*Exchange)) *recordQueue {
 // add queues x. Once the queue is closed, x is recorded at once.
 func (r *recordQueue) add(x *Exchange) {
 	r.mu.Lock()
-	for len(r.queue) >= maxQueued && !r.closed {
-		r.taken.Wait()
-	}
 	if r.closed {
 		r.mu.Unlock()
 		<-r.done
@@ -59,7 +48,6 @@ func (r *recordQueue) run() {
 		r.mu.Lock()
 		batch, r.queue = r.queue, batch[:0]
 		closed := r.closed
-		r.taken.Broadcast()
 		r.mu.Unlock()
 		for i, x := range batch {
 			r.record(x)
