@@ -103,10 +103,8 @@ type Proxy struct {
 	nextID atomic.Int64
 	// epoch is when the proxy started; exchanges are timed from it (see now).
 	epoch time.Time
-	// recordMu makes exchanges reach Record in the order they finish;
-	// rec hands them to it.
+	// recordMu makes exchanges reach Record in the order they finish.
 	recordMu sync.Mutex
-	rec      *recordQueue
 
 	// ctx is cancelled when Close gives up waiting: every upstream request
 	// still in flight is aborted and recorded.
@@ -209,7 +207,6 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          log.New(warnWriter{cfg.Warnf}, "", 0),
 	}
-	p.rec = newRecordQueue(cfg.Record)
 	var serving sync.WaitGroup
 	serving.Add(2)
 	go func() { defer serving.Done(); p.server.Serve(p.listener) }()
@@ -635,7 +632,7 @@ func (p *Proxy) record(x *Exchange, start time.Time) {
 	// Errors quote URLs (Go's url.Error does, query included).
 	x.Error = RedactText(x.Error)
 	p.certRefusals.answered(x)
-	p.rec.add(x)
+	p.cfg.Record(x)
 }
 
 // finish completes x and hands it to the recorder.
@@ -985,7 +982,6 @@ func (p *Proxy) Close(grace time.Duration) {
 	for _, x := range refused {
 		p.record(x, time.Time{})
 	}
-	p.rec.close()
 	if dropped > 0 {
 		p.warnf("%d tunnel(s) closed by the client after depaudit's certificate, to hosts other connections reached: dials the client no longer needed", dropped)
 	}
