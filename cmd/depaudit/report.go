@@ -83,8 +83,8 @@ func runReport(c *cli.Context, env *appEnv) error {
 }
 
 // readCaptureLog reads the capture log at path ("-": standard input, read
-// whole); a file is read exchange by exchange and stays open until
-// closeLog is called.
+// whole, as is a pipe or a device); a regular file is read exchange by
+// exchange and stays open until closeLog is called.
 func readCaptureLog(env *appEnv, path string) (src logSource, closeLog func(), err error) {
 	closeLog = func() {}
 	if path == "-" {
@@ -99,8 +99,13 @@ func readCaptureLog(env *appEnv, path string) (src logSource, closeLog func(), e
 		return src, closeLog, fmt.Errorf("capture log: %w", err)
 	}
 	fi, err := f.Stat()
-	if err == nil {
+	switch {
+	case err != nil:
+	case fi.Mode().IsRegular():
 		src.file, err = capture.OpenLog(f, fi.Size())
+	default:
+		// A pipe (a shell's <(…)) or a device is read once, whole.
+		src.whole, err = capture.ReadLog(f)
 	}
 	if err != nil {
 		f.Close()

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -258,6 +259,39 @@ func TestReportStdinAndTruncated(t *testing.T) {
 	}
 	if bom, err := bomdiff.Decode(r.stdout); err != nil || len(purls(bom)) == 0 {
 		t.Errorf("truncated log gave no SBOM: %v", err)
+	}
+}
+
+// A capture log named by a path that is a pipe (a shell's <(…)) is read
+// once, whole, and gives the SBOM a file gives.
+func TestReportFromPipe(t *testing.T) {
+	data, err := os.ReadFile(buildCapture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "capture.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.Write(data)
+		f.Close()
+	}()
+	out := filepath.Join(t.TempDir(), "sbom.json")
+	r := newReportEnv("")
+	if code := r.run("report", "-o", out, fifo); code != 0 {
+		t.Fatalf("exit %d\n%s", code, r.stderr)
+	}
+	want := filepath.Join(t.TempDir(), "want.json")
+	if code := newReportEnv("").run("report", "-o", want, buildCapture); code != 0 {
+		t.Fatal("report of the file failed")
+	}
+	if got, exp := purls(decodeFile(t, out)), purls(decodeFile(t, want)); !slices.Equal(got, exp) || len(got) == 0 {
+		t.Errorf("from the pipe %v, from the file %v", got, exp)
 	}
 }
 
