@@ -54,9 +54,10 @@ type lineRef struct{ id, off int64 }
 
 func compareRefs(a, b lineRef) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.off, b.off)) }
 
-// deferredDigests is a digests record: it completes the last exchange of
-// its ID before its own line at off.
+// deferredDigests is a digests record, on line lineNo at off: it
+// completes the last exchange of its ID before it.
 type deferredDigests struct {
+	lineNo  int
 	off     int64
 	digests []Digest
 }
@@ -82,8 +83,8 @@ func openLog(r io.ReaderAt, size int64, win int) (*LogFile, error) {
 			if f.deferred == nil {
 				f.deferred = map[int64][]deferredDigests{}
 			}
-			// (The offset is placed below; lineNo stands in until then.)
-			f.deferred[d.Exchange] = append(f.deferred[d.Exchange], deferredDigests{off: int64(-lineNo), digests: d.Digests})
+			// (Its offset is found by survey.)
+			f.deferred[d.Exchange] = append(f.deferred[d.Exchange], deferredDigests{lineNo: lineNo, digests: d.Digests})
 		},
 		trailer: func(off int64) {
 			if trailerOff < 0 {
@@ -113,7 +114,7 @@ func (f *LogFile) survey() error {
 	recordOff := map[int]int64{}
 	for _, ds := range f.deferred {
 		for _, d := range ds {
-			recordOff[int(-d.off)] = -1
+			recordOff[d.lineNo] = -1
 		}
 	}
 	firstOf := map[int64]int64{}
@@ -153,10 +154,9 @@ func (f *LogFile) survey() error {
 	for id, ds := range f.deferred {
 		kept := ds[:0]
 		for _, d := range ds {
-			lineNo := int(-d.off)
-			d.off = recordOff[lineNo]
+			d.off = recordOff[d.lineNo]
 			if first, ok := firstOf[id]; !ok || first > d.off {
-				f.Log.damaged(lineNo, "digests of exchange %d, which is not in the log", id)
+				f.Log.damaged(d.lineNo, "digests of exchange %d, which is not in the log", id)
 				continue
 			}
 			kept = append(kept, d)
