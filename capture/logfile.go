@@ -54,11 +54,11 @@ type lineRef struct{ id, off int64 }
 
 func compareRefs(a, b lineRef) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.off, b.off)) }
 
-// deferredDigests is a digests record, on line lineNo at off: it
-// completes the last exchange of its ID before it.
+// deferredDigests is a digests record, on line lineNo: it completes the
+// last exchange of its ID before it, whose line is at target.
 type deferredDigests struct {
 	lineNo  int
-	off     int64
+	target  int64
 	digests []Digest
 }
 
@@ -109,15 +109,20 @@ func openLog(r io.ReaderAt, size int64, win int) (*LogFile, error) {
 // window puts them in order (else keeps the index), places each digests
 // record and checks that an exchange of its ID comes before it.
 func (f *LogFile) survey() error {
-	// Where the digests records are, and the first good exchange line of
-	// each of their IDs.
-	recordOff := map[int]int64{}
-	for _, ds := range f.deferred {
-		for _, d := range ds {
-			recordOff[d.lineNo] = -1
+	// The digests records by line, and the last good exchange line of
+	// each of their IDs so far.
+	type recordAt struct {
+		id int64
+		i  int
+	}
+	records := map[int]recordAt{}
+	for id, ds := range f.deferred {
+		for i := range ds {
+			ds[i].target = -1
+			records[ds[i].lineNo] = recordAt{id, i}
 		}
 	}
-	firstOf := map[int64]int64{}
+	lastOf := map[int64]int64{}
 	w := newWindow(f.win)
 	var last lineRef
 	sorted, started := true, false
@@ -128,17 +133,17 @@ func (f *LogFile) survey() error {
 		last, started = ref, true
 	}
 	err := f.scanLines(func(line []byte, off int64, lineNo int) {
-		if _, ok := recordOff[lineNo]; ok {
-			recordOff[lineNo] = off
+		if r, ok := records[lineNo]; ok {
+			if at, ok := lastOf[r.id]; ok {
+				f.deferred[r.id][r.i].target = at
+			}
 		}
 		id, ok := exchangeID(line)
 		if !ok {
 			return
 		}
-		if _, wanted := f.deferred[id]; wanted {
-			if _, seen := firstOf[id]; !seen && decodesAsExchange(line) {
-				firstOf[id] = off
-			}
+		if _, wanted := f.deferred[id]; wanted && decodesAsExchange(line) {
+			lastOf[id] = off
 		}
 		f.lines = sumRef(f.lines, lineRef{id, off})
 		if ref, full := w.push(lineRef{id, off}); full {
@@ -154,8 +159,7 @@ func (f *LogFile) survey() error {
 	for id, ds := range f.deferred {
 		kept := ds[:0]
 		for _, d := range ds {
-			d.off = recordOff[d.lineNo]
-			if first, ok := firstOf[id]; !ok || first > d.off {
+			if d.target < 0 {
 				f.Log.damaged(d.lineNo, "digests of exchange %d, which is not in the log", id)
 				continue
 			}
@@ -280,32 +284,6 @@ func (f *LogFile) Len() int { return f.n }
 // again fails if it changed since OpenLog.
 func (f *LogFile) Exchanges(fn func(*Exchange) error) error {
 	rd := &lineReader{r: f.r, size: f.size, pos: -1}
-	type placed struct {
-		x   *exchangeLine
-		off int64
-	}
-	var group []placed // the exchanges of one ID, in log order
-	flush := func() error {
-		if len(group) == 0 {
-			return nil
-		}
-		for _, d := range f.deferred[group[0].x.ID] {
-			// The last exchange of the ID before the record.
-			for i := len(group) - 1; i >= 0; i-- {
-				if group[i].off < d.off {
-					group[i].x.Digests = append(group[i].x.Digests, d.digests...)
-					break
-				}
-			}
-		}
-		for _, p := range group {
-			if err := fn(&p.x.Exchange); err != nil {
-				return err
-			}
-		}
-		group = group[:0]
-		return nil
-	}
 	take := func(ref lineRef) error {
 		line, err := rd.lineAt(ref.off)
 		if err != nil {
@@ -319,13 +297,12 @@ func (f *LogFile) Exchanges(fn func(*Exchange) error) error {
 			return fmt.Errorf("capture log changed since it was read: exchange %d is not where it was", ref.id)
 		}
 		x.legacyOutcome()
-		if len(group) > 0 && group[0].x.ID != x.ID {
-			if err := flush(); err != nil {
-				return err
+		for _, d := range f.deferred[x.ID] {
+			if d.target == ref.off {
+				x.Digests = append(x.Digests, d.digests...)
 			}
 		}
-		group = append(group, placed{&x, ref.off})
-		return nil
+		return fn(&x.Exchange)
 	}
 	if f.index != nil {
 		for _, ref := range f.index {
@@ -357,7 +334,7 @@ func (f *LogFile) Exchanges(fn func(*Exchange) error) error {
 			return errors.New("capture log changed since it was read: its exchanges are not those it held")
 		}
 	}
-	return flush()
+	return nil
 }
 
 // lineReader reads lines at given offsets, in sequence while they follow
