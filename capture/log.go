@@ -305,7 +305,11 @@ func scanLog(r io.Reader, v logVisitor) (*Log, error) {
 		var kind struct {
 			Record string `json:"record"`
 		}
-		if err := json.Unmarshal(line, &kind); err != nil {
+		if k, ok := recordKind(line); ok && k == RecordExchange && !partial && l.Trailer == nil {
+			// The bulk of a log: decoded once, below, which reports a
+			// line that is not JSON after all as decoding it here would.
+			kind.Record = k
+		} else if err := json.Unmarshal(line, &kind); err != nil {
 			if partial {
 				l.damaged(lineNo, "cut short")
 			} else {

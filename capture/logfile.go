@@ -211,7 +211,7 @@ func (f *LogFile) scanLines(fn func(line []byte, off int64, lineNo int)) error {
 // them are read without decoding them.
 func exchangeID(line []byte) (id int64, ok bool) {
 	const prefix = `{"record":"exchange","id":`
-	if rest, found := bytes.CutPrefix(line, []byte(prefix)); found && plainID(line) {
+	if rest, found := bytes.CutPrefix(line, []byte(prefix)); found && plainKey(line, "id") && plainKey(line, "record") {
 		if i := bytes.IndexAny(rest, ",}"); i > 0 {
 			if id, err := strconv.ParseInt(string(rest[:i]), 10, 64); err == nil {
 				return id, true
@@ -229,15 +229,21 @@ func exchangeID(line []byte) (id int64, ok bool) {
 	return v.ID, true
 }
 
-// plainID reports that no other key of line can be "id" for a decoder
-// (which matches keys without regard to case, and after unescaping them):
-// "id" in quotes appears once, in any case, and no escape spells i or d.
-func plainID(line []byte) bool {
+// plainKey reports that no key of line but one can be key (lower-case
+// ASCII letters) for a decoder, which matches keys without regard to case
+// and after unescaping them: key in quotes appears once, in any case, and
+// no escape spells one of its letters.
+func plainKey(line []byte, key string) bool {
 	n := 0
-	for i := 0; i+4 <= len(line); i++ {
-		if line[i] == '"' && line[i+3] == '"' && line[i+1]|0x20 == 'i' && line[i+2]|0x20 == 'd' {
+	for i := bytes.IndexByte(line, '"'); i >= 0 && i+len(key)+2 <= len(line); {
+		if line[i+len(key)+1] == '"' && bytes.EqualFold(line[i+1:i+1+len(key)], []byte(key)) {
 			n++
 		}
+		j := bytes.IndexByte(line[i+1:], '"')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	if n != 1 {
 		return false
@@ -247,12 +253,35 @@ func plainID(line []byte) bool {
 		if i < 0 || i+6 > len(rest) {
 			return i < 0
 		}
-		switch strings.ToLower(string(rest[i+4 : i+6])) {
-		case "49", "69", "44", "64":
-			return false
+		for _, c := range []byte(key) {
+			if strings.EqualFold(string(rest[i+4:i+6]), fmt.Sprintf("%02x", c)) ||
+				strings.EqualFold(string(rest[i+4:i+6]), fmt.Sprintf("%02x", c-'a'+'A')) {
+				return false
+			}
 		}
 		rest = rest[i+6:]
 	}
+}
+
+// recordKind returns the record kind of a line as LogWriter writes them
+// (`{"record":"KIND",…}`, whole), without decoding it; ok is false for
+// any other line, which must be decoded.
+func recordKind(line []byte) (kind string, ok bool) {
+	rest, found := bytes.CutPrefix(line, []byte(`{"record":"`))
+	if !found || !bytes.HasSuffix(line, []byte("}")) {
+		return "", false
+	}
+	i := bytes.IndexByte(rest, '"')
+	if i < 0 || !plainKey(line, "record") {
+		return "", false
+	}
+	for _, c := range rest[:i] {
+		if c < 0x20 || c >= 0x80 || c == '\\' {
+			// Escapes and other than ASCII: as decoding reads them.
+			return "", false
+		}
+	}
+	return string(rest[:i]), true
 }
 
 // decodesAsExchange reports whether line is an exchange ReadLog keeps.

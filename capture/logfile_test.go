@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -129,4 +130,58 @@ func TestLogFileErrors(t *testing.T) {
 	if _, err := OpenLog(bytes.NewReader([]byte("{}\n")), 3); !errors.Is(err, ErrNotCaptureLog) {
 		t.Errorf("not a log: %v", err)
 	}
+}
+
+// The IDs and record kinds read from lines without decoding them are what
+// decoding them gives, whatever a hand-made line repeats, cases or escapes.
+func TestLineFastPathsAgreeWithDecoding(t *testing.T) {
+	lines := []string{
+		`{"record":"exchange","id":7,"url":"https://a/x?q=1\u0026r=2"}`,
+		`{"record":"exchange","id":0,"id":1}`,
+		`{"record":"exchange","id":2,"ID":3}`,
+		`{"record":"exchange","id":4,"\u0069d":5}`,
+		`{"record":"exchange","id":6,"i\u0044":7}`,
+		`{"record":"exchange","id":8,"record":"trailer"}`,
+		`{"record":"exchange","id":9,"RECORD":"lookup"}`,
+		`{"record":"exchange","id":10,"r\u0065cord":"lookup"}`,
+		`{"record":"exchange","id":11,"method":"id"}`,
+		`{"record":"exch\"ange","id":12}`,
+		`{"record":"exchange","id":13,"url":"https://a/\"id\":14"}`,
+	}
+	for _, line := range lines {
+		if !fastPathsAgree(t, []byte(line)) {
+			t.Fatalf("%s does not decode", line)
+		}
+	}
+}
+
+// fastPathsAgree checks exchangeID and recordKind against decoding line;
+// it reports whether line decodes.
+func fastPathsAgree(t *testing.T, line []byte) bool {
+	t.Helper()
+	var v struct {
+		Record string `json:"record"`
+		ID     int64  `json:"id"`
+	}
+	if err := json.Unmarshal(line, &v); err != nil {
+		return false
+	}
+	id, ok := exchangeID(line)
+	if ok != (v.Record == RecordExchange) || (ok && id != v.ID) {
+		t.Errorf("%q: exchangeID %d %v, decoded %q %d", line, id, ok, v.Record, v.ID)
+	}
+	if kind, ok := recordKind(line); ok && kind != v.Record {
+		t.Errorf("%q: recordKind %q, decoded %q", line, kind, v.Record)
+	}
+	return true
+}
+
+func FuzzLineFastPaths(f *testing.F) {
+	f.Add([]byte(`{"record":"exchange","id":7,"url":"https://a/x?q=1\u0026r=2"}`))
+	f.Add([]byte(`{"record":"exchange","id":0,"Id":1}`))
+	f.Add([]byte(`{"record":"exchange","id":8,"r\u0065cord":"trailer"}`))
+	f.Add([]byte(`{"record":"trailer","exchanges":2}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fastPathsAgree(t, line)
+	})
 }
