@@ -448,6 +448,9 @@ func (e *e2eRun) npmProject() {
 // pipEnv makes pip fail fast and ask nothing.
 func (e *e2eRun) pipEnv() {
 	e.env["PIP_RETRIES"] = "0"
+	// pip's 15 s socket timeout is not for a machine running every
+	// suite at once (it once found no index under that load).
+	e.env["PIP_TIMEOUT"] = "60"
 	e.env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
 	e.env["PIP_NO_INPUT"] = "1"
 	e.env["PYTHONDONTWRITEBYTECODE"] = "1"
