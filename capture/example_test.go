@@ -38,6 +38,35 @@ func ExampleReadLog() {
 	// truncated: true
 }
 
+// A capture log of any size is read from its file one exchange at a time,
+// in the order the exchanges started, though its lines are in the order
+// they ended.
+func ExampleOpenLog() {
+	var buf bytes.Buffer
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	lw, _ := capture.NewLogWriter(&buf, capture.Header{Version: "1.0.0", Start: start, Command: []string{"go", "build"}})
+	// The module zip took longer than its go.mod, asked for after it.
+	lw.WriteExchange(&capture.Exchange{ID: 2, Start: start, Method: "GET", URL: "https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.mod", Status: 200, Complete: true})
+	lw.WriteExchange(&capture.Exchange{ID: 1, Start: start, Method: "GET", URL: "https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.zip", Status: 200, Complete: true})
+	lw.Close(capture.Trailer{End: start.Add(time.Second)})
+
+	// A file in practice: any io.ReaderAt and its size.
+	f, err := capture.OpenLog(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Len(), "exchanges, truncated:", f.Log.Truncated())
+	f.Exchanges(func(x *capture.Exchange) error {
+		fmt.Println(x.ID, x.URL)
+		return nil
+	})
+	// Output:
+	// 2 exchanges, truncated: false
+	// 1 https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.zip
+	// 2 https://proxy.golang.org/rsc.io/quote/@v/v1.5.2.mod
+}
+
 // Credentials never reach an output: userinfo and credential-looking query
 // parameters are replaced.
 func ExampleRedactURL() {
