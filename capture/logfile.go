@@ -42,9 +42,9 @@ type LogFile struct {
 	// index holds every exchange line by ID, for a log the window does
 	// not put in order; nil otherwise.
 	index []lineRef
-	// lines sums the exchange lines' IDs and offsets, to tell that the
+	// lineSum sums the exchange lines' IDs and offsets, to tell that the
 	// file changed since OpenLog read it.
-	lines uint64
+	lineSum uint64
 	// deferred holds the digests records by the exchange ID they complete.
 	deferred map[int64][]deferredDigests
 }
@@ -83,7 +83,7 @@ func openLog(r io.ReaderAt, size int64, win int) (*LogFile, error) {
 			if f.deferred == nil {
 				f.deferred = map[int64][]deferredDigests{}
 			}
-			// (Its offset is found by survey.)
+			// (survey finds the exchange it completes.)
 			f.deferred[d.Exchange] = append(f.deferred[d.Exchange], deferredDigests{lineNo: lineNo, digests: d.Digests})
 		},
 		trailer: func(off int64) {
@@ -145,7 +145,7 @@ func (f *LogFile) survey() error {
 		if _, wanted := f.deferred[id]; wanted && decodesAsExchange(line) {
 			lastOf[id] = off
 		}
-		f.lines = sumRef(f.lines, lineRef{id, off})
+		f.lineSum = sumRef(f.lineSum, lineRef{id, off})
 		if ref, full := w.push(lineRef{id, off}); full {
 			emit(ref)
 		}
@@ -359,7 +359,7 @@ func (f *LogFile) Exchanges(fn func(*Exchange) error) error {
 		if err = cmp.Or(err, ferr); err != nil {
 			return err
 		}
-		if sum != f.lines {
+		if sum != f.lineSum {
 			return errors.New("capture log changed since it was read: its exchanges are not those it held")
 		}
 	}
