@@ -104,11 +104,12 @@ type artifactSet struct {
 	byKey    map[[2]string]*Artifact
 	seenURL  uniques
 	arts     []*Artifact
-	warnings []string
+	warnings warningList
 }
 
 func newArtifactSet(s *Summary) *artifactSet {
-	return &artifactSet{s: s, byKey: make(map[[2]string]*Artifact), seenURL: uniques{}}
+	return &artifactSet{s: s, byKey: make(map[[2]string]*Artifact), seenURL: uniques{},
+		warnings: warningList{what: "artifact downloads left out of the SBOM or treated as unclassified"}}
 }
 
 // add collects one observation.
@@ -118,7 +119,7 @@ func (as *artifactSet) add(o *observe.Observation) {
 		return
 	}
 	if o.Finding.PURL == "" {
-		as.warnings = append(as.warnings, fmt.Sprintf("artifact without a package URL treated as unclassified: %s", x.URL))
+		as.warnings.add(fmt.Sprintf("artifact without a package URL treated as unclassified: %s", x.URL))
 		o.Finding.Kind = classify.KindUnclassified
 		return
 	}
@@ -128,7 +129,7 @@ func (as *artifactSet) add(o *observe.Observation) {
 	}
 	if problem != "" {
 		as.s.FailedDownloads++
-		as.warnings = append(as.warnings, fmt.Sprintf("%s is not in the SBOM: %s (%s)", o.Finding.PURL, problem, x.URL))
+		as.warnings.add(fmt.Sprintf("%s is not in the SBOM: %s (%s)", o.Finding.PURL, problem, x.URL))
 		return
 	}
 	sum := strings.ToLower(x.SHA256)
@@ -157,7 +158,7 @@ func (as *artifactSet) add(o *observe.Observation) {
 // finish returns the artifacts sorted by purl and then by the first
 // request that fetched them, each with its Ref, and the warnings.
 func (as *artifactSet) finish() (arts []*Artifact, warnings []string) {
-	arts, warnings = as.arts, as.warnings
+	arts, warnings = as.arts, as.warnings.lines()
 	slices.SortStableFunc(arts, func(a, b *Artifact) int {
 		return cmp.Or(strings.Compare(a.Finding.PURL, b.Finding.PURL), cmp.Compare(a.FirstID, b.FirstID))
 	})

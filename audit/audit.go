@@ -315,7 +315,7 @@ func analyze(ctx context.Context, l *capture.Log, n int, each func(func(*capture
 	r.Summary.Failures += len(r.Refused)
 	arts, warnings := g.arts.finish()
 	r.Artifacts = arts
-	r.Warnings = append(r.Warnings, g.classifyWarnings...)
+	r.Warnings = append(r.Warnings, g.classifyWarnings.lines()...)
 	r.Warnings = append(r.Warnings, warnings...)
 	g.figures.finish()
 	r.Warnings = append(r.Warnings, g.tunnels.warnings()...)

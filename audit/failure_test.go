@@ -2,7 +2,9 @@ package audit_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/depaudit/depaudit/audit"
@@ -51,5 +53,32 @@ func TestFailedDownloadInSBOM(t *testing.T) {
 		if !slices.Equal(errs, []string{want}) {
 			t.Errorf("%s: error properties %q, want %q", u, errs, want)
 		}
+	}
+}
+
+// A build that fails the same kind of download over and over keeps the
+// first thousand warnings and counts the rest, every failure counted in
+// its figures.
+func TestFailureWarningsBounded(t *testing.T) {
+	const n = 1500
+	l := &capture.Log{Trailer: &capture.Trailer{}}
+	for i := range n {
+		u := fmt.Sprintf("https://registry.npmjs.org/p%d/-/p%d-1.0.0.tgz", i, i)
+		l.Exchanges = append(l.Exchanges, capture.Exchange{ID: int64(i + 1), Method: "GET", URL: u, Host: "registry.npmjs.org",
+			ContentLength: -1, Status: 404})
+	}
+	r, err := audit.Analyze(context.Background(), l, audit.Config{NoVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, last := 0, ""
+	for _, w := range r.Warnings {
+		if strings.Contains(w, "is not in the SBOM") {
+			kept++
+		}
+		last = w
+	}
+	if r.Summary.FailedDownloads != n || kept != 1000 || !strings.HasPrefix(last, "500 more artifact downloads") {
+		t.Errorf("%d failed downloads, %d warnings kept, last %q", r.Summary.FailedDownloads, kept, last)
 	}
 }

@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"fmt"
+
 	"github.com/depaudit/depaudit/capture"
 	"github.com/depaudit/depaudit/classify"
 	"github.com/depaudit/depaudit/observe"
@@ -49,13 +51,14 @@ type gathering struct {
 	tunnels          tunnelFailures
 	services         *serviceSet
 	unclassified     *unclassifiedSet
-	classifyWarnings []string
+	classifyWarnings warningList
 	// rules is nil without a policy.
 	rules *rules.Evaluation
 }
 
 func newGathering(s *Summary, rs *rules.Rules) *gathering {
-	g := &gathering{arts: newArtifactSet(s), figures: newFigures(s), services: newServiceSet(), unclassified: newUnclassifiedSet()}
+	g := &gathering{arts: newArtifactSet(s), figures: newFigures(s), services: newServiceSet(), unclassified: newUnclassifiedSet(),
+		classifyWarnings: warningList{what: "classifier failures"}}
 	if rs != nil {
 		g.rules = rs.NewEvaluation()
 	}
@@ -65,7 +68,7 @@ func newGathering(s *Summary, rs *rules.Rules) *gathering {
 // add gathers observation o, attributed by at.
 func (g *gathering) add(o *observe.Observation, at *attribution) {
 	if w := classifyWarning(o); w != "" {
-		g.classifyWarnings = append(g.classifyWarnings, w)
+		g.classifyWarnings.add(w)
 	}
 	at.poms.promote(o)
 	g.arts.add(o)
@@ -76,4 +79,37 @@ func (g *gathering) add(o *observe.Observation, at *attribution) {
 	if g.rules != nil {
 		g.rules.Observe(o)
 	}
+}
+
+// maxWarnings bounds the warnings of one kind a report keeps about single
+// requests (a failed download, a classifier that failed): past it they
+// are counted, so that a build failing a million times neither fills
+// memory nor prints a million lines.
+const maxWarnings = 1000
+
+// warningList is the warnings of one kind, the first maxWarnings of them
+// kept and the rest counted.
+type warningList struct {
+	list []string
+	more int
+	// what names them in the line that counts the rest.
+	what string
+}
+
+// add keeps or counts one warning.
+func (w *warningList) add(s string) {
+	if len(w.list) < maxWarnings {
+		w.list = append(w.list, s)
+		return
+	}
+	w.more++
+}
+
+// lines returns the warnings kept and, when some were not, a line that
+// counts them.
+func (w *warningList) lines() []string {
+	if w.more == 0 {
+		return w.list
+	}
+	return append(w.list, fmt.Sprintf("%d more %s (the first %d are above)", w.more, w.what, maxWarnings))
 }
