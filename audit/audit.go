@@ -76,10 +76,9 @@ type Report struct {
 	// Exchanges counts the exchanges of the log. The report keeps none of
 	// them: EachExchange reads them again, each with its finding.
 	Exchanges int
-	// Refused are the requests the proxy refused for want of its
-	// credential to hosts the client never reached with it, in the order
-	// they started.
-	Refused []*capture.Exchange
+	// Refused counts, by host, the requests the proxy refused for want of
+	// its credential to hosts the client never reached with it.
+	Refused map[string]int
 
 	// Artifacts are the distinct artifacts the build downloaded whole (one
 	// per package URL and SHA-256 of the bytes), sorted by package URL and
@@ -301,7 +300,10 @@ func analyze(ctx context.Context, l *capture.Log, n int, each func(func(*capture
 		o, st := at.a.Observe(x)
 		switch st {
 		case observe.Refused:
-			r.Refused = append(r.Refused, x)
+			if r.Refused == nil {
+				r.Refused = map[string]int{}
+			}
+			r.Refused[x.Host]++
 		case observe.Observed:
 			g.add(&o, at)
 		}
@@ -311,8 +313,10 @@ func analyze(ctx context.Context, l *capture.Log, n int, each func(func(*capture
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
 	r.Warnings = append(r.Warnings, refusalWarnings(r.Refused)...)
-	r.Summary.Requests += len(r.Refused)
-	r.Summary.Failures += len(r.Refused)
+	for _, n := range r.Refused {
+		r.Summary.Requests += n
+		r.Summary.Failures += n
+	}
 	arts, warnings := g.arts.finish()
 	r.Artifacts = arts
 	r.Warnings = append(r.Warnings, g.classifyWarnings.lines()...)

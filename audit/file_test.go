@@ -31,8 +31,8 @@ func rendered(t *testing.T, r *audit.Report) string {
 	if err := sbom.Encode(&b, bom, sbom.FormatJSON, cdx.SpecVersion1_6); err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(&b, "\nwarnings %q\nsummary %+v\nunclassified %+v\nviolations %+v\nrefused %d exchanges %d\n",
-		r.Warnings, r.Summary, r.Unclassified, r.Violations, len(r.Refused), r.Exchanges)
+	fmt.Fprintf(&b, "\nwarnings %q\nsummary %+v\nunclassified %+v\nviolations %+v\nrefused %v exchanges %d\n",
+		r.Warnings, r.Summary, r.Unclassified, r.Violations, r.Refused, r.Exchanges)
 	err = r.EachExchange(func(x *capture.Exchange, f classify.Finding) error {
 		fmt.Fprintf(&b, "%d %s %s %s %s\n", x.ID, x.URL, f.Kind, f.Ecosystem, f.PURL)
 		return nil

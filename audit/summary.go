@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -161,19 +162,10 @@ func failed(x *capture.Exchange) bool {
 
 // refusalWarnings names, per host, the requests a client in the build could
 // not make because it did not send depaudit's proxy credential.
-func refusalWarnings(refused []*capture.Exchange) []string {
-	counts := make(map[string]int)
-	var hosts []string
-	for _, x := range refused {
-		if counts[x.Host] == 0 {
-			hosts = append(hosts, x.Host)
-		}
-		counts[x.Host]++
-	}
-	slices.Sort(hosts)
-	out := make([]string, 0, len(hosts))
-	for _, h := range hosts {
-		out = append(out, fmt.Sprintf("%d request(s) to %s refused: the client did not send depaudit's proxy credential and never reached %s (a tool with its own proxy settings?)", counts[h], h, h))
+func refusalWarnings(refused map[string]int) []string {
+	out := make([]string, 0, len(refused))
+	for _, h := range slices.Sorted(maps.Keys(refused)) {
+		out = append(out, fmt.Sprintf("%d request(s) to %s refused: the client did not send depaudit's proxy credential and never reached %s (a tool with its own proxy settings?)", refused[h], h, h))
 	}
 	return out
 }
