@@ -25,12 +25,27 @@ type published struct {
 // body is what is known of the bytes with one SHA-256.
 type body struct {
 	sha512, sha1 string
-	// urls are the matching keys of the URLs the bytes were fetched from.
-	urls []string
+	// urls are the matching keys of the URLs the bytes were fetched from,
+	// in the order first seen (urlSet holds them too: many URLs can
+	// answer the same bytes, "{}" from a thousand API calls).
+	urls   []string
+	urlSet map[string]bool
 	// computed are the digests computed over the bytes, by algorithm.
 	computed map[string]string
 	// subjects are the subjects of the computed digests.
 	subjects []string
+}
+
+// addURL adds the URL key u to b's, unless it is empty or there.
+func (b *body) addURL(u string) {
+	if u == "" || b.urlSet[u] {
+		return
+	}
+	if b.urlSet == nil {
+		b.urlSet = map[string]bool{}
+	}
+	b.urlSet[u] = true
+	b.urls = append(b.urls, u)
 }
 
 // artifactRef is one artifact download seen in the log.
@@ -148,14 +163,10 @@ func (e *Evidence) Add(o *observe.Observation) {
 		b.sha1 = cmp.Or(b.sha1, normalHex(AlgSHA1, x.SHA1))
 		if k := urlkey.Key(x.URL); k != "" {
 			for _, u := range []string{k, reencodedURLKey(x.URL)} {
-				if u != "" {
-					b.urls = appendNew(b.urls, u)
-				}
+				b.addURL(u)
 			}
 			for _, v := range o.Via {
-				if u := urlkey.Key(v); u != "" {
-					b.urls = appendNew(b.urls, u)
-				}
+				b.addURL(urlkey.Key(v))
 			}
 		}
 		if f.Kind == classify.KindArtifact && f.PURL != "" && x.Method != http.MethodHead {
