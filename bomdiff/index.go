@@ -261,8 +261,14 @@ func (ix *diffIndex) addService(name string, endpoints []string) {
 		ref = &ServiceRef{Name: name}
 		ix.services[name] = ref
 	}
+	// (A service of a build that called 10^5 URLs has as many endpoints.)
+	seen := make(map[string]bool, len(ref.Endpoints)+len(endpoints))
+	for _, u := range ref.Endpoints {
+		seen[u] = true
+	}
 	for _, e := range endpoints {
-		if u := sanitizeURL(e); u != "" && !slices.Contains(ref.Endpoints, u) {
+		if u := sanitizeURL(e); u != "" && !seen[u] {
+			seen[u] = true
 			ref.Endpoints = append(ref.Endpoints, u)
 		}
 	}

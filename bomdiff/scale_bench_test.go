@@ -3,6 +3,8 @@ package bomdiff
 import (
 	"fmt"
 	"testing"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
 )
 
 // scaleBOMs are two BOMs of n npm packages, one version each; in the new
@@ -34,6 +36,29 @@ func BenchmarkDiffScale(b *testing.B) {
 				DiffBOMs(ob, nb)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/component")
+		})
+	}
+}
+
+// BenchmarkDiffServiceEndpoints diffs BOMs whose one service has 10^3 to
+// 10^5 endpoints (a build that called as many URLs of one host): the time
+// per endpoint stays flat when the diff is linear.
+func BenchmarkDiffServiceEndpoints(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			bom := func(v int) *cdx.BOM {
+				eps := make([]string, n)
+				for i := range eps {
+					eps[i] = fmt.Sprintf("https://api.example.com/v%d/items/%d", v, i)
+				}
+				return &cdx.BOM{Services: &[]cdx.Service{{Name: "api.example.com", Endpoints: &eps}}}
+			}
+			ob, nb := bom(1), bom(2)
+			b.ResetTimer()
+			for range b.N {
+				DiffBOMs(ob, nb)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/endpoint")
 		})
 	}
 }
