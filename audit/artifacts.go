@@ -96,9 +96,8 @@ func (a *Artifact) Hashes() []cdx.Hash {
 // one entry per distinct (purl, SHA-256), observation by observation. It
 // warns about artifact downloads that failed, were cut short or carry no
 // usable hash (they never become artifacts) and about a purl served with
-// different bytes. An artifact finding without a purl is demoted to
-// unclassified, in the observation itself, so that every consumer after
-// it sees it alike.
+// different bytes; gathering.add adds to its warnings the artifact
+// findings without a purl that attribution.settle demoted.
 type artifactSet struct {
 	s        *Summary
 	byKey    map[[2]string]*Artifact
@@ -112,15 +111,11 @@ func newArtifactSet(s *Summary) *artifactSet {
 		warnings: warningList{what: "artifact downloads left out of the SBOM or treated as unclassified"}}
 }
 
-// add collects one observation.
+// add collects one observation, settled (attribution.settle: an artifact
+// finding has a purl).
 func (as *artifactSet) add(o *observe.Observation) {
 	x := o.Exchange
 	if o.Tunnel() || o.Finding.Kind != classify.KindArtifact {
-		return
-	}
-	if o.Finding.PURL == "" {
-		as.warnings.add(fmt.Sprintf("artifact without a package URL treated as unclassified: %s", x.URL))
-		o.Finding.Kind = classify.KindUnclassified
 		return
 	}
 	problem, download := downloadProblem(o)

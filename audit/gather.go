@@ -34,12 +34,20 @@ func (at *attribution) observe(x *capture.Exchange) (o observe.Observation, ok b
 	if st != observe.Observed {
 		return o, false
 	}
-	at.poms.promote(&o)
-	if !o.Tunnel() && o.Finding.Kind == classify.KindArtifact && o.Finding.PURL == "" {
-		// (artifactSet.add warns about it.)
-		o.Finding.Kind = classify.KindUnclassified
-	}
+	at.settle(&o)
 	return o, true
+}
+
+// settle gives o the finding the report counts: a Maven POM fetched alone
+// is an artifact (pomSet.promote), and an artifact finding without a purl
+// is unclassified, which demoted reports.
+func (at *attribution) settle(o *observe.Observation) (demoted bool) {
+	at.poms.promote(o)
+	if !o.Tunnel() && o.Finding.Kind == classify.KindArtifact && o.Finding.PURL == "" {
+		o.Finding.Kind = classify.KindUnclassified
+		return true
+	}
+	return false
 }
 
 // gathering is what the report collects from the observations, one at a
@@ -65,12 +73,14 @@ func newGathering(s *Summary, rs *rules.Rules) *gathering {
 	return g
 }
 
-// add gathers observation o, attributed by at.
+// add gathers observation o, attributed by at and not yet settled.
 func (g *gathering) add(o *observe.Observation, at *attribution) {
 	if w := classifyWarning(o); w != "" {
 		g.classifyWarnings.add(w)
 	}
-	at.poms.promote(o)
+	if at.settle(o) {
+		g.arts.warnings.add(fmt.Sprintf("artifact without a package URL treated as unclassified: %s", o.Exchange.URL))
+	}
 	g.arts.add(o)
 	g.figures.add(o)
 	g.tunnels.add(o)
