@@ -11,7 +11,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
+	"unicode"
 
 	"github.com/depaudit/depaudit/internal/lines"
 )
@@ -211,7 +211,7 @@ func (f *LogFile) scanLines(fn func(line []byte, off int64, lineNo int)) error {
 // them are read without decoding them.
 func exchangeID(line []byte) (id int64, ok bool) {
 	const prefix = `{"record":"exchange","id":`
-	if rest, found := bytes.CutPrefix(line, []byte(prefix)); found && plainKey(line, "id") && plainKey(line, "record") {
+	if rest, found := bytes.CutPrefix(line, []byte(prefix)); found && plainKeys(line, "record", "id") {
 		if i := bytes.IndexAny(rest, ",}"); i > 0 {
 			if id, err := strconv.ParseInt(string(rest[:i]), 10, 64); err == nil {
 				return id, true
@@ -229,34 +229,57 @@ func exchangeID(line []byte) (id int64, ok bool) {
 	return v.ID, true
 }
 
-// plainKey reports that no key of line but one can be key (lower-case
-// ASCII letters) for a decoder, which matches keys without regard to case
-// and after unescaping them: key in quotes appears once, in any case, and
-// no escape spells one of its letters.
-func plainKey(line []byte, key string) bool {
-	n := 0
-	for i := bytes.IndexByte(line, '"'); i >= 0 && i+len(key)+2 <= len(line); {
-		if line[i+len(key)+1] == '"' && bytes.EqualFold(line[i+1:i+1+len(key)], []byte(key)) {
-			n++
-		}
+// plainKeys reports that each of keys (lower-case ASCII letters) is a key
+// of line once and no other key can read as one of them to a decoder,
+// which matches keys without regard to case and after unescaping them:
+// each key in quotes appears once, in any case, and no escape spells a
+// letter of a key (a string that reads as a key counts too: the answer
+// errs towards decoding).
+func plainKeys(line []byte, keys ...string) bool {
+	var counts [2]int
+	if len(keys) > len(counts) {
+		return false
+	}
+	for i := bytes.IndexByte(line, '"'); i >= 0; {
 		j := bytes.IndexByte(line[i+1:], '"')
 		if j < 0 {
 			break
 		}
+		for k, key := range keys {
+			if bytes.EqualFold(line[i+1:i+1+j], []byte(key)) {
+				counts[k]++
+			}
+		}
 		i += 1 + j
 	}
-	if n != 1 {
-		return false
+	for k := range keys {
+		if counts[k] != 1 {
+			return false
+		}
 	}
 	for rest := line; ; {
-		i := bytes.Index(rest, []byte(`\u00`))
-		if i < 0 || i+6 > len(rest) {
-			return i < 0
+		i := bytes.Index(rest, []byte(`\u`))
+		if i < 0 {
+			return true
 		}
-		for _, c := range []byte(key) {
-			if strings.EqualFold(string(rest[i+4:i+6]), fmt.Sprintf("%02x", c)) ||
-				strings.EqualFold(string(rest[i+4:i+6]), fmt.Sprintf("%02x", c-'a'+'A')) {
-				return false
+		if i+6 > len(rest) {
+			return false
+		}
+		r, err := strconv.ParseUint(string(rest[i+2:i+6]), 16, 32)
+		if err != nil {
+			return false
+		}
+		for _, key := range keys {
+			for _, c := range key {
+				// c, or a letter that folds to it (K, the Kelvin sign, …).
+				for f := rune(r); ; {
+					if f == c {
+						return false
+					}
+					if f = unicode.SimpleFold(f); f == rune(r) {
+						break
+					}
+				}
 			}
 		}
 		rest = rest[i+6:]
@@ -272,7 +295,7 @@ func recordKind(line []byte) (kind string, ok bool) {
 		return "", false
 	}
 	i := bytes.IndexByte(rest, '"')
-	if i < 0 || !plainKey(line, "record") {
+	if i < 0 || !plainKeys(line, "record") {
 		return "", false
 	}
 	for _, c := range rest[:i] {
