@@ -123,39 +123,28 @@ func (f *LogFile) survey() error {
 		}
 	}
 	lastOf := map[int64]int64{}
-	w := newWindow(f.win)
 	var last lineRef
 	sorted, started := true, false
-	emit := func(ref lineRef) {
-		if started && compareRefs(ref, last) < 0 {
-			sorted = false
-		}
-		last, started = ref, true
-	}
-	err := f.scanLines(func(line []byte, off int64, lineNo int) {
+	sum, err := f.inOrder(func(line []byte, off int64, lineNo int, id int64, exchange bool) {
 		if r, ok := records[lineNo]; ok {
 			if at, ok := lastOf[r.id]; ok {
 				f.deferred[r.id][r.i].target = at
 			}
 		}
-		id, ok := exchangeID(line)
-		if !ok {
-			return
-		}
-		if _, wanted := f.deferred[id]; wanted && decodesAsExchange(line) {
+		if _, wanted := f.deferred[id]; exchange && wanted && decodesAsExchange(line) {
 			lastOf[id] = off
 		}
-		f.lineSum = sumRef(f.lineSum, lineRef{id, off})
-		if ref, full := w.push(lineRef{id, off}); full {
-			emit(ref)
+	}, func(ref lineRef) error {
+		if started && compareRefs(ref, last) < 0 {
+			sorted = false
 		}
+		last, started = ref, true
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for w.Len() > 0 {
-		emit(w.pop())
-	}
+	f.lineSum = sum
 	for id, ds := range f.deferred {
 		kept := ds[:0]
 		for _, d := range ds {
@@ -204,6 +193,34 @@ func (f *LogFile) scanLines(fn func(line []byte, off int64, lineNo int)) error {
 			fn(line, off, lineNo)
 		}
 	}
+}
+
+// inOrder reads the lines before f.end once, in the file's order, and
+// gives fn the places of the exchange lines in the order they started, as
+// far as the window puts them so; line, when set, sees every line first,
+// with its ID when it is an exchange's. It returns the sum of the places
+// (sumRef) and stops at fn's first error.
+func (f *LogFile) inOrder(line func(b []byte, off int64, lineNo int, id int64, exchange bool), fn func(lineRef) error) (uint64, error) {
+	w := newWindow(f.win)
+	var sum uint64
+	var ferr error
+	err := f.scanLines(func(b []byte, off int64, lineNo int) {
+		id, exchange := exchangeID(b)
+		if line != nil {
+			line(b, off, lineNo, id, exchange)
+		}
+		if !exchange || ferr != nil {
+			return
+		}
+		sum = sumRef(sum, lineRef{id, off})
+		if ref, full := w.push(lineRef{id, off}); full {
+			ferr = fn(ref)
+		}
+	})
+	for err == nil && ferr == nil && w.Len() > 0 {
+		ferr = fn(w.pop())
+	}
+	return sum, cmp.Or(err, ferr)
 }
 
 // exchangeID returns the ID of an exchange line, as decoding it would;
@@ -362,29 +379,14 @@ func (f *LogFile) Exchanges(fn func(*Exchange) error) error {
 				return err
 			}
 		}
-	} else {
-		w := newWindow(f.win)
-		var ferr error
-		var sum uint64
-		err := f.scanLines(func(line []byte, off int64, _ int) {
-			id, ok := exchangeID(line)
-			if !ok || ferr != nil {
-				return
-			}
-			sum = sumRef(sum, lineRef{id, off})
-			if ref, full := w.push(lineRef{id, off}); full {
-				ferr = take(ref)
-			}
-		})
-		for err == nil && ferr == nil && w.Len() > 0 {
-			ferr = take(w.pop())
-		}
-		if err = cmp.Or(err, ferr); err != nil {
-			return err
-		}
-		if sum != f.lineSum {
-			return errors.New("capture log changed since it was read: its exchanges are not those it held")
-		}
+		return nil
+	}
+	sum, err := f.inOrder(nil, take)
+	if err != nil {
+		return err
+	}
+	if sum != f.lineSum {
+		return errors.New("capture log changed since it was read: its exchanges are not those it held")
 	}
 	return nil
 }
