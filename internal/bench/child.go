@@ -208,6 +208,31 @@ func (c *proxyChild) peakRSS() (int64, error) { return procStatus(c.cmd.Process.
 // rss returns the child's current resident set size (VmRSS) in bytes.
 func (c *proxyChild) rss() (int64, error) { return procStatus(c.cmd.Process.Pid, "VmRSS") }
 
+// runWatched runs cmd, not started yet, to its end and returns its wall
+// time and its peak resident set: its VmHWM, read every 5 ms while it
+// runs (the rusage of a child started by vfork counts the parent's pages
+// too).
+func runWatched(cmd *exec.Cmd) (wall time.Duration, peak int64, err error) {
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return time.Since(start), peak, err
+		case <-tick.C:
+			if v, err := procStatus(cmd.Process.Pid, "VmHWM"); err == nil && v > peak {
+				peak = v
+			}
+		}
+	}
+}
+
 func procStatus(pid int, field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {

@@ -218,28 +218,12 @@ func npmInstall(dir, bin string, tree *npmTree, caFile string, run int) (npmInst
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	before := tree.served.Load()
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return f, err
+	// (The peak is depaudit's own: npm's memory is not counted.)
+	var peak int64
+	f.wall, peak, err = runWatched(cmd)
+	if bin != "" {
+		f.peak = peak
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	// depaudit's own peak: its VmHWM, read until it exits.
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for waiting := true; waiting; {
-		select {
-		case err = <-done:
-			waiting = false
-		case <-tick.C:
-			if bin != "" {
-				if v, err := procStatus(cmd.Process.Pid, "VmHWM"); err == nil && v > f.peak {
-					f.peak = v
-				}
-			}
-		}
-	}
-	f.wall = time.Since(start)
 	if err != nil {
 		return f, fmt.Errorf("%s: %v\n%s", strings.Join(args[:2], " "), err, stderr.String())
 	}

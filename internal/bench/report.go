@@ -95,36 +95,16 @@ type reportRun struct {
 }
 
 // runReport runs `depaudit report` on the log at path, writing the SBOM
-// and the unclassified calls into dir. Its peak is its VmHWM, read every
-// 5 ms until it exits: the rusage of a child started by vfork counts the
-// parent's resident pages too.
+// and the unclassified calls into dir.
 func runReport(bin, dir, path string) (reportRun, error) {
 	cmd := exec.Command(bin, "report", "--output", filepath.Join(dir, "report.cdx.json"),
 		"--unclassified", filepath.Join(dir, "report.unclassified.json"), path)
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return reportRun{}, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
 	var r reportRun
 	var err error
-	for waiting := true; waiting; {
-		select {
-		case err = <-done:
-			waiting = false
-		case <-tick.C:
-			if v, perr := procStatus(cmd.Process.Pid, "VmHWM"); perr == nil && v > r.peak {
-				r.peak = v
-			}
-		}
-	}
-	r.wall = time.Since(start)
+	r.wall, r.peak, err = runWatched(cmd)
 	if err != nil {
 		return r, fmt.Errorf("depaudit report %s: %w\n%s", filepath.Base(path), err, out.String())
 	}
