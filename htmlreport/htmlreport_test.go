@@ -295,8 +295,12 @@ func TestHostileStrings(t *testing.T) {
 	evil := `https://evil.example/</script><script>document.title="owned"</script><img src=x onerror="document.title='owned'">`
 	fx.log.Exchanges = append(fx.log.Exchanges, capture.Exchange{ID: 999, Start: fx.log.Header.Start.Add(time.Second),
 		DurationMS: 5, Method: "GET", URL: evil, Host: "evil.example", Status: 500, Error: `<b onmouseover="x">`})
-	// (The page then shows the log's exchanges as recorded, unclassified.)
-	fx.in.Exchanges = nil
+	// The page gets the exchanges as a report of the changed log gives them.
+	rep, err := audit.Analyze(context.Background(), fx.log, audit.Config{NoVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.in.Exchanges = classifier(rep)
 	fx.in.Build.Warnings = append(fx.in.Build.Warnings, `<script>document.title="owned"</script>`)
 	path := writeReport(t, fx.in)
 	b := browsertest.Start(t)
