@@ -33,12 +33,17 @@ func rendered(t *testing.T, r *audit.Report) string {
 	}
 	fmt.Fprintf(&b, "\nwarnings %q\nsummary %+v\nunclassified %+v\nviolations %+v\nrefused %v exchanges %d\n",
 		r.Warnings, r.Summary, r.Unclassified, r.Violations, r.Refused, r.Exchanges)
+	n := 0
 	err = r.EachExchange(func(x *capture.Exchange, f classify.Finding) error {
 		fmt.Fprintf(&b, "%d %s %s %s %s\n", x.ID, x.URL, f.Kind, f.Ecosystem, f.PURL)
+		n++
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n != r.Exchanges || n == 0 {
+		t.Errorf("EachExchange gave %d exchanges of %d", n, r.Exchanges)
 	}
 	return b.String()
 }
